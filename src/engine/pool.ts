@@ -1,0 +1,195 @@
+/**
+ * Host side of the engine: a pool of GDAL workers reached through Comlink. Workers start lazily,
+ * each with its own GDAL; a call goes to the least busy live worker. A worker that dies rejects its
+ * in-flight calls with an EngineError (never a hang) and is replaced on the next call.
+ */
+import * as Comlink from 'comlink';
+import type { EngineAssetConfig, EngineWorkerApi } from './types.js';
+import { AbortError, EngineError, GeotensorError } from '../errors/index.js';
+import { currentRuntime, type RuntimeAdapter, type WorkerHandle } from '../runtime/index.js';
+import { installErrorTransfer } from './error-transfer.js';
+
+export interface EngineOptions {
+  /** Number of engine workers (default: available cores, at most 8). */
+  workers?: number;
+  /** URL of `engine.worker.js` (default: next to this module). */
+  workerUrl?: string | URL;
+  /** Where GDAL's .wasm and .data are (default: resolved per runtime, see wasm/assets.ts). */
+  assets?: EngineAssetConfig;
+}
+
+export class EngineWorker {
+  readonly api: Comlink.Remote<EngineWorkerApi>;
+  inflight = 0;
+  dead: string | null = null;
+  /** Dataset ids opened in this worker (value: the open call, shared by concurrent readers). */
+  readonly opened = new Map<number, Promise<unknown>>();
+  private readonly rejecters = new Set<(e: Error) => void>();
+  readonly ready: Promise<void>;
+
+  constructor(readonly index: number, private readonly handle: WorkerHandle, assets: EngineAssetConfig) {
+    this.api = Comlink.wrap<EngineWorkerApi>(handle.endpoint);
+    handle.onDeath((reason) => this.kill(reason));
+    this.ready = this.call((api) => api.init(assets)).then(() => undefined);
+  }
+
+  /** Runs one call on this worker; rejects (instead of hanging) if the worker dies meanwhile. */
+  call<T>(fn: (api: Comlink.Remote<EngineWorkerApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.dead) return Promise.reject(new EngineError('ENGINE_FAILED', `engine worker ${this.index} is dead: ${this.dead}`));
+    if (signal?.aborted) return Promise.reject(new AbortError('engine call', signal.reason));
+    this.inflight++;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => finish(() => reject(new AbortError('engine call', signal?.reason)));
+      const rejecter = (e: Error) => finish(() => reject(e));
+      let done = false;
+      const finish = (f: () => void) => {
+        if (done) return;
+        done = true;
+        this.inflight--;
+        this.rejecters.delete(rejecter);
+        signal?.removeEventListener('abort', onAbort);
+        f();
+      };
+      this.rejecters.add(rejecter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      fn(this.api).then(
+        (v) => finish(() => resolve(v)),
+        (e) => finish(() => reject(e instanceof GeotensorError ? e : new EngineError('ENGINE_FAILED', `engine call failed: ${(e as Error)?.message ?? e}`))),
+      );
+    });
+  }
+
+  kill(reason: string): void {
+    if (this.dead) return;
+    this.dead = reason;
+    const err = new EngineError('ENGINE_FAILED', `engine worker ${this.index} died: ${reason}`);
+    for (const r of [...this.rejecters]) r(err);
+  }
+
+  async terminate(): Promise<void> {
+    this.kill('terminated');
+    this.api[Comlink.releaseProxy]();
+    await this.handle.terminate();
+  }
+}
+
+export class EnginePool {
+  readonly size: number;
+  private readonly workers: (EngineWorker | null)[];
+  private readonly starting: (Promise<EngineWorker> | null)[];
+  private readonly runtime: RuntimeAdapter;
+  private readonly workerUrl: URL;
+  private closed = false;
+
+  constructor(private readonly options: EngineOptions = {}) {
+    installErrorTransfer();
+    this.runtime = currentRuntime();
+    const n = options.workers ?? this.runtime.defaultWorkers();
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new EngineError('INVALID_ARGUMENT', `workers: expected an integer from 1 to 64, got ${n}`, { input: 'workers' });
+    this.size = n;
+    this.workers = new Array(n).fill(null);
+    this.starting = new Array(n).fill(null);
+    this.workerUrl = options.workerUrl ? new URL(options.workerUrl, baseUrl()) : new URL('./engine.worker.js', import.meta.url);
+  }
+
+  get runtimeName(): string {
+    return this.runtime.name;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** The least busy live worker, starting one if a slot is free. */
+  async acquire(): Promise<EngineWorker> {
+    this.assertOpen();
+    let best: EngineWorker | null = null;
+    let freeSlot = -1;
+    for (let i = 0; i < this.size; i++) {
+      const w = this.workers[i];
+      if (w && !w.dead) {
+        if (!best || w.inflight < best.inflight) best = w;
+      } else if (freeSlot < 0 && !this.starting[i]) freeSlot = i;
+    }
+    if (freeSlot >= 0 && (!best || best.inflight > 0)) return this.start(freeSlot);
+    if (best) return best;
+    const pending = this.starting.find((p) => p);
+    if (pending) return pending;
+    return this.start(0);
+  }
+
+  /** Every live worker (for broadcasting closes). */
+  live(): EngineWorker[] {
+    return this.workers.filter((w): w is EngineWorker => !!w && !w.dead);
+  }
+
+  private start(i: number): Promise<EngineWorker> {
+    const p = (async () => {
+      const handle = await this.runtime.startWorker(this.workerUrl);
+      const w = new EngineWorker(i, handle, this.options.assets ?? {});
+      try {
+        await w.ready;
+      } catch (e) {
+        await w.terminate();
+        throw e;
+      }
+      if (this.closed) {
+        await w.terminate();
+        this.assertOpen();
+      }
+      this.workers[i] = w;
+      return w;
+    })();
+    this.starting[i] = p;
+    p.then(
+      () => (this.starting[i] = null),
+      () => (this.starting[i] = null),
+    );
+    return p;
+  }
+
+  /** Stops every worker and frees everything they hold. */
+  async terminate(): Promise<void> {
+    this.closed = true;
+    const all = [...this.workers, ...(await Promise.allSettled(this.starting.filter(Boolean) as Promise<EngineWorker>[])).map((r) => (r.status === 'fulfilled' ? r.value : null))];
+    await Promise.all(all.filter((w): w is EngineWorker => !!w).map((w) => w.terminate()));
+    this.workers.fill(null);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EngineError('ENGINE_CLOSED', 'the engine was terminated');
+  }
+}
+
+function baseUrl(): string {
+  const g = globalThis as { location?: { href: string }; process?: { cwd(): string } };
+  if (g.location?.href) return g.location.href;
+  if (g.process?.cwd) return `file://${g.process.cwd()}/`;
+  return import.meta.url;
+}
+
+let defaultPool: EnginePool | null = null;
+let defaultOptions: EngineOptions = {};
+
+/** Sets the options of the shared default engine (before it starts, or it restarts with them). */
+export async function configureEngine(options: EngineOptions): Promise<void> {
+  defaultOptions = { ...options };
+  if (defaultPool) {
+    const old = defaultPool;
+    defaultPool = null;
+    await old.terminate();
+  }
+}
+
+/** The shared default engine, created on first use. */
+export function defaultEngine(): EnginePool {
+  if (!defaultPool || defaultPool.isClosed) defaultPool = new EnginePool(defaultOptions);
+  return defaultPool;
+}
+
+/** Terminates the shared default engine (it is created again on next use). */
+export async function terminateEngine(): Promise<void> {
+  const p = defaultPool;
+  defaultPool = null;
+  await p?.terminate();
+}

@@ -1,0 +1,157 @@
+/** Types shared by the host side (src/engine) and the worker side (wasm/) of the engine boundary. */
+
+/** A box in map units: [minx, miny, maxx, maxy]. */
+export type Bounds = readonly [number, number, number, number];
+
+/** Pixel data types geotensor reads and returns (numpy / rasterio names). */
+export type DataType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
+
+export type PixelArray =
+  | Uint8Array
+  | Int8Array
+  | Uint16Array
+  | Int16Array
+  | Uint32Array
+  | Int32Array
+  | Float32Array
+  | Float64Array;
+
+/** Every resampling method of gdalwarp (`-r`). */
+export const RESAMPLING_METHODS = [
+  'nearest',
+  'bilinear',
+  'cubic',
+  'cubicspline',
+  'lanczos',
+  'average',
+  'rms',
+  'mode',
+  'max',
+  'min',
+  'med',
+  'q1',
+  'q3',
+  'sum',
+] as const;
+export type Resampling = (typeof RESAMPLING_METHODS)[number];
+
+export const DATA_TYPES: readonly DataType[] = ['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64'];
+
+/** The CRS of a raster as GDAL reports it. */
+export interface CrsInfo {
+  /** WKT2 as `gdalinfo` prints it. */
+  wkt: string;
+  /** WKT1 (GDAL flavour), which proj4 understands. */
+  wkt1: string;
+  /** The EPSG code when the CRS has one at its root, else null. */
+  epsg: number | null;
+}
+
+/**
+ * Keras Spatial's `meta` (rasterio's profile) of an opened raster, plus bounds and res.
+ * `transform` is the affine [a, b, c, d, e, f] in rasterio's order: x = a*col + b*row + c,
+ * y = d*col + e*row + f.
+ */
+export interface RasterMeta {
+  driver: string;
+  /** Data type of the first band (rasterio's `dtype`); `dtypes` has every band's. */
+  dtype: DataType | string;
+  dtypes: (DataType | string)[];
+  /** Nodata of the first band, or null. `nodatavals` has every band's. */
+  nodata: number | null;
+  nodatavals: (number | null)[];
+  width: number;
+  height: number;
+  count: number;
+  crs: CrsInfo | null;
+  transform: [number, number, number, number, number, number] | null;
+  /** [minx, miny, maxx, maxy] of the raster in its CRS (null without a geotransform). */
+  bounds: Bounds | null;
+  /** Pixel size [x, y], both positive (null without a geotransform). */
+  res: [number, number] | null;
+  /** Block (tile or strip) size [width, height] of the first band. */
+  blockSize: [number, number] | null;
+  /** Names of the files GDAL read for this dataset (inside the engine's file system). */
+  files: string[];
+}
+
+/** What the worker needs to open a raster. */
+export type WorkerSource =
+  | { kind: 'path'; path: string }
+  | { kind: 'blob'; blob: Blob; name: string }
+  | { kind: 'bytes'; bytes: ArrayBuffer; name: string };
+
+/** A read request after validation on the host side: every field filled in. */
+export interface WindowRequest {
+  bounds: Bounds;
+  /** CRS of `bounds` and of the output grid, as a string GDAL accepts (EPSG:n, WKT, PROJ). */
+  crs: string;
+  width: number;
+  height: number;
+  resampling: Resampling;
+  /** 1-based band numbers. */
+  bands: number[];
+  dtype: DataType;
+  /** Value written where there is no data; null = no nodata (areas outside the source are 0). */
+  nodata: number | null;
+}
+
+export interface WindowResult {
+  /** Band-sequential pixels: bands × height × width. */
+  data: PixelArray;
+  /** [bands, height, width]. */
+  shape: [number, number, number];
+  dtype: DataType;
+  nodata: number | null;
+}
+
+/** The worker-side API (what Comlink exposes). All ids are chosen by the host. */
+export interface EngineWorkerApi {
+  init(config: EngineAssetConfig): Promise<{ initMs: number }>;
+  /** Parses a CRS (EPSG:n, WKT, PROJ string) with GDAL. */
+  resolveCrs(input: string): Promise<CrsInfo>;
+  open(id: number, source: WorkerSource, label: string): Promise<RasterMeta>;
+  read(id: number, request: WindowRequest): Promise<WindowResult>;
+  close(id: number): Promise<void>;
+  stats(): Promise<EngineStats>;
+}
+
+export interface EngineStats {
+  openDatasets: number;
+  /** Bytes of WebAssembly memory. */
+  wasmMemoryBytes: number;
+  reads: number;
+}
+
+/**
+ * Where the worker finds GDAL's WebAssembly module and its data package (PROJ and GDAL data).
+ * Strings and URLs are fetched (or read from disk in Node and Deno); bytes and a compiled
+ * WebAssembly.Module are used as given (edge runtimes that forbid compiling from bytes).
+ */
+export interface EngineAssetConfig {
+  wasm?: string | URL | ArrayBuffer | Uint8Array | WebAssembly.Module;
+  data?: string | URL | ArrayBuffer | Uint8Array;
+  /** GDAL configuration options (e.g. GDAL_CACHEMAX). */
+  gdalConfig?: Record<string, string>;
+}
+
+export function typedArrayFor(dtype: DataType, length: number): PixelArray {
+  switch (dtype) {
+    case 'uint8': return new Uint8Array(length);
+    case 'int8': return new Int8Array(length);
+    case 'uint16': return new Uint16Array(length);
+    case 'int16': return new Int16Array(length);
+    case 'uint32': return new Uint32Array(length);
+    case 'int32': return new Int32Array(length);
+    case 'float32': return new Float32Array(length);
+    case 'float64': return new Float64Array(length);
+  }
+}
+
+export function bytesPerPixel(dtype: DataType): number {
+  return typedArrayFor(dtype, 0).BYTES_PER_ELEMENT;
+}
+
+export function isFloat(dtype: DataType | string): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}

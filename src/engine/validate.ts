@@ -1,0 +1,111 @@
+/** Checks read options at the API boundary: wrong values are rejected before any work. */
+import { ArgumentError } from '../errors/index.js';
+import { DATA_TYPES, RESAMPLING_METHODS, isFloat, type Bounds, type DataType, type RasterMeta, type Resampling, type WindowRequest } from './types.js';
+
+export const MAX_SIZE = 16384;
+
+export interface ReadWindowOptions {
+  /** [minx, miny, maxx, maxy] in `crs`. */
+  bounds: Bounds | number[];
+  /** CRS of the box and of the output grid (EPSG:n, WKT or PROJ string); default: the raster's. */
+  crs?: string;
+  width: number;
+  height: number;
+  /** Any gdalwarp `-r` method; default 'nearest'. */
+  resampling?: Resampling;
+  /** 1-based band numbers; default every band. */
+  bands?: number[] | number;
+  /** Output data type; default the raster's. */
+  dtype?: DataType;
+  /**
+   * Value for pixels without data. Default: the source's nodata; else NaN for float outputs;
+   * else none (areas outside the source are 0, as gdalwarp does).
+   */
+  nodata?: number | null;
+  signal?: AbortSignal;
+}
+
+export function checkBounds(name: string, b: unknown): Bounds {
+  if (!Array.isArray(b) && !(b instanceof Float64Array) || (b as ArrayLike<number>).length !== 4) {
+    throw new ArgumentError(name, '[minx, miny, maxx, maxy] (4 numbers)', b);
+  }
+  const [minx, miny, maxx, maxy] = Array.from(b as ArrayLike<unknown>);
+  for (const v of [minx, miny, maxx, maxy]) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(name, 'finite numbers [minx, miny, maxx, maxy]', b);
+  }
+  if (!((minx as number) < (maxx as number)) || !((miny as number) < (maxy as number))) {
+    throw new ArgumentError(name, 'a box with minx < maxx and miny < maxy (positive area)', b);
+  }
+  return [minx, miny, maxx, maxy] as Bounds;
+}
+
+export function checkSize(name: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_SIZE) {
+    throw new ArgumentError(name, `an integer from 1 to ${MAX_SIZE}`, v);
+  }
+  return v;
+}
+
+export function checkResampling(v: unknown): Resampling {
+  if (v === undefined) return 'nearest';
+  if (typeof v !== 'string' || !(RESAMPLING_METHODS as readonly string[]).includes(v)) {
+    throw new ArgumentError('resampling', `one of ${RESAMPLING_METHODS.join(', ')}`, v);
+  }
+  return v as Resampling;
+}
+
+export function checkBands(v: unknown, count: number): number[] {
+  if (v === undefined) return Array.from({ length: count }, (_, i) => i + 1);
+  const list = typeof v === 'number' ? [v] : v;
+  if (!Array.isArray(list) || list.length === 0) throw new ArgumentError('bands', `a band number or a non-empty list of band numbers from 1 to ${count}`, v);
+  for (const b of list) {
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < 1 || b > count) {
+      throw new ArgumentError('bands', `band numbers from 1 to ${count} (the raster has ${count} band${count === 1 ? '' : 's'})`, v);
+    }
+  }
+  return [...list] as number[];
+}
+
+export function checkDtype(v: unknown, meta: RasterMeta): DataType {
+  if (v === undefined) {
+    return (DATA_TYPES as readonly string[]).includes(meta.dtype) ? (meta.dtype as DataType) : 'float64';
+  }
+  if (typeof v !== 'string' || !(DATA_TYPES as readonly string[]).includes(v)) {
+    throw new ArgumentError('dtype', `one of ${DATA_TYPES.join(', ')}`, v);
+  }
+  return v as DataType;
+}
+
+export function defaultNodata(v: unknown, meta: RasterMeta, bands: number[], dtype: DataType): number | null {
+  if (v === null) return null;
+  if (v !== undefined) {
+    if (typeof v !== 'number') throw new ArgumentError('nodata', 'a number, NaN or null', v);
+    if (Number.isNaN(v) && !isFloat(dtype)) throw new ArgumentError('nodata', `a value representable in ${dtype} (NaN needs float32 or float64)`, v);
+    return v;
+  }
+  const src = meta.nodatavals[bands[0] - 1];
+  if (src !== null && src !== undefined && (isFloat(dtype) || !Number.isNaN(src))) return src;
+  return isFloat(dtype) ? Number.NaN : null;
+}
+
+export function checkCrs(v: unknown, fallback: string | null): string {
+  if (v === undefined) {
+    if (!fallback) throw new ArgumentError('crs', 'a CRS (the raster has none of its own)', v);
+    return fallback;
+  }
+  if (typeof v !== 'string' || v.trim() === '') throw new ArgumentError('crs', 'a CRS string: EPSG:n, WKT or a PROJ string', v);
+  return v.trim();
+}
+
+export function toWindowRequest(opts: ReadWindowOptions, meta: RasterMeta): WindowRequest {
+  if (typeof opts !== 'object' || opts === null) throw new ArgumentError('readWindow options', 'an object { bounds, width, height, ... }', opts);
+  const bounds = checkBounds('bounds', opts.bounds);
+  const width = checkSize('width', opts.width);
+  const height = checkSize('height', opts.height);
+  const resampling = checkResampling(opts.resampling);
+  const bands = checkBands(opts.bands, meta.count);
+  const dtype = checkDtype(opts.dtype, meta);
+  const nodata = defaultNodata(opts.nodata, meta, bands, dtype);
+  const crs = checkCrs(opts.crs, meta.crs ? (meta.crs.epsg ? `EPSG:${meta.crs.epsg}` : meta.crs.wkt1) : null);
+  return { bounds, crs, width, height, resampling, bands, dtype, nodata };
+}

@@ -1,0 +1,20 @@
+import type { Endpoint } from 'comlink';
+import type { WorkerSource } from '../engine/types.js';
+
+/** A started worker: a Comlink endpoint plus lifecycle hooks. */
+export interface WorkerHandle {
+  endpoint: Endpoint;
+  /** Called once if the worker dies (uncaught error, exit, WebAssembly abort). */
+  onDeath(cb: (reason: string) => void): void;
+  terminate(): Promise<void> | void;
+}
+
+/** What differs between Node, Deno and browsers; everything else in geotensor is runtime-neutral. */
+export interface RuntimeAdapter {
+  readonly name: 'node' | 'deno' | 'browser';
+  /** How many engine workers to run by default. */
+  defaultWorkers(): number;
+  startWorker(url: URL): Promise<WorkerHandle>;
+  /** Turns a local path into something a worker can open, checking that it exists. */
+  pathSource(path: string): Promise<{ source: WorkerSource; label: string }>;
+}

@@ -1,0 +1,42 @@
+/** Deno and browser adapter: standard module Web Workers. */
+import type { RuntimeAdapter, WorkerHandle } from './types.js';
+import { SourceError } from '../errors/index.js';
+import { localPathSource } from './node.js';
+
+async function startWebWorker(url: URL): Promise<WorkerHandle> {
+  const w = new Worker(url, { type: 'module', name: 'geotensor-engine' });
+  let deathCb: ((r: string) => void) | null = null;
+  let dead = false;
+  w.addEventListener('error', (e: ErrorEvent) => {
+    e.preventDefault?.();
+    if (dead) return;
+    dead = true;
+    deathCb?.(`worker error: ${e.message || 'unknown error'}`);
+  });
+  return {
+    endpoint: w,
+    onDeath(cb) {
+      deathCb = cb;
+    },
+    terminate() {
+      dead = true;
+      w.terminate();
+    },
+  };
+}
+
+export const denoRuntime: RuntimeAdapter = {
+  name: 'deno',
+  defaultWorkers: () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8)),
+  startWorker: startWebWorker,
+  pathSource: (path) => localPathSource(path),
+};
+
+export const browserRuntime: RuntimeAdapter = {
+  name: 'browser',
+  defaultWorkers: () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8)),
+  startWorker: startWebWorker,
+  async pathSource(path) {
+    throw new SourceError('SOURCE_UNREADABLE', `${path}: local paths cannot be opened in a browser; pass a File, Blob, ArrayBuffer or URL`, { input: path });
+  },
+};

@@ -1,0 +1,30 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    // The library: ESM + CJS + types. Dependencies stay external (installed with the package).
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    platform: 'neutral',
+    shims: true,
+    noExternal: ['comlink'],
+    external: [/^node:/],
+  },
+  {
+    // The engine worker: one self-contained ES module (GDAL glue, Comlink and the engine) so it
+    // loads as-is in Node worker_threads, Deno workers and browser module workers, and bundlers can
+    // pick it up with new URL('./engine.worker.js', import.meta.url).
+    entry: { 'engine.worker': 'wasm/worker.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    clean: false,
+    target: 'es2022',
+    platform: 'neutral',
+    noExternal: ['comlink', /^gdal3\.js/],
+    external: [/^node:/, 'fs', 'path', 'crypto'],
+  },
+]);

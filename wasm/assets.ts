@@ -1,0 +1,81 @@
+/**
+ * Where GDAL's WebAssembly module (`gdal3WebAssembly.wasm`) and data package
+ * (`gdal3WebAssembly.data`: PROJ's database and GDAL's data files) come from, per runtime.
+ *
+ * - Node and Deno: read from disk, resolved from the installed `gdal3.js` package.
+ * - Browser: fetched from URLs; by default next to the worker script, or from the URLs the user
+ *   passes (e.g. a CDN: https://cdn.jsdelivr.net/npm/gdal3.js@2.8.1/dist/package/).
+ * - Edge runtimes: the user hands in a compiled `WebAssembly.Module` and the data bytes.
+ */
+import type { EngineAssetConfig } from '../src/engine/types.js';
+import { EngineError } from '../src/errors/index.js';
+
+const WASM_NAME = 'gdal3WebAssembly.wasm';
+const DATA_NAME = 'gdal3WebAssembly.data';
+
+export const isNodeLike = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** Node-like runtimes (Node, Deno) get CommonJS helpers the Emscripten glue expects. */
+export async function installNodeShims(): Promise<void> {
+  if (!isNodeLike) return;
+  const g = globalThis as Record<string, unknown>;
+  const { createRequire } = await import('node:module');
+  const req = createRequire(import.meta.url);
+  if (typeof g.require !== 'function') g.require = req;
+  if (typeof g.__dirname !== 'string') {
+    const { fileURLToPath } = await import('node:url');
+    const path = await import('node:path');
+    g.__dirname = path.dirname(fileURLToPath(import.meta.url));
+  }
+  if (typeof g.Buffer !== 'function') g.Buffer = (await import('node:buffer')).Buffer;
+}
+
+async function defaultLocation(name: string): Promise<string | URL> {
+  if (isNodeLike) {
+    const { createRequire } = await import('node:module');
+    return createRequire(import.meta.url).resolve(`gdal3.js/dist/package/${name}`);
+  }
+  return new URL(`./${name}`, import.meta.url);
+}
+
+async function readAsset(what: string, loc: string | URL): Promise<ArrayBuffer> {
+  const href = loc instanceof URL ? loc.href : loc;
+  try {
+    if (isNodeLike && !/^(https?|blob|data):/.test(href)) {
+      const fs = await import('node:fs/promises');
+      const { fileURLToPath } = await import('node:url');
+      const b = await fs.readFile(href.startsWith('file:') ? fileURLToPath(href) : href);
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+    }
+    const res = await fetch(href);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return await res.arrayBuffer();
+  } catch (e) {
+    throw new EngineError('ENGINE_FAILED', `cannot load GDAL ${what} from ${href}: ${(e as Error).message}`, {
+      input: href,
+    });
+  }
+}
+
+export interface LoadedAssets {
+  wasm: WebAssembly.Module | ArrayBuffer;
+  data: ArrayBuffer;
+}
+
+export async function loadAssets(config: EngineAssetConfig): Promise<LoadedAssets> {
+  const wasmP = (async () => {
+    const w = config.wasm;
+    if (w instanceof WebAssembly.Module) return w;
+    if (w instanceof ArrayBuffer) return w;
+    if (w instanceof Uint8Array) return w.slice().buffer as ArrayBuffer;
+    return readAsset('WebAssembly module', w ?? (await defaultLocation(WASM_NAME)));
+  })();
+  const dataP = (async () => {
+    const d = config.data;
+    if (d instanceof ArrayBuffer) return d;
+    if (d instanceof Uint8Array) return d.slice().buffer as ArrayBuffer;
+    return readAsset('data package', d ?? (await defaultLocation(DATA_NAME)));
+  })();
+  const [wasm, data] = await Promise.all([wasmP, dataP]);
+  return { wasm, data };
+}

@@ -1,0 +1,93 @@
+/** Turns `gdalinfo -json` of an open dataset into Keras Spatial's `meta` (rasterio's profile). */
+import type { Bounds, DataType, RasterMeta } from '../src/engine/types.js';
+import { SourceError } from '../src/errors/index.js';
+import type { GdalModule } from './gdal-module.js';
+
+export const GDAL_TYPE_NAMES: Record<DataType, string> = {
+  uint8: 'Byte',
+  int8: 'Int8',
+  uint16: 'UInt16',
+  int16: 'Int16',
+  uint32: 'UInt32',
+  int32: 'Int32',
+  float32: 'Float32',
+  float64: 'Float64',
+};
+const FROM_GDAL: Record<string, DataType> = Object.fromEntries(
+  Object.entries(GDAL_TYPE_NAMES).map(([k, v]) => [v, k as DataType]),
+);
+
+export function dtypeFromGdal(name: string): DataType | string {
+  return FROM_GDAL[name] ?? name.toLowerCase();
+}
+
+interface GdalInfoJson {
+  driverShortName: string;
+  files?: string[];
+  size: [number, number];
+  coordinateSystem?: { wkt: string };
+  geoTransform?: number[];
+  stac?: Record<string, unknown>;
+  bands: { band: number; type: string; block?: [number, number]; noDataValue?: number | string }[];
+}
+
+export function gdalInfoJson(g: GdalModule, ds: number): GdalInfoJson | null {
+  const argv = g.stringList(['-json', '-nomd', '-norat', '-noct']);
+  const opts = g.GDALInfoOptionsNew(argv.ptr, 0);
+  argv.free();
+  const p = g.GDALInfo(ds, opts);
+  g.GDALInfoOptionsFree(opts);
+  if (!p) return null;
+  const text = g.M.UTF8ToString(p) as string;
+  g.M._free(p);
+  return JSON.parse(text) as GdalInfoJson;
+}
+
+function parseNodata(v: number | string | undefined): number | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number') return v;
+  if (/^nan$/i.test(v)) return Number.NaN;
+  if (/^-?inf/i.test(v)) return v.startsWith('-') ? -Infinity : Infinity;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function describeDataset(g: GdalModule, ds: number, label: string): RasterMeta {
+  const info = gdalInfoJson(g, ds);
+  if (!info) throw new SourceError('SOURCE_UNREADABLE', `${label}: GDAL could not describe it (${g.CPLGetLastErrorMsg()})`, { input: label });
+  const [width, height] = info.size;
+  const dtypes = info.bands.map((b) => dtypeFromGdal(b.type));
+  const nodatavals = info.bands.map((b) => parseNodata(b.noDataValue));
+  const gt = info.geoTransform;
+  const transform = gt ? ([gt[1], gt[2], gt[0], gt[4], gt[5], gt[3]] as [number, number, number, number, number, number]) : null;
+  let bounds: Bounds | null = null;
+  let res: [number, number] | null = null;
+  if (gt) {
+    const xs = [0, width].flatMap((c) => [0, height].map((r) => gt[0] + c * gt[1] + r * gt[2]));
+    const ys = [0, width].flatMap((c) => [0, height].map((r) => gt[3] + c * gt[4] + r * gt[5]));
+    bounds = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+    res = [Math.hypot(gt[1], gt[4]), Math.hypot(gt[2], gt[5])];
+  }
+  const wkt = info.coordinateSystem?.wkt;
+  let crs: RasterMeta['crs'] = null;
+  if (wkt) {
+    const epsg = info.stac?.['proj:epsg'];
+    crs = { wkt, wkt1: g.GDALGetProjectionRef(ds), epsg: typeof epsg === 'number' ? epsg : null };
+  }
+  return {
+    driver: info.driverShortName,
+    dtype: dtypes[0] ?? 'uint8',
+    dtypes,
+    nodata: nodatavals[0] ?? null,
+    nodatavals,
+    width,
+    height,
+    count: info.bands.length,
+    crs,
+    transform,
+    bounds,
+    res,
+    blockSize: info.bands[0]?.block ?? null,
+    files: info.files ?? [],
+  };
+}

@@ -1,0 +1,278 @@
+/**
+ * The engine itself: GDAL in WebAssembly, datasets kept open across reads, windows warped straight
+ * into WebAssembly memory (a MEM dataset over our own buffer) — no files written per sample.
+ * Runtime-neutral: the worker wraps it with Comlink; edge runtimes may use it in-thread.
+ */
+import type {
+  CrsInfo,
+  DataType,
+  EngineAssetConfig,
+  EngineStats,
+  RasterMeta,
+  WindowRequest,
+  WindowResult,
+  WorkerSource,
+} from '../src/engine/types.js';
+import { bytesPerPixel, typedArrayFor } from '../src/engine/types.js';
+import { CrsError, EngineError, SampleError, SourceError } from '../src/errors/index.js';
+import { isNodeLike } from './assets.js';
+import { describeDataset, GDAL_TYPE_NAMES } from './describe.js';
+import { type GdalModule, loadGdal } from './gdal-module.js';
+
+interface OpenDataset {
+  ds: number;
+  label: string;
+  meta: RasterMeta;
+  mount?: string;
+  file?: string;
+}
+
+interface TargetGrid {
+  ds: number;
+  ptr: number;
+  bytes: number;
+}
+
+const GA_UPDATE = 1;
+const MAX_TARGETS = 8;
+
+export class GdalEngine {
+  private readonly datasets = new Map<number, OpenDataset>();
+  private readonly targets = new Map<string, TargetGrid>();
+  private readonly crsCache = new Map<string, CrsInfo>();
+  private gtPtr = 0;
+  private reads = 0;
+  private mountSeq = 0;
+
+  private constructor(private readonly g: GdalModule) {
+    this.gtPtr = g.M._malloc(48);
+    g.M.FS.mkdir('/src');
+  }
+
+  static async create(config: EngineAssetConfig = {}): Promise<GdalEngine> {
+    return new GdalEngine(await loadGdal(config));
+  }
+
+  async open(id: number, source: WorkerSource, label: string): Promise<RasterMeta> {
+    if (this.datasets.has(id)) throw new EngineError('ENGINE_FAILED', `dataset id ${id} is already open`, { input: label });
+    const { M } = this.g;
+    const dir = `/src/${++this.mountSeq}`;
+    M.FS.mkdir(dir);
+    let path: string;
+    let mounted = false;
+    try {
+      if (source.kind === 'path') {
+        if (!isNodeLike) throw new SourceError('SOURCE_UNREADABLE', `${label}: local paths can only be opened in Node and Deno; pass a File, Blob or ArrayBuffer`, { input: label });
+        const { dirname, basename } = await import('node:path');
+        M.FS.mount(M.NODEFS, { root: dirname(source.path) }, dir);
+        mounted = true;
+        path = `${dir}/${basename(source.path)}`;
+      } else if (source.kind === 'blob') {
+        const name = safeName(source.name);
+        if (typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync === 'function') {
+          // Browser workers: WORKERFS reads the Blob lazily, slice by slice; nothing is copied whole.
+          M.FS.mount(M.WORKERFS, { blobs: [{ name, data: source.blob }] }, dir);
+          mounted = true;
+        } else {
+          const bytes = new Uint8Array(await source.blob.arrayBuffer());
+          M.FS.createDataFile(dir, name, bytes, true, false, true);
+        }
+        path = `${dir}/${name}`;
+      } else {
+        const name = safeName(source.name);
+        M.FS.createDataFile(dir, name, new Uint8Array(source.bytes), true, false, true);
+        path = `${dir}/${name}`;
+      }
+    } catch (e) {
+      this.removeDir(dir, mounted);
+      if (e instanceof SourceError) throw e;
+      throw new SourceError('SOURCE_UNREADABLE', `${label}: cannot be made readable to GDAL: ${(e as Error).message}`, { input: label });
+    }
+    this.g.CPLErrorReset();
+    this.g.takeMessages();
+    const ds = this.g.GDALOpen(path, 0);
+    if (!ds) {
+      const gdalMessage = this.lastError();
+      this.removeDir(dir, mounted);
+      throw new SourceError('SOURCE_UNREADABLE', `${label}: GDAL cannot open it as a raster${gdalMessage ? ` (${gdalMessage})` : ''}`, { input: label, gdalMessage });
+    }
+    let meta: RasterMeta;
+    try {
+      meta = describeDataset(this.g, ds, label);
+    } catch (e) {
+      this.g.GDALClose(ds);
+      this.removeDir(dir, mounted);
+      throw e;
+    }
+    this.datasets.set(id, { ds, label, meta, mount: mounted ? dir : undefined, file: mounted ? undefined : path });
+    return meta;
+  }
+
+  resolveCrs(input: string): CrsInfo {
+    const hit = this.crsCache.get(input);
+    if (hit) return hit;
+    const g = this.g;
+    g.CPLErrorReset();
+    const srs = g.OSRNewSpatialReference(null);
+    try {
+      if (g.OSRSetFromUserInput(srs, input) !== 0) {
+        const gdalMessage = this.lastError();
+        throw new CrsError('CRS_INVALID', `CRS ${shorten(input)} is not a coordinate reference system GDAL/PROJ understands${gdalMessage ? ` (${gdalMessage})` : ''}`, { input: shorten(input), gdalMessage });
+      }
+      const wkt1 = this.exportWkt(srs);
+      // WKT2 and the EPSG code, as gdalinfo reports them, come from a throwaway MEM dataset.
+      const mem = g.GDALOpen(`MEM:::DATAPOINTER=${this.gtPtr},PIXELS=1,LINES=1,BANDS=1,DATATYPE=Byte`, GA_UPDATE);
+      g.GDALSetProjection(mem, wkt1);
+      const meta = describeDataset(g, mem, 'crs');
+      g.GDALClose(mem);
+      const info: CrsInfo = { wkt: meta.crs?.wkt ?? wkt1, wkt1, epsg: meta.crs?.epsg ?? null };
+      this.crsCache.set(input, info);
+      return info;
+    } finally {
+      g.OSRDestroySpatialReference(srs);
+    }
+  }
+
+  read(id: number, req: WindowRequest): WindowResult {
+    const d = this.datasets.get(id);
+    if (!d) throw new EngineError('ENGINE_CLOSED', `dataset id ${id} is not open in this engine`);
+    if (!d.meta.transform) {
+      throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${d.label}: has no geotransform, so map-coordinate windows cannot be read from it`, { input: d.label });
+    }
+    const g = this.g;
+    const { M } = g;
+    const { width, height, dtype } = req;
+    const nb = req.bands.length;
+    const target = this.target(width, height, nb, dtype, req.crs);
+    const [minx, miny, maxx, maxy] = req.bounds;
+    M.HEAPF64.set([minx, (maxx - minx) / width, 0, maxy, 0, -(maxy - miny) / height], this.gtPtr >>> 3);
+    g.GDALSetGeoTransform(target.ds, this.gtPtr);
+    const n = width * height * nb;
+    const view = typedArrayFor(dtype, 0);
+    const heap = new (view.constructor as new (b: ArrayBuffer, o: number, l: number) => typeof view)(M.HEAPU8.buffer, target.ptr, n);
+    heap.fill(req.nodata ?? 0);
+
+    const args = ['-q', '-r', req.resampling, '-wo', `INIT_DEST=${req.nodata === null ? '0' : 'NO_DATA'}`];
+    if (req.nodata !== null) args.push('-dstnodata', nodataString(req.nodata));
+    if (!isIdentityBands(req.bands, d.meta.count)) {
+      req.bands.forEach((b, i) => args.push('-srcband', String(b), '-dstband', String(i + 1)));
+    }
+    const argv = g.stringList(args);
+    const opts = g.GDALWarpAppOptionsNew(argv.ptr, 0);
+    argv.free();
+    if (!opts) throw new SampleError('SAMPLE_FAILED', `${d.label}: invalid warp options ${args.join(' ')}: ${this.lastError()}`, { input: d.label });
+    const srcList = M._malloc(4);
+    M.HEAPU32[srcList >>> 2] = d.ds;
+    g.CPLErrorReset();
+    g.takeMessages();
+    const out = g.GDALWarp(null, target.ds, 1, srcList, opts, 0);
+    M._free(srcList);
+    g.GDALWarpAppOptionsFree(opts);
+    if (!out) {
+      const gdalMessage = this.lastError();
+      throw new SampleError('SAMPLE_FAILED', `${d.label}: GDAL could not warp the window [${req.bounds.join(', ')}] in ${shorten(req.crs)}${gdalMessage ? `: ${gdalMessage}` : ''}`, { input: d.label, gdalMessage, bounds: [...req.bounds] });
+    }
+    this.reads++;
+    // Copy out of WebAssembly memory into a fresh buffer that is transferred, not copied, to the host.
+    const data = typedArrayFor(dtype, n);
+    data.set(new (data.constructor as new (b: ArrayBuffer, o: number, l: number) => typeof data)(M.HEAPU8.buffer, target.ptr, n) as never);
+    return { data, shape: [nb, height, width], dtype, nodata: req.nodata };
+  }
+
+  close(id: number): void {
+    const d = this.datasets.get(id);
+    if (!d) return;
+    this.datasets.delete(id);
+    this.g.GDALClose(d.ds);
+    if (d.mount) this.removeDir(d.mount, true);
+    if (d.file) {
+      const dir = d.file.slice(0, d.file.lastIndexOf('/'));
+      this.removeDir(dir, false);
+    }
+  }
+
+  stats(): EngineStats {
+    return { openDatasets: this.datasets.size, wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength, reads: this.reads };
+  }
+
+  /** A MEM dataset over a buffer in WebAssembly memory, reused for every read with the same grid shape and CRS. */
+  private target(width: number, height: number, nb: number, dtype: DataType, crs: string): TargetGrid {
+    const key = `${width}x${height}x${nb}:${dtype}:${crs}`;
+    const hit = this.targets.get(key);
+    if (hit) {
+      this.targets.delete(key);
+      this.targets.set(key, hit);
+      return hit;
+    }
+    if (this.targets.size >= MAX_TARGETS) {
+      const [oldKey, old] = this.targets.entries().next().value as [string, TargetGrid];
+      this.targets.delete(oldKey);
+      this.g.GDALClose(old.ds);
+      this.g.M._free(old.ptr);
+    }
+    const g = this.g;
+    const bytes = width * height * nb * bytesPerPixel(dtype);
+    const ptr = g.M._malloc(bytes);
+    if (!ptr) throw new EngineError('ENGINE_FAILED', `out of WebAssembly memory allocating ${bytes} bytes for a ${width}x${height}x${nb} ${dtype} window`);
+    const ds = g.GDALOpen(`MEM:::DATAPOINTER=${ptr},PIXELS=${width},LINES=${height},BANDS=${nb},DATATYPE=${GDAL_TYPE_NAMES[dtype]}`, GA_UPDATE);
+    if (!ds) {
+      g.M._free(ptr);
+      throw new EngineError('ENGINE_FAILED', `cannot create the target grid: ${this.lastError()}`);
+    }
+    g.CPLErrorReset();
+    if (g.GDALSetProjection(ds, crs) !== 0) {
+      const gdalMessage = this.lastError();
+      g.GDALClose(ds);
+      g.M._free(ptr);
+      throw new CrsError('CRS_INVALID', `CRS ${shorten(crs)} is not a coordinate reference system GDAL/PROJ understands${gdalMessage ? ` (${gdalMessage})` : ''}`, { input: shorten(crs), gdalMessage });
+    }
+    const t = { ds, ptr, bytes };
+    this.targets.set(key, t);
+    return t;
+  }
+
+  private exportWkt(srs: number): string {
+    const { M } = this.g;
+    const out = M._malloc(4);
+    this.g.OSRExportToWkt(srs, out);
+    const p = M.HEAPU32[out >>> 2];
+    const s = M.UTF8ToString(p);
+    M._free(p);
+    M._free(out);
+    return s;
+  }
+
+  private lastError(): string {
+    const msg = this.g.CPLGetLastErrorMsg();
+    const lines = this.g.takeMessages().filter((l) => /ERROR/.test(l));
+    return msg || lines.join('; ');
+  }
+
+  private removeDir(dir: string, mounted: boolean): void {
+    const { FS } = this.g.M;
+    try {
+      if (mounted) FS.unmount(dir);
+      else for (const f of FS.readdir(dir)) if (f !== '.' && f !== '..') FS.unlink(`${dir}/${f}`);
+      FS.rmdir(dir);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+function isIdentityBands(bands: number[], count: number): boolean {
+  return bands.length === count && bands.every((b, i) => b === i + 1);
+}
+
+function nodataString(v: number): string {
+  return Number.isNaN(v) ? 'nan' : String(v);
+}
+
+function safeName(name: string): string {
+  const base = name.split(/[\\/]/).pop() || 'source';
+  return base.replace(/[^A-Za-z0-9._-]/g, '_') || 'source';
+}
+
+function shorten(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}

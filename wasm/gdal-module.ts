@@ -1,0 +1,124 @@
+/**
+ * Instantiates GDAL (gdal3.js's Emscripten build) and wraps the few C functions the engine uses.
+ * Runs wherever the engine runs: inside a worker, or in-thread on edge runtimes.
+ */
+import CModule from 'gdal3.js/build/package/gdal3WebAssembly.js';
+import type { EngineAssetConfig } from '../src/engine/types.js';
+import { EngineError } from '../src/errors/index.js';
+import { installNodeShims, loadAssets } from './assets.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export interface GdalModule {
+  M: any;
+  /** Lines GDAL printed to stderr since the last `takeMessages()`. */
+  takeMessages(): string[];
+  GDALOpen(path: string, access: number): number;
+  GDALClose(ds: number): void;
+  GDALInfo(ds: number, opts: number): number;
+  GDALInfoOptionsNew(argv: number, binary: number): number;
+  GDALInfoOptionsFree(opts: number): void;
+  GDALWarp(dst: string | null, dstDs: number, n: number, srcList: number, opts: number, usageErr: number): number;
+  GDALWarpAppOptionsNew(argv: number, binary: number): number;
+  GDALWarpAppOptionsFree(opts: number): void;
+  GDALSetGeoTransform(ds: number, gt: number): number;
+  GDALSetProjection(ds: number, wkt: string): number;
+  GDALGetProjectionRef(ds: number): string;
+  GDALGetSpatialRef(ds: number): number;
+  OSRNewSpatialReference(wkt: string | null): number;
+  OSRSetFromUserInput(srs: number, input: string): number;
+  OSRExportToWkt(srs: number, out: number): number;
+  OSRDestroySpatialReference(srs: number): void;
+  CPLErrorReset(): void;
+  CPLGetLastErrorMsg(): string;
+  CPLGetLastErrorNo(): number;
+  CPLGetLastErrorType(): number;
+  CPLSetConfigOption(key: string, value: string | null): void;
+  /** Allocates a NULL-terminated char** list; free it with the returned function. */
+  stringList(items: string[]): { ptr: number; free(): void };
+}
+
+export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
+  await installNodeShims();
+  const assets = await loadAssets(config);
+  const messages: string[] = [];
+  let M: any;
+  try {
+    M = await CModule({
+      print: () => {},
+      printErr: (line: string) => {
+        messages.push(line);
+        if (messages.length > 200) messages.shift();
+      },
+      locateFile: (name: string) => name,
+      getPreloadedPackage: () => assets.data,
+      instantiateWasm(imports: WebAssembly.Imports, receive: (inst: WebAssembly.Instance, mod?: WebAssembly.Module) => void) {
+        const w = assets.wasm;
+        const done = w instanceof WebAssembly.Module
+          ? WebAssembly.instantiate(w, imports).then((inst) => receive(inst, w))
+          : WebAssembly.instantiate(w, imports).then((r) => receive(r.instance, r.module));
+        done.catch((e: unknown) => {
+          throw new EngineError('ENGINE_FAILED', `cannot instantiate GDAL WebAssembly: ${String(e)}`);
+        });
+        return {};
+      },
+      preRun: [
+        ({ ENV }: { ENV: Record<string, string> }) => {
+          ENV.PROJ_LIB = '/usr/share/proj';
+          ENV.GDAL_DATA = '/usr/share/gdal';
+          ENV.GDAL_NUM_THREADS = '0';
+          ENV.CPL_LOG_ERRORS = 'ON';
+          for (const [k, v] of Object.entries(config.gdalConfig ?? {})) ENV[k] = v;
+        },
+      ],
+    });
+  } catch (e) {
+    throw new EngineError('ENGINE_FAILED', `GDAL WebAssembly failed to start: ${(e as Error)?.message ?? String(e)}`);
+  }
+  M.ccall('GDALAllRegister', null, [], []);
+  const c = (name: string, ret: string | null, args: string[]) => M.cwrap(name, ret, args);
+  const N = 'number';
+  const S = 'string';
+  const mod: GdalModule = {
+    M,
+    takeMessages: () => messages.splice(0, messages.length),
+    GDALOpen: c('GDALOpen', N, [S, N]),
+    GDALClose: c('GDALClose', null, [N]),
+    GDALInfo: c('GDALInfo', N, [N, N]),
+    GDALInfoOptionsNew: c('GDALInfoOptionsNew', N, [N, N]),
+    GDALInfoOptionsFree: c('GDALInfoOptionsFree', null, [N]),
+    GDALWarp: c('GDALWarp', N, [S, N, N, N, N, N]),
+    GDALWarpAppOptionsNew: c('GDALWarpAppOptionsNew', N, [N, N]),
+    GDALWarpAppOptionsFree: c('GDALWarpAppOptionsFree', null, [N]),
+    GDALSetGeoTransform: c('GDALSetGeoTransform', N, [N, N]),
+    GDALSetProjection: c('GDALSetProjection', N, [N, S]),
+    GDALGetProjectionRef: c('GDALGetProjectionRef', S, [N]),
+    GDALGetSpatialRef: c('GDALGetSpatialRef', N, [N]),
+    OSRNewSpatialReference: c('OSRNewSpatialReference', N, [S]),
+    OSRSetFromUserInput: c('OSRSetFromUserInput', N, [N, S]),
+    OSRExportToWkt: c('OSRExportToWkt', N, [N, N]),
+    OSRDestroySpatialReference: c('OSRDestroySpatialReference', null, [N]),
+    CPLErrorReset: c('CPLErrorReset', null, []),
+    CPLGetLastErrorMsg: c('CPLGetLastErrorMsg', S, []),
+    CPLGetLastErrorNo: c('CPLGetLastErrorNo', N, []),
+    CPLGetLastErrorType: c('CPLGetLastErrorType', N, []),
+    CPLSetConfigOption: c('CPLSetConfigOption', null, [S, S]),
+    stringList(items: string[]) {
+      const ptrs = items.map((s) => {
+        const n = M.lengthBytesUTF8(s) + 1;
+        const p = M._malloc(n);
+        M.stringToUTF8(s, p, n);
+        return p;
+      });
+      const list = M._malloc((ptrs.length + 1) * 4);
+      M.HEAPU32.set([...ptrs, 0], list >>> 2);
+      return {
+        ptr: list,
+        free() {
+          for (const p of ptrs) M._free(p);
+          M._free(list);
+        },
+      };
+    },
+  };
+  return mod;
+}
