@@ -46,6 +46,9 @@ export class GdalEngine {
 
   private constructor(private readonly g: GdalModule) {
     this.gtPtr = g.M._malloc(48);
+    // WKT1 (what proj4 reads on the TypeScript side) carries the datum shift PROJ would use
+    // (TOWGS84), so proj4 and GDAL agree on where a box is.
+    g.CPLSetConfigOption('OSR_ADD_TOWGS84_ON_EXPORT_TO_WKT1', 'YES');
     g.M.FS.mkdir('/src');
   }
 
@@ -122,7 +125,7 @@ export class GdalEngine {
       const wkt1 = this.exportWkt(srs);
       // WKT2 and the EPSG code, as gdalinfo reports them, come from a throwaway MEM dataset.
       const mem = g.GDALOpen(`MEM:::DATAPOINTER=${this.gtPtr},PIXELS=1,LINES=1,BANDS=1,DATATYPE=Byte`, GA_UPDATE);
-      g.GDALSetProjection(mem, wkt1);
+      g.GDALSetProjection(mem, input);
       const meta = describeDataset(g, mem, 'crs');
       g.GDALClose(mem);
       const info: CrsInfo = { wkt: meta.crs?.wkt ?? wkt1, wkt1, epsg: meta.crs?.epsg ?? null };

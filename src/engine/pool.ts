@@ -77,6 +77,7 @@ export class EnginePool {
   readonly size: number;
   private readonly workers: (EngineWorker | null)[];
   private readonly starting: (Promise<EngineWorker> | null)[];
+  private readonly load: number[];
   private readonly runtime: RuntimeAdapter;
   private readonly workerUrl: URL;
   private closed = false;
@@ -89,6 +90,7 @@ export class EnginePool {
     this.size = n;
     this.workers = new Array(n).fill(null);
     this.starting = new Array(n).fill(null);
+    this.load = new Array(n).fill(0);
     this.workerUrl = options.workerUrl ? new URL(options.workerUrl, baseUrl()) : new URL('./engine.worker.js', import.meta.url);
   }
 
@@ -100,22 +102,35 @@ export class EnginePool {
     return this.closed;
   }
 
-  /** The least busy live worker, starting one if a slot is free. */
-  async acquire(): Promise<EngineWorker> {
+  /**
+   * Runs `fn` on the least loaded worker, starting one when a slot is free and every live worker is
+   * busy. The load is counted from the moment of choice, so concurrent callers spread out.
+   */
+  async use<T>(fn: (w: EngineWorker) => Promise<T>): Promise<T> {
     this.assertOpen();
-    let best: EngineWorker | null = null;
-    let freeSlot = -1;
+    let slot = -1;
+    let bestLoad = Infinity;
     for (let i = 0; i < this.size; i++) {
       const w = this.workers[i];
-      if (w && !w.dead) {
-        if (!best || w.inflight < best.inflight) best = w;
-      } else if (freeSlot < 0 && !this.starting[i]) freeSlot = i;
+      const alive = (w && !w.dead) || this.starting[i];
+      const load = alive ? this.load[i] : Infinity;
+      if (load < bestLoad) {
+        bestLoad = load;
+        slot = i;
+      }
     }
-    if (freeSlot >= 0 && (!best || best.inflight > 0)) return this.start(freeSlot);
-    if (best) return best;
-    const pending = this.starting.find((p) => p);
-    if (pending) return pending;
-    return this.start(0);
+    if (slot < 0 || bestLoad > 0) {
+      const free = this.workers.findIndex((w, i) => (!w || w.dead) && !this.starting[i]);
+      if (free >= 0) slot = free;
+    }
+    this.load[slot]++;
+    try {
+      const w = this.workers[slot];
+      const worker = w && !w.dead ? w : await (this.starting[slot] ?? this.start(slot));
+      return await fn(worker);
+    } finally {
+      this.load[slot]--;
+    }
   }
 
   /** Every live worker (for broadcasting closes). */

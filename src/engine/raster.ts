@@ -42,16 +42,17 @@ export class Raster {
     const engine = options.engine ?? defaultEngine();
     const { source, label } = await toWorkerSource(input, options.name);
     const id = nextId++;
-    const worker = await engine.acquire();
-    const opening = worker.call((api) => api.open(id, source, label), options.signal);
-    worker.opened.set(id, opening);
-    try {
-      const meta = await opening;
-      return new Raster(meta as RasterMeta, label, id, source, engine);
-    } catch (e) {
-      worker.opened.delete(id);
-      throw e;
-    }
+    const meta = await engine.use(async (worker) => {
+      const opening = worker.call((api) => api.open(id, source, label), options.signal);
+      worker.opened.set(id, opening);
+      try {
+        return await opening;
+      } catch (e) {
+        worker.opened.delete(id);
+        throw e;
+      }
+    });
+    return new Raster(meta, label, id, source, engine);
   }
 
   /** Keras Spatial's `meta` (rasterio profile) plus bounds and res. */
@@ -66,17 +67,17 @@ export class Raster {
   async readWindow(options: ReadWindowOptions): Promise<Window> {
     if (this.closed) throw new EngineError('ENGINE_CLOSED', `${this.label}: raster is closed`, { input: this.label });
     const req = toWindowRequest(options, this.meta);
-    const worker = await this.engine.acquire();
-    await this.ensureOpen(worker, options.signal);
-    const r = await worker.call((api) => api.read(this.id, req), options.signal);
+    const r = await this.engine.use(async (worker) => {
+      await this.ensureOpen(worker, options.signal);
+      return worker.call((api) => api.read(this.id, req), options.signal);
+    });
     return { ...r, bounds: req.bounds, crs: req.crs };
   }
 
   /** Resolves a CRS string with GDAL (WKT1 for proj4, WKT2, EPSG code). */
   async resolveCrs(crs: string): Promise<CrsInfo> {
     if (typeof crs !== 'string' || !crs.trim()) throw new ArgumentError('crs', 'a CRS string', crs);
-    const worker = await this.engine.acquire();
-    return worker.call((api) => api.resolveCrs(crs.trim()));
+    return this.engine.use((worker) => worker.call((api) => api.resolveCrs(crs.trim())));
   }
 
   /** Closes the dataset in every worker. Further reads fail with ENGINE_CLOSED. */

@@ -106,6 +106,6 @@ export function toWindowRequest(opts: ReadWindowOptions, meta: RasterMeta): Wind
   const bands = checkBands(opts.bands, meta.count);
   const dtype = checkDtype(opts.dtype, meta);
   const nodata = defaultNodata(opts.nodata, meta, bands, dtype);
-  const crs = checkCrs(opts.crs, meta.crs ? (meta.crs.epsg ? `EPSG:${meta.crs.epsg}` : meta.crs.wkt1) : null);
+  const crs = checkCrs(opts.crs, meta.crs ? (meta.crs.epsg ? `EPSG:${meta.crs.epsg}` : meta.crs.wkt) : null);
   return { bounds, crs, width, height, resampling, bands, dtype, nodata };
 }

@@ -1,0 +1,76 @@
+/** CRS on the TypeScript side (proj4): EPSG codes, WKT with and without a code, PROJ strings, units. */
+import { assert, test } from './lib/harness.js';
+import { CrsError, parseCrs, registerCrs, transformer } from '../dist/index.js';
+import { shared } from './engine.test.js';
+
+test('EPSG:4326 is geographic, in degrees', () => {
+  const c = parseCrs('EPSG:4326');
+  assert.equal(c.epsg, 4326);
+  assert.equal(c.units, 'degree');
+  assert.ok(c.isGeographic);
+});
+
+test('a raster\'s WKT without an EPSG code (olinda DEM) is understood, in metres', async () => {
+  const r = await shared('olinda_dem_utm25s.tif');
+  assert.equal(r.meta.crs!.epsg, null);
+  const c = parseCrs(r.meta.crs!.wkt1);
+  assert.equal(c.units, 'metre');
+  assert.equal(c.isGeographic, false);
+  // The DEM's origin in lon/lat, against native gdalinfo's corner (-34.9161655, -7.9498221).
+  const [lon, lat] = transformer(r.meta.crs!.wkt1, 'EPSG:4326')([288776.25, 9120760.75]);
+  assert.close(lon, -34.9161655, 1e-6, 'lon');
+  assert.close(lat, -7.9498221, 1e-6, 'lat');
+});
+
+test('EPSG codes proj4 lacks are registered from GDAL; US survey feet are recognised', async () => {
+  const r = await shared('keras_spatial_small.tif');
+  registerCrs('EPSG:3443', r.meta.crs!.wkt1);
+  const c = parseCrs('EPSG:3443');
+  assert.equal(c.units, 'US survey foot');
+  assert.close(c.metresPerUnit, 1200 / 3937, 1e-15);
+  // Native, with the same definition (no datum shift, as GDAL exports EPSG:3443 to WKT1 and PROJ):
+  // echo 817000 1445000 | gdaltransform -s_srs "$(gdalsrsinfo -o proj4 EPSG:3443)" -t_srs EPSG:4326
+  //   -> -88.9359194162754 40.6327746374789
+  // (gdaltransform -s_srs EPSG:3443 gives -88.9359252996136 40.6327822122101: there PROJ picks a
+  // NAD83(HARN) -> WGS 84 Helmert from its database, about 0.6 m away. GDAL's warps use PROJ's choice.)
+  const [lon, lat] = transformer('EPSG:3443', 'EPSG:4326')([817000, 1445000]);
+  assert.close(lon, -88.9359194162754, 1e-9);
+  assert.close(lat, 40.6327746374789, 1e-9);
+});
+
+test('EPSG:2169 from GDAL matches native PROJ', async () => {
+  const r = await shared('elev.tif');
+  registerCrs('EPSG:2169', (await r.resolveCrs('EPSG:2169')).wkt1);
+  const c = parseCrs('epsg:2169');
+  assert.equal(c.units, 'metre');
+  // native: echo "5.8 49.5" | gdaltransform -s_srs EPSG:4326 -t_srs EPSG:2169 -> 53334.4450923288 62871.6845536089
+  const [x, y] = transformer('EPSG:4326', 'EPSG:2169')([5.8, 49.5]);
+  assert.close(x, 53334.4450923288, 0.01);
+  assert.close(y, 62871.6845536089, 0.01);
+});
+
+test('PROJ strings work; nonsense and unknown codes are CrsErrors naming the input', () => {
+  const c = parseCrs('+proj=utm +zone=25 +south +ellps=GRS80 +units=m +no_defs');
+  assert.equal(c.units, 'metre');
+  let err: unknown;
+  try {
+    parseCrs('EPSG:987654');
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof CrsError && err.input === 'EPSG:987654' && /registerCrs/.test(err.message), String(err));
+  err = undefined;
+  try {
+    parseCrs('');
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof CrsError, String(err));
+  err = undefined;
+  try {
+    registerCrs('EPSG:1', 'garbage[[');
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof CrsError, String(err));
+});

@@ -1,0 +1,18 @@
+/** Runs the test files in Node: rasters by path, fixtures from disk. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { run, setEnv } from '../lib/harness.js';
+
+const root = process.cwd();
+setEnv({
+  runtime: 'node',
+  sharedSource: async (name) => `../shared/data/${name}`,
+  fixtureBytes: async (rel) => new Uint8Array(await readFile(resolve(root, 'test/fixtures', rel))),
+  fixtureJson: async (rel) => JSON.parse(await readFile(resolve(root, 'test/fixtures', rel), 'utf8')),
+  sharedBytes: async (name) => new Uint8Array(await readFile(resolve(root, '../shared/data', name))),
+});
+await import('../all.js');
+const { terminateEngine } = await import('../../dist/index.js');
+const r = await run(console.log, process.env.TEST_FILTER);
+await terminateEngine();
+process.exitCode = r.failed ? 1 : 0;
