@@ -19,10 +19,11 @@ export default defineConfig([
     // The engine worker: one self-contained ES module (GDAL glue, Comlink and the engine) so it
     // loads as-is in Node worker_threads, Deno workers and browser module workers, and bundlers can
     // pick it up with new URL('./engine.worker.js', import.meta.url).
-    entry: { 'engine.worker': 'wasm/worker.ts' },
+    entry: { 'engine.worker': 'wasm/worker.ts', 'engine.inline': 'wasm/inline.ts' },
     format: ['esm'],
     sourcemap: true,
     clean: false,
+    splitting: false,
     target: 'es2022',
     platform: 'neutral',
     removeNodeProtocol: false,

@@ -195,3 +195,17 @@ test('an invalid pool size is an error', async () => {
   }
   assert.ok(err instanceof EngineError && err.code === 'INVALID_ARGUMENT', String(err));
 });
+
+test('inline mode (edge runtimes): the same engine in this thread gives the same pixels', async () => {
+  const pool = new EnginePool({ mode: 'inline' });
+  assert.equal(pool.size, 1);
+  const r = await openRaster(await testEnv().sharedSource('L7_ETMs.tif'), { engine: pool, name: 'L7_ETMs.tif' });
+  const ref = await shared('L7_ETMs.tif');
+  const box = { bounds: [-34.905, -8.029, -34.851, -7.975] as [number, number, number, number], crs: 'EPSG:4326', width: 40, height: 40, resampling: 'cubic' as const };
+  const a = await r.readWindow(box);
+  const b = await ref.readWindow(box);
+  assert.deepEqual(Array.from(a.data), Array.from(b.data));
+  await assert.rejects(r.readWindow({ ...box, crs: 'EPSG:999999' }), CrsError, { code: 'CRS_INVALID' });
+  await r.close();
+  await pool.terminate();
+});

@@ -3,46 +3,9 @@
  * worker_threads worker, a Deno Web Worker or a browser module Web Worker.
  */
 import * as Comlink from 'comlink';
-import type { CrsInfo, EngineAssetConfig, EngineWorkerApi, RasterMeta, WindowRequest, WindowResult, WorkerSource } from '../src/engine/types.js';
-import { EngineError } from '../src/errors/index.js';
 import { installErrorTransfer } from '../src/engine/error-transfer.js';
-import { GdalEngine } from './gdal-engine.js';
 import { nodeEndpoint } from '../src/runtime/node-endpoint.js';
-
-let engine: GdalEngine | null = null;
-let starting: Promise<GdalEngine> | null = null;
-
-function ready(): GdalEngine {
-  if (!engine) throw new EngineError('ENGINE_FAILED', 'the engine worker was used before init()');
-  return engine;
-}
-
-const api: EngineWorkerApi = {
-  async init(config: EngineAssetConfig) {
-    const t0 = performance.now();
-    starting ??= GdalEngine.create(config);
-    engine = await starting;
-    return { initMs: performance.now() - t0 };
-  },
-  async resolveCrs(input: string): Promise<CrsInfo> {
-    return ready().resolveCrs(input);
-  },
-  async open(id: number, source: WorkerSource, label: string): Promise<RasterMeta> {
-    return ready().open(id, source, label);
-  },
-  async read(id: number, request: WindowRequest): Promise<WindowResult> {
-    const r = ready().read(id, request);
-    return Comlink.transfer(r, [r.data.buffer]);
-  },
-  async close(id: number) {
-    ready().close(id);
-  },
-  async stats() {
-    return ready().stats();
-  },
-};
-
-installErrorTransfer();
+import { createEngineApi } from './api.js';
 
 async function endpoint(): Promise<Comlink.Endpoint> {
   const g = globalThis as { WorkerGlobalScope?: unknown; Deno?: unknown };
@@ -53,4 +16,5 @@ async function endpoint(): Promise<Comlink.Endpoint> {
   return nodeEndpoint(parentPort as never);
 }
 
-Comlink.expose(api, await endpoint());
+installErrorTransfer();
+Comlink.expose(createEngineApi(), await endpoint());

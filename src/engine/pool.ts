@@ -16,6 +16,13 @@ export interface EngineOptions {
   workerUrl?: string | URL;
   /** Where GDAL's .wasm and .data are (default: resolved per runtime, see wasm/assets.ts). */
   assets?: EngineAssetConfig;
+  /**
+   * 'worker' (default): GDAL runs in Web Workers / worker_threads. 'inline': GDAL runs in this
+   * thread behind the same interface, for runtimes without workers (edge runtimes such as workerd).
+   */
+  mode?: 'worker' | 'inline';
+  /** URL of `engine.inline.js` for 'inline' mode (default: next to this module). */
+  inlineUrl?: string | URL;
 }
 
 export class EngineWorker {
@@ -82,10 +89,18 @@ export class EnginePool {
   private readonly workerUrl: URL;
   private closed = false;
 
-  constructor(private readonly options: EngineOptions = {}) {
+  private readonly options: EngineOptions;
+
+  /** Options not given here are taken from {@link configureEngine}. */
+  constructor(options: EngineOptions = {}) {
+    this.options = { ...defaultOptions, ...options };
+    options = this.options;
     installErrorTransfer();
     this.runtime = currentRuntime();
-    const n = options.workers ?? this.runtime.defaultWorkers();
+    if (options.mode !== undefined && options.mode !== 'worker' && options.mode !== 'inline') {
+      throw new EngineError('INVALID_ARGUMENT', `mode: expected 'worker' or 'inline', got ${String(options.mode)}`, { input: 'mode' });
+    }
+    const n = options.workers ?? (options.mode === 'inline' ? 1 : this.runtime.defaultWorkers());
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new EngineError('INVALID_ARGUMENT', `workers: expected an integer from 1 to 64, got ${n}`, { input: 'workers' });
     this.size = n;
     this.workers = new Array(n).fill(null);
@@ -140,7 +155,7 @@ export class EnginePool {
 
   private start(i: number): Promise<EngineWorker> {
     const p = (async () => {
-      const handle = await this.runtime.startWorker(this.workerUrl);
+      const handle = this.options.mode === 'inline' ? await this.startInline() : await this.runtime.startWorker(this.workerUrl);
       const w = new EngineWorker(i, handle, this.options.assets ?? {});
       try {
         await w.ready;
@@ -161,6 +176,12 @@ export class EnginePool {
       () => (this.starting[i] = null),
     );
     return p;
+  }
+
+  private async startInline() {
+    const url = this.options.inlineUrl ? new URL(this.options.inlineUrl, baseUrl()) : new URL('./engine.inline.js', import.meta.url);
+    const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url.href)) as typeof import('../../wasm/inline.js');
+    return mod.startInlineEngine();
   }
 
   /** Stops every worker and frees everything they hold. */

@@ -11,7 +11,7 @@ async function startWebWorker(url: URL): Promise<WorkerHandle> {
     e.preventDefault?.();
     if (dead) return;
     dead = true;
-    deathCb?.(`worker error: ${e.message || 'unknown error'}`);
+    deathCb?.(`worker error: ${e.message || `the worker script ${url.href} failed to load or threw (check workerUrl)`}`);
   });
   return {
     endpoint: w,

@@ -17,6 +17,7 @@ declare global {
 (async () => {
   await configureEngine({
     workerUrl: '/dist/engine.worker.js',
+    inlineUrl: '/dist/engine.inline.js',
     assets: { wasm: '/node_modules/gdal3.js/dist/package/gdal3WebAssembly.wasm', data: '/node_modules/gdal3.js/dist/package/gdal3WebAssembly.data' },
   });
   setEnv({

@@ -1,0 +1,55 @@
+// `npm test`: builds the package, bundles the test runners, then runs the same test files in Node,
+// Deno (npm package `deno`) and headless Chromium (/usr/bin/chromium). With CI=true (or
+// REGENERATE_REFERENCE=1) and native GDAL installed, the gdalinfo/gdalwarp references are
+// regenerated first, so the comparison is against the GDAL on this machine.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const only = process.argv.slice(2);
+const want = (r) => only.length === 0 || only.includes(r);
+
+let passed = 0;
+let failedTests = 0;
+function step(name, cmd, args) {
+  console.log(`\n# ${name}`);
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: process.env });
+  process.stdout.write(r.stdout ?? '');
+  process.stderr.write(r.stderr ?? '');
+  const m = /^\w+: (\d+) passed, (\d+) failed$/m.exec(r.stdout ?? '');
+  if (m) {
+    passed += Number(m[1]);
+    failedTests += Number(m[2]);
+  }
+  const code = r.status;
+  if (code !== 0) {
+    console.log(`# ${name} failed (exit ${code})`);
+  }
+  return code === 0;
+}
+
+const hasGdal = spawnSync('gdalwarp', ['--version']).status === 0;
+if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && hasGdal) {
+  if (!step('regenerate native GDAL references', 'node', ['test/reference/generate.mjs'])) process.exit(1);
+}
+if (!step('build', 'npx', ['--no-install', 'tsup', '--silent'])) process.exit(1);
+if (!step('bundle tests', 'node', ['test/build.mjs'])) process.exit(1);
+
+const results = [];
+if (want('node')) results.push(['node', step('tests in Node', 'node', ['--enable-source-maps', '.test-build/node.js'])]);
+if (want('deno')) {
+  results.push(['deno', step('tests in Deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-env', '--allow-sys', '.test-build/deno.js'])]);
+}
+if (want('browser')) {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) {
+    console.log(`\n# tests in Chromium: ${chromium} not found. Install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    results.push(['browser', false]);
+  } else {
+    results.push(['browser', step('tests in headless Chromium', 'node', ['test/runners/browser-host.mjs'])]);
+  }
+}
+const failed = results.filter(([, ok]) => !ok).map(([r]) => r);
+console.log(`\n# runtimes: ${results.map(([r, ok]) => `${r} ${ok ? 'passed' : 'FAILED'}`).join(', ')}`);
+if (failed.length && failedTests === 0) failedTests = failed.length;
+console.log(`total: ${passed} passed, ${failedTests} failed`);
+process.exit(failed.length ? 1 : 0);
