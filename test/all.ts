@@ -2,3 +2,6 @@
 import './engine.test.js';
 import './sources.test.js';
 import './crs.test.js';
+import './grid.test.js';
+import './generator.test.js';
+import './tf.test.js';

@@ -52,13 +52,24 @@ function parseNodata(v: number | string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+function exactGeoTransform(g: GdalModule, ds: number): number[] {
+  const p = g.M._malloc(48);
+  try {
+    g.GDALGetGeoTransform(ds, p);
+    return Array.from(new Float64Array(g.M.HEAPF64.buffer, p, 6));
+  } finally {
+    g.M._free(p);
+  }
+}
+
 export function describeDataset(g: GdalModule, ds: number, label: string): RasterMeta {
   const info = gdalInfoJson(g, ds);
   if (!info) throw new SourceError('SOURCE_UNREADABLE', `${label}: GDAL could not describe it (${g.CPLGetLastErrorMsg()})`, { input: label });
   const [width, height] = info.size;
   const dtypes = info.bands.map((b) => dtypeFromGdal(b.type));
   const nodatavals = info.bands.map((b) => parseNodata(b.noDataValue));
-  const gt = info.geoTransform;
+  // Exact doubles from GDALGetGeoTransform (gdalinfo's JSON rounds them to 16 digits).
+  const gt = info.geoTransform ? exactGeoTransform(g, ds) : undefined;
   const transform = gt ? ([gt[1], gt[2], gt[0], gt[4], gt[5], gt[3]] as [number, number, number, number, number, number]) : null;
   let bounds: Bounds | null = null;
   let res: [number, number] | null = null;

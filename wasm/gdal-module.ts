@@ -21,6 +21,7 @@ export interface GdalModule {
   GDALWarpAppOptionsNew(argv: number, binary: number): number;
   GDALWarpAppOptionsFree(opts: number): void;
   GDALSetGeoTransform(ds: number, gt: number): number;
+  GDALGetGeoTransform(ds: number, gt: number): number;
   GDALSetProjection(ds: number, wkt: string): number;
   GDALGetProjectionRef(ds: number): string;
   GDALGetSpatialRef(ds: number): number;
@@ -90,6 +91,7 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
     GDALWarpAppOptionsNew: c('GDALWarpAppOptionsNew', N, [N, N]),
     GDALWarpAppOptionsFree: c('GDALWarpAppOptionsFree', null, [N]),
     GDALSetGeoTransform: c('GDALSetGeoTransform', N, [N, N]),
+    GDALGetGeoTransform: c('GDALGetGeoTransform', N, [N, N]),
     GDALSetProjection: c('GDALSetProjection', N, [N, S]),
     GDALGetProjectionRef: c('GDALGetProjectionRef', S, [N]),
     GDALGetSpatialRef: c('GDALGetSpatialRef', N, [N]),

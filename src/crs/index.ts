@@ -109,3 +109,54 @@ export function transformer(from: string, to: string): (xy: [number, number]) =>
 function short(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
+
+/**
+ * The envelope of a box after transforming `densify` points along each edge (rasterio's
+ * transform_bounds): the smallest box in `to` that holds the transformed box.
+ */
+export function transformBounds(bounds: readonly [number, number, number, number], from: string, to: string, densify = 21): [number, number, number, number] {
+  const t = transformer(from, to);
+  const [x0, y0, x1, y1] = bounds;
+  let minx = Infinity;
+  let miny = Infinity;
+  let maxx = -Infinity;
+  let maxy = -Infinity;
+  const add = (x: number, y: number) => {
+    const [u, v] = t([x, y]);
+    if (!Number.isFinite(u) || !Number.isFinite(v)) return;
+    if (u < minx) minx = u;
+    if (u > maxx) maxx = u;
+    if (v < miny) miny = v;
+    if (v > maxy) maxy = v;
+  };
+  for (let i = 0; i <= densify + 1; i++) {
+    const f = i / (densify + 1);
+    const x = x0 + (x1 - x0) * f;
+    const y = y0 + (y1 - y0) * f;
+    add(x, y0);
+    add(x, y1);
+    add(x0, y);
+    add(x1, y);
+  }
+  if (!(minx <= maxx && miny <= maxy)) {
+    throw new CrsError('CRS_INVALID', `box [${bounds.join(', ')}] cannot be transformed from ${short(from)} to ${short(to)}`, { input: short(to) });
+  }
+  return [minx, miny, maxx, maxy];
+}
+
+/** True when two CRS strings name the same definition (same string, or same EPSG code). */
+export function sameCrs(a: string, b: string): boolean {
+  if (a === b) return true;
+  const ca = parseCrsOrNull(a);
+  const cb = parseCrsOrNull(b);
+  if (!ca || !cb) return false;
+  return (ca.epsg !== null && ca.epsg === cb.epsg) || ca.definition === cb.definition;
+}
+
+function parseCrsOrNull(s: string): Crs | null {
+  try {
+    return parseCrs(s);
+  } catch {
+    return null;
+  }
+}

@@ -8,6 +8,7 @@ import type { EngineAssetConfig, EngineWorkerApi } from './types.js';
 import { AbortError, EngineError, GeotensorError } from '../errors/index.js';
 import { currentRuntime, type RuntimeAdapter, type WorkerHandle } from '../runtime/index.js';
 import { installErrorTransfer } from './error-transfer.js';
+import { onAbort } from './abort.js';
 
 export interface EngineOptions {
   /** Number of engine workers (default: available cores, at most 8). */
@@ -46,7 +47,6 @@ export class EngineWorker {
     if (signal?.aborted) return Promise.reject(new AbortError('engine call', signal.reason));
     this.inflight++;
     return new Promise<T>((resolve, reject) => {
-      const onAbort = () => finish(() => reject(new AbortError('engine call', signal?.reason)));
       const rejecter = (e: Error) => finish(() => reject(e));
       let done = false;
       const finish = (f: () => void) => {
@@ -54,11 +54,11 @@ export class EngineWorker {
         done = true;
         this.inflight--;
         this.rejecters.delete(rejecter);
-        signal?.removeEventListener('abort', onAbort);
+        stopListening?.();
         f();
       };
       this.rejecters.add(rejecter);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const stopListening = signal ? onAbort(signal, () => finish(() => reject(new AbortError('engine call', signal.reason)))) : null;
       fn(this.api).then(
         (v) => finish(() => resolve(v)),
         (e) => finish(() => reject(e instanceof GeotensorError ? e : new EngineError('ENGINE_FAILED', `engine call failed: ${(e as Error)?.message ?? e}`))),

@@ -93,6 +93,11 @@ export class Raster {
     );
   }
 
+  /** Number of workers of the engine this raster is read by. */
+  get engineSize(): number {
+    return this.engine.size;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }

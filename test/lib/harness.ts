@@ -7,6 +7,8 @@ export interface TestEnv {
   runtime: 'node' | 'deno' | 'browser';
   /** A raster of ../shared/data as the runtime opens it: a path in Node and Deno, a Blob in the browser. */
   sharedSource(name: string): Promise<string | Blob>;
+  /** A raster under test/fixtures as the runtime opens it (path or Blob). */
+  fixtureSource(rel: string): Promise<string | Blob>;
   /** Bytes of a file under test/fixtures. */
   fixtureBytes(rel: string): Promise<Uint8Array>;
   fixtureJson<T = unknown>(rel: string): Promise<T>;

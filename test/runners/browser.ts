@@ -23,6 +23,7 @@ declare global {
   setEnv({
     runtime: 'browser',
     sharedSource: async (name) => new File([await (await get(`/shared/${name}`)).blob()], name),
+    fixtureSource: async (rel) => new File([await (await get(`/test/fixtures/${rel}`)).blob()], rel.split('/').pop()!),
     fixtureBytes: async (rel) => new Uint8Array(await (await get(`/test/fixtures/${rel}`)).arrayBuffer()),
     fixtureJson: async (rel) => (await get(`/test/fixtures/${rel}`)).json(),
     sharedBytes: async (name) => new Uint8Array(await (await get(`/shared/${name}`)).arrayBuffer()),

@@ -6,6 +6,7 @@ declare const Deno: { readFile(p: string): Promise<Uint8Array>; readTextFile(p: 
 setEnv({
   runtime: 'deno',
   sharedSource: async (name) => `../shared/data/${name}`,
+  fixtureSource: async (rel) => `test/fixtures/${rel}`,
   fixtureBytes: (rel) => Deno.readFile(`test/fixtures/${rel}`),
   fixtureJson: async (rel) => JSON.parse(await Deno.readTextFile(`test/fixtures/${rel}`)),
   sharedBytes: (name) => Deno.readFile(`../shared/data/${name}`),

@@ -7,6 +7,7 @@ const root = process.cwd();
 setEnv({
   runtime: 'node',
   sharedSource: async (name) => `../shared/data/${name}`,
+  fixtureSource: async (rel) => `test/fixtures/${rel}`,
   fixtureBytes: async (rel) => new Uint8Array(await readFile(resolve(root, 'test/fixtures', rel))),
   fixtureJson: async (rel) => JSON.parse(await readFile(resolve(root, 'test/fixtures', rel), 'utf8')),
   sharedBytes: async (name) => new Uint8Array(await readFile(resolve(root, '../shared/data', name))),

@@ -1,0 +1,99 @@
+/**
+ * A flow: batches of samples read through a SampleSet's boxes, as an async iterable that can be
+ * iterated again (one pass per epoch). Reads run ahead of the consumer through a bounded window
+ * (backpressure: nothing more is read until the consumer pulls), spread over the engine's workers;
+ * batches always come out in sample order (or the seeded shuffle order).
+ */
+import { AbortError, ArgumentError, GeotensorError, SampleError } from '../errors/index.js';
+import { createRng, permutation } from '../grid/index.js';
+import type { SampleSet } from '../samples/sample-set.js';
+import { stack, type Batch, type Layout, type SampleArray } from './sample.js';
+
+export interface FlowOptions {
+  /** Samples per batch (default 32); the last batch may be smaller. */
+  batchSize?: number;
+  /** Shuffle the sample order (differently each epoch, reproducibly from `seed`). */
+  shuffle?: boolean;
+  seed?: number | string;
+  signal?: AbortSignal;
+  /** Samples read ahead of the consumer (default: 4 per engine worker, at least one batch). */
+  prefetch?: number;
+}
+
+/** What a flow needs from its generator. */
+export interface SampleReader {
+  readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal): Promise<SampleArray>;
+  readonly workers: number;
+  readonly layout: Layout;
+}
+
+export class Flow implements AsyncIterable<Batch> {
+  readonly batchSize: number;
+  private epoch = 0;
+
+  constructor(
+    private readonly reader: SampleReader,
+    readonly samples: SampleSet,
+    readonly width: number,
+    readonly height: number,
+    private readonly options: FlowOptions = {},
+  ) {
+    const bs = options.batchSize ?? 32;
+    if (!Number.isInteger(bs) || bs < 1) throw new ArgumentError('batchSize', 'a positive integer', bs);
+    if (options.prefetch !== undefined && (!Number.isInteger(options.prefetch) || options.prefetch < 1)) throw new ArgumentError('prefetch', 'a positive integer', options.prefetch);
+    this.batchSize = bs;
+  }
+
+  /** Number of samples in one pass. */
+  get size(): number {
+    return this.samples.length;
+  }
+
+  /** Number of batches in one pass. */
+  get batches(): number {
+    return Math.ceil(this.samples.length / this.batchSize);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Batch, void, undefined> {
+    const { samples, width, height, batchSize, reader } = this;
+    const { signal } = this.options;
+    const n = samples.length;
+    const order = this.options.shuffle ? permutation(n, createRng(`${this.options.seed ?? 0}:${this.epoch++}`)) : null;
+    const at = (k: number) => (order ? order[k] : k);
+    const ahead = Math.max(this.options.prefetch ?? reader.workers * 4, batchSize);
+    const pending = new Map<number, Promise<SampleArray>>();
+    let scheduled = 0;
+    const schedule = (upTo: number) => {
+      for (; scheduled < Math.min(n, upTo); scheduled++) {
+        const i = at(scheduled);
+        const p = reader.readSample(samples, i, width, height, signal).catch((e: unknown) => {
+          throw withSample(e, i, samples);
+        });
+        p.catch(() => undefined); // awaited below; keep early failures from being "unhandled"
+        pending.set(scheduled, p);
+      }
+    };
+    for (let start = 0; start < n; start += batchSize) {
+      if (signal?.aborted) throw new AbortError('flow', signal.reason);
+      const end = Math.min(n, start + batchSize);
+      schedule(end + ahead);
+      const parts: SampleArray[] = [];
+      const indices = new Int32Array(end - start);
+      for (let k = start; k < end; k++) {
+        parts.push(await pending.get(k)!);
+        pending.delete(k);
+        indices[k - start] = at(k);
+      }
+      yield stack(parts, indices, reader.layout);
+    }
+  }
+}
+
+function withSample(e: unknown, i: number, samples: SampleSet): GeotensorError {
+  const box = samples.bounds(i);
+  if (e instanceof GeotensorError) {
+    if (e.details.sample === undefined) Object.assign(e.details, { sample: i, box: [...box] });
+    return e;
+  }
+  return new SampleError('SAMPLE_FAILED', `sample ${i} [${box.join(', ')}]: ${(e as Error)?.message ?? e}`, { input: `sample ${i}`, sample: i, box: [...box] });
+}

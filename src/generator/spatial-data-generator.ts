@@ -1,0 +1,268 @@
+/**
+ * SpatialDataGenerator: Keras Spatial's generator over one raster source. Samples are boxes in map
+ * coordinates (a SampleSet); each is warped by the engine into the sample set's CRS at the asked
+ * size, so several generators read through the same boxes come out aligned pixel for pixel.
+ */
+import { ArgumentError, SourceError } from '../errors/index.js';
+import type { DataType, RasterMeta, Resampling } from '../engine/types.js';
+import { openRaster, type Raster, type RasterSource } from '../engine/raster.js';
+import type { EnginePool } from '../engine/pool.js';
+import { checkBands, checkCrs, checkDtype, checkResampling, checkSize } from '../engine/validate.js';
+import { isCrsKnown, registerCrs, sameCrs, transformBounds } from '../crs/index.js';
+import type { Extent } from '../grid/index.js';
+import { randomGrid, regularGrid } from '../samples/grids.js';
+import type { Bounds, SampleSet } from '../samples/sample-set.js';
+import { CallbackChain, type PreprocessCallback } from './callbacks.js';
+import { Flow, type FlowOptions } from './flow.js';
+import { layout, type Interleave, type Layout, type SampleArray } from './sample.js';
+
+export interface GeneratorOptions {
+  /** A band number (samples without a band axis), a list of band numbers, or all bands (default). */
+  indexes?: number | number[];
+  /** CRS of the generator's grids and of sample sets without one (default: the source's). */
+  crs?: string;
+  /** Any gdalwarp resampling (default 'nearest'). */
+  resampling?: Resampling;
+  /** 'pixel' → [batch, h, w, bands] (default, what tfjs conv layers take); 'band' → [batch, bands, h, w]. */
+  interleave?: Interleave;
+  /** Output data type (default: the source's). */
+  dtype?: DataType;
+  /** Value for pixels without data (default: the source's nodata; NaN for floats without). */
+  nodata?: number | null;
+  /** Default sample width and height for flows. */
+  width?: number;
+  height?: number;
+  /** The engine (default: the shared default engine). */
+  engine?: EnginePool;
+}
+
+/** Settings that are worth re-using on another generator (not the source). */
+export interface GeneratorProfile {
+  width: number;
+  height: number;
+  crs: string;
+  interleave: Interleave;
+  resampling: Resampling;
+}
+
+export interface GridOptions {
+  overlap?: number;
+  /** 'native' (default): sizes in CRS units; 'pixels': sizes in source pixels. */
+  units?: 'native' | 'pixels';
+}
+
+export class SpatialDataGenerator {
+  private raster: Raster;
+  private explicitIndexes: boolean;
+  private _indexes: number | number[];
+  private _crs: string | null;
+  private readonly callbacks = new CallbackChain();
+  interleave: Interleave;
+  resampling: Resampling;
+  dtype: DataType | undefined;
+  nodata: number | null | undefined;
+  width: number;
+  height: number;
+
+  private constructor(raster: Raster, private readonly options: GeneratorOptions) {
+    this.raster = raster;
+    this.explicitIndexes = options.indexes !== undefined;
+    this._indexes = options.indexes ?? allBands(raster.meta);
+    checkBands(this._indexes, raster.meta.count);
+    this._crs = options.crs ?? null;
+    this.interleave = checkInterleave(options.interleave);
+    this.resampling = checkResampling(options.resampling);
+    this.dtype = options.dtype === undefined ? undefined : checkDtype(options.dtype, raster.meta);
+    this.nodata = options.nodata;
+    this.width = options.width === undefined ? 0 : checkSize('width', options.width);
+    this.height = options.height === undefined ? 0 : checkSize('height', options.height);
+  }
+
+  /** Opens the source; a missing file or unreadable source fails here with a SourceError. */
+  static async open(source: RasterSource, options: GeneratorOptions = {}): Promise<SpatialDataGenerator> {
+    const raster = await openRaster(source, { engine: options.engine });
+    try {
+      await registerSourceCrs(raster);
+      if (options.crs !== undefined) await resolveUserCrs(raster, checkCrs(options.crs, null));
+      return new SpatialDataGenerator(raster, options);
+    } catch (e) {
+      await raster.close();
+      throw e;
+    }
+  }
+
+  /** Keras Spatial's `meta` (rasterio profile of the source) plus bounds and res. */
+  get meta(): RasterMeta {
+    return this.raster.meta;
+  }
+
+  /** Bounds of the source in its own CRS. */
+  get bounds(): Bounds {
+    return this.requireGeoref().bounds!;
+  }
+
+  get res(): [number, number] {
+    return this.requireGeoref().res!;
+  }
+
+  /** The source's CRS as a string (EPSG:n when it has a code, else WKT). */
+  get sourceCrs(): string {
+    const c = this.requireGeoref().crs!;
+    return c.epsg ? `EPSG:${c.epsg}` : c.wkt1;
+  }
+
+  /** The generator's CRS: set at open or by `crs =`, else the source's. */
+  get crs(): string {
+    return this._crs ?? this.sourceCrs;
+  }
+
+  set crs(v: string) {
+    this._crs = checkCrs(v, null);
+  }
+
+  get indexes(): number | number[] {
+    return this._indexes;
+  }
+
+  set indexes(v: number | number[]) {
+    checkBands(v, this.meta.count);
+    this._indexes = v;
+    this.explicitIndexes = true;
+  }
+
+  get source(): string {
+    return this.raster.label;
+  }
+
+  get profile(): GeneratorProfile {
+    return { width: this.width, height: this.height, crs: this.crs, interleave: this.interleave, resampling: this.resampling };
+  }
+
+  set profile(p: GeneratorProfile) {
+    if (typeof p !== 'object' || p === null) throw new ArgumentError('profile', 'an object { width, height, crs, interleave, resampling }', p);
+    this.width = p.width ? checkSize('profile.width', p.width) : 0;
+    this.height = p.height ? checkSize('profile.height', p.height) : 0;
+    this._crs = p.crs ? checkCrs(p.crs, null) : null;
+    this.interleave = checkInterleave(p.interleave);
+    this.resampling = checkResampling(p.resampling);
+  }
+
+  /** Replaces the source (the old one is closed). Band indexes reset to all bands unless set explicitly. */
+  async setSource(source: RasterSource): Promise<void> {
+    const next = await openRaster(source, { engine: this.options.engine });
+    try {
+      await registerSourceCrs(next);
+      if (this.explicitIndexes) checkBands(this._indexes, next.meta.count);
+    } catch (e) {
+      await next.close();
+      throw e;
+    }
+    const old = this.raster;
+    this.raster = next;
+    if (!this.explicitIndexes) this._indexes = allBands(next.meta);
+    await old.close();
+  }
+
+  async close(): Promise<void> {
+    await this.raster.close();
+  }
+
+  /** A regular grid over the source's extent in the generator's CRS (Keras Spatial semantics). */
+  regularGrid(width: number, height: number, options: GridOptions = {}): SampleSet {
+    const [extent, w, h] = this.gridFrame(width, height, options.units);
+    return regularGrid(extent, w, h, { overlap: options.overlap ?? 0, crs: this.crs });
+  }
+
+  /** `count` random boxes inside the source's extent in the generator's CRS, reproducible from `seed`. */
+  randomGrid(width: number, height: number, count: number, options: { units?: 'native' | 'pixels'; seed?: number | string } = {}): SampleSet {
+    const [extent, w, h] = this.gridFrame(width, height, options.units);
+    return randomGrid(extent, w, h, count, { crs: this.crs, seed: options.seed });
+  }
+
+  /** Batches of `width`×`height` samples read through the boxes of `samples`. */
+  flow(samples: SampleSet, width?: number, height?: number, options: FlowOptions = {}): Flow {
+    const w = checkSize('width', width ?? (this.width || undefined));
+    const h = checkSize('height', height ?? (this.height || undefined));
+    if (!samples || typeof (samples as SampleSet).bounds !== 'function') throw new ArgumentError('samples', 'a SampleSet', samples);
+    const reader = {
+      workers: this.raster.engineSize,
+      layout: (typeof this._indexes === 'number' ? 'squeezed' : this.interleave) as Layout,
+      readSample: (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal) => this.readSample(s, i, sw, sh, signal),
+    };
+    return new Flow(reader, samples, w, h, options);
+  }
+
+  /** Keras Spatial's name for {@link flow}. */
+  flowFromDataframe(samples: SampleSet, width?: number, height?: number, options: FlowOptions = {}): Flow {
+    return this.flow(samples, width, height, options);
+  }
+
+  /** Adds (or replaces) a callback run on every sample, in insertion order: `fn(sample, ...args)`. */
+  addPreprocessCallback(name: string, fn: PreprocessCallback, ...args: unknown[]): void {
+    this.callbacks.add(name, fn, args);
+  }
+
+  delPreprocessCallback(name: string): boolean {
+    return this.callbacks.delete(name);
+  }
+
+  get preprocessCallbacks(): string[] {
+    return this.callbacks.names;
+  }
+
+  /** One sample (row `index` of `samples`) as the flow produces it, callbacks applied. */
+  async readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal): Promise<SampleArray> {
+    const bounds = samples.bounds(index);
+    const w = await this.raster.readWindow({
+      bounds,
+      crs: samples.crs ?? this.crs,
+      width,
+      height,
+      resampling: this.resampling,
+      bands: this._indexes,
+      dtype: this.dtype,
+      nodata: this.nodata,
+      signal,
+    });
+    const [c, h, wd] = w.shape;
+    const sample = layout(w.data, c, h, wd, this.interleave, typeof this._indexes === 'number');
+    return this.callbacks.size ? this.callbacks.run(sample, index) : sample;
+  }
+
+  private gridFrame(width: number, height: number, units: 'native' | 'pixels' = 'native'): [Extent, number, number] {
+    if (units !== 'native' && units !== 'pixels') throw new ArgumentError('units', "'native' or 'pixels'", units);
+    const src = this.bounds;
+    const same = sameCrs(this.crs, this.sourceCrs);
+    const extent = same ? src : transformBounds(src, this.sourceCrs, this.crs);
+    if (units === 'native') return [extent, width, height];
+    const [rx, ry] = same ? this.res : [(extent[2] - extent[0]) / this.meta.width, (extent[3] - extent[1]) / this.meta.height];
+    return [extent, width * rx, height * ry];
+  }
+
+  private requireGeoref(): RasterMeta {
+    const m = this.raster.meta;
+    if (!m.bounds || !m.crs) throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${this.raster.label}: has no georeferencing (CRS and geotransform)`, { input: this.raster.label });
+    return m;
+  }
+}
+
+function allBands(meta: RasterMeta): number[] {
+  return Array.from({ length: meta.count }, (_, i) => i + 1);
+}
+
+function checkInterleave(v: unknown): Interleave {
+  if (v === undefined) return 'pixel';
+  if (v !== 'pixel' && v !== 'band') throw new ArgumentError('interleave', "'pixel' or 'band'", v);
+  return v;
+}
+
+/** Makes the source's EPSG code usable by proj4 on the TypeScript side (grids, masks). */
+async function registerSourceCrs(raster: Raster): Promise<void> {
+  const c = raster.meta.crs;
+  if (c?.epsg && !isCrsKnown(`EPSG:${c.epsg}`)) registerCrs(`EPSG:${c.epsg}`, c.wkt1);
+}
+
+async function resolveUserCrs(raster: Raster, crs: string): Promise<void> {
+  const info = await raster.resolveCrs(crs); // a CrsError here if GDAL cannot use it
+  if (!isCrsKnown(crs)) registerCrs(crs, info.wkt1);
+}

@@ -1,0 +1,26 @@
+/** Grids as SampleSets (the pure box generators live in src/grid). */
+import { randomGridBoxes, regularGridBoxes, type Extent } from '../grid/index.js';
+import { SampleSet } from './sample-set.js';
+
+export interface RegularGridOptions {
+  /** Fraction of overlap between neighbouring samples, in [0, 1). */
+  overlap?: number;
+  /** CRS of the extent and of the samples. */
+  crs?: string | null;
+}
+
+export interface RandomGridOptions {
+  crs?: string | null;
+  /** Seed of the random generator (default 0): the same seed gives the same boxes everywhere. */
+  seed?: number | string;
+}
+
+/** Keras Spatial's `regular_grid` over an extent; sizes in the extent's units. */
+export function regularGrid(bounds: Extent | number[], width: number, height: number, options: RegularGridOptions = {}): SampleSet {
+  return new SampleSet(regularGridBoxes(bounds as Extent, width, height, options.overlap ?? 0), options.crs ?? null);
+}
+
+/** Keras Spatial's `random_grid`, deterministic for a seed; boxes fully inside the extent. */
+export function randomGrid(bounds: Extent | number[], width: number, height: number, count: number, options: RandomGridOptions = {}): SampleSet {
+  return new SampleSet(randomGridBoxes(bounds as Extent, width, height, count, options.seed ?? 0), options.crs ?? null);
+}
