@@ -18,3 +18,4 @@ export { zip, Zip } from './generator/zip.js';
 export type { Batch, SampleArray, Interleave, Layout } from './generator/sample.js';
 export type { PreprocessCallback } from './generator/callbacks.js';
 export { toTensor, toDataset, type DatasetOptions } from './tf/index.js';
+export { previewSamples, previewGrid, type PreviewSamplesOptions, type PreviewGridOptions, type Colormap } from './preview/index.js';

@@ -3,7 +3,7 @@
 // REGENERATE_REFERENCE=1) and native GDAL installed, the gdalinfo/gdalwarp references are
 // regenerated first, so the comparison is against the GDAL on this machine.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 const only = process.argv.slice(2);
 const want = (r) => only.length === 0 || only.includes(r);
@@ -47,6 +47,32 @@ if (want('browser')) {
   } else {
     results.push(['browser', step('tests in headless Chromium', 'node', ['test/runners/browser-host.mjs'])]);
   }
+}
+if (want('examples')) {
+  // The examples run as a user runs them; each must finish, report training and write its pictures.
+  console.log('\n# examples (Node and Deno scripts)');
+  let ok = 0;
+  let bad = 0;
+  for (const [name, cmd, args, dir] of [
+    ['node', 'node', ['examples/node/keras-spatial-flow.mjs'], 'demo-output'],
+    ['deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-write', '--allow-env', '--allow-sys', 'examples/deno/keras-spatial-flow.ts'], 'demo-output/deno'],
+  ]) {
+    for (const f of ['grid.png', 'dem-samples.png', 'label-samples.png']) rmSync(`${dir}/${f}`, { force: true });
+    const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, DEMO_EPOCHS: '1' } });
+    const pngs = ['grid.png', 'dem-samples.png', 'label-samples.png'].every((f) => existsSync(`${dir}/${f}`) && readFileSync(`${dir}/${f}`).subarray(1, 4).toString() === 'PNG');
+    const trained = /trained 1 epochs on \d+ aligned DEM\/label samples: loss \d/.test(r.stdout ?? '');
+    if (r.status === 0 && pngs && trained) {
+      ok++;
+      console.log(`ok - examples/${name} ran, trained and wrote its pictures`);
+    } else {
+      bad++;
+      console.log(`not ok - examples/${name} (exit ${r.status}, pictures ${pngs}, trained ${trained})\n${r.stdout}\n${r.stderr}`);
+    }
+  }
+  console.log(`examples: ${ok} passed, ${bad} failed`);
+  passed += ok;
+  failedTests += bad;
+  results.push(['examples', bad === 0]);
 }
 const failed = results.filter(([, ok]) => !ok).map(([r]) => r);
 console.log(`\n# runtimes: ${results.map(([r, ok]) => `${r} ${ok ? 'passed' : 'FAILED'}`).join(', ')}`);

@@ -5,9 +5,9 @@
  */
 import { ArgumentError, SourceError } from '../errors/index.js';
 import type { DataType, RasterMeta, Resampling } from '../engine/types.js';
-import { openRaster, type Raster, type RasterSource } from '../engine/raster.js';
+import { openRaster, type Raster, type RasterSource, type Window } from '../engine/raster.js';
 import type { EnginePool } from '../engine/pool.js';
-import { checkBands, checkCrs, checkDtype, checkResampling, checkSize } from '../engine/validate.js';
+import { checkBands, checkCrs, checkDtype, checkResampling, checkSize, type ReadWindowOptions } from '../engine/validate.js';
 import { isCrsKnown, registerCrs, sameCrs, transformBounds } from '../crs/index.js';
 import type { Extent } from '../grid/index.js';
 import { randomGrid, regularGrid } from '../samples/grids.js';
@@ -208,6 +208,18 @@ export class SpatialDataGenerator {
 
   get preprocessCallbacks(): string[] {
     return this.callbacks.names;
+  }
+
+  /** Any box of the source, with the generator's settings as defaults (no callbacks applied). */
+  readWindow(options: Partial<ReadWindowOptions> & Pick<ReadWindowOptions, 'bounds' | 'width' | 'height'>): Promise<Window> {
+    return this.raster.readWindow({
+      crs: this.crs,
+      resampling: this.resampling,
+      bands: this._indexes,
+      dtype: this.dtype,
+      nodata: this.nodata,
+      ...options,
+    });
   }
 
   /** One sample (row `index` of `samples`) as the flow produces it, callbacks applied. */
