@@ -19,3 +19,8 @@ export type { Batch, SampleArray, Interleave, Layout } from './generator/sample.
 export type { PreprocessCallback } from './generator/callbacks.js';
 export { toTensor, toDataset, type DatasetOptions } from './tf/index.js';
 export { previewSamples, previewGrid, type PreviewSamplesOptions, type PreviewGridOptions, type Colormap } from './preview/index.js';
+export { attributes, globalStats, normalize, type AttributeOptions, type StatName, type GlobalStats } from './generator/attributes.js';
+export { terrain, type TerrainLayer } from './generator/terrain.js';
+export { pointGrid } from './samples/ops.js';
+export type { SpatialSplit, SpatialSplitOptions, BalanceOptions } from './samples/splits.js';
+export { readVector, readSamples, type VectorData, type VectorSource } from './samples/vector.js';

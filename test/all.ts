@@ -4,4 +4,6 @@ import './sources.test.js';
 import './crs.test.js';
 import './grid.test.js';
 import './generator.test.js';
+import './samples.test.js';
+import './attributes.test.js';
 import './tf.test.js';

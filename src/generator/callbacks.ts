@@ -45,12 +45,12 @@ export class CallbackChain {
         if ((out as PixelArray).length !== product(s.shape)) {
           throw new SampleError('SAMPLE_FAILED', `preprocess callback '${name}' returned ${(out as PixelArray).length} values for a sample of shape [${s.shape}]: return { data, shape } to change the shape`, { input: name, sample: index });
         }
-        s = { data: out as PixelArray, shape: s.shape };
+        s = { ...s, data: out as PixelArray };
       } else if (out && ArrayBuffer.isView(out.data) && Array.isArray(out.shape)) {
         if (out.data.length !== product(out.shape)) {
           throw new SampleError('SAMPLE_FAILED', `preprocess callback '${name}' returned data of length ${out.data.length} with shape [${out.shape}]`, { input: name, sample: index });
         }
-        s = out;
+        s = { bounds: s.bounds, crs: s.crs, ...out };
       } else {
         throw new SampleError('SAMPLE_FAILED', `preprocess callback '${name}' must return { data, shape } or a typed array, got ${Object.prototype.toString.call(out)}`, { input: name, sample: index });
       }

@@ -18,11 +18,13 @@ export interface FlowOptions {
   signal?: AbortSignal;
   /** Samples read ahead of the consumer (default: 4 per engine worker, at least one batch). */
   prefetch?: number;
+  /** Run the generator's preprocess callbacks (default true). */
+  preprocess?: boolean;
 }
 
 /** What a flow needs from its generator. */
 export interface SampleReader {
-  readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal): Promise<SampleArray>;
+  readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal, preprocess?: boolean): Promise<SampleArray>;
   readonly workers: number;
   readonly layout: Layout;
 }
@@ -66,7 +68,7 @@ export class Flow implements AsyncIterable<Batch> {
     const schedule = (upTo: number) => {
       for (; scheduled < Math.min(n, upTo); scheduled++) {
         const i = at(scheduled);
-        const p = reader.readSample(samples, i, width, height, signal).catch((e: unknown) => {
+        const p = reader.readSample(samples, i, width, height, signal, this.options.preprocess ?? true).catch((e: unknown) => {
           throw withSample(e, i, samples);
         });
         p.catch(() => undefined); // awaited below; keep early failures from being "unhandled"

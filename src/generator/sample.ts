@@ -9,6 +9,9 @@ export type Interleave = 'pixel' | 'band';
 export interface SampleArray {
   data: PixelArray;
   shape: number[];
+  /** The sample's box and its CRS (given to callbacks, e.g. to know the pixel size). */
+  bounds?: readonly [number, number, number, number];
+  crs?: string;
 }
 
 /** A batch of samples: data of length product(shape); `indices` are the SampleSet rows in it, in order. */

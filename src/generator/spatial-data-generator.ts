@@ -7,7 +7,7 @@ import { ArgumentError, SourceError } from '../errors/index.js';
 import type { DataType, RasterMeta, Resampling } from '../engine/types.js';
 import { openRaster, type Raster, type RasterSource, type Window } from '../engine/raster.js';
 import type { EnginePool } from '../engine/pool.js';
-import { checkBands, checkCrs, checkDtype, checkResampling, checkSize, type ReadWindowOptions } from '../engine/validate.js';
+import { checkBands, checkCrs, checkDtype, checkResampling, checkSize, defaultNodata, type ReadWindowOptions } from '../engine/validate.js';
 import { isCrsKnown, registerCrs, sameCrs, transformBounds } from '../crs/index.js';
 import type { Extent } from '../grid/index.js';
 import { randomGrid, regularGrid } from '../samples/grids.js';
@@ -187,7 +187,7 @@ export class SpatialDataGenerator {
     const reader = {
       workers: this.raster.engineSize,
       layout: (typeof this._indexes === 'number' ? 'squeezed' : this.interleave) as Layout,
-      readSample: (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal) => this.readSample(s, i, sw, sh, signal),
+      readSample: (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal, preprocess = true) => this.readSample(s, i, sw, sh, signal, preprocess),
     };
     return new Flow(reader, samples, w, h, options);
   }
@@ -223,7 +223,7 @@ export class SpatialDataGenerator {
   }
 
   /** One sample (row `index` of `samples`) as the flow produces it, callbacks applied. */
-  async readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal): Promise<SampleArray> {
+  async readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal, preprocess = true): Promise<SampleArray> {
     const bounds = samples.bounds(index);
     const w = await this.raster.readWindow({
       bounds,
@@ -237,8 +237,15 @@ export class SpatialDataGenerator {
       signal,
     });
     const [c, h, wd] = w.shape;
-    const sample = layout(w.data, c, h, wd, this.interleave, typeof this._indexes === 'number');
-    return this.callbacks.size ? this.callbacks.run(sample, index) : sample;
+    const sample: SampleArray = { ...layout(w.data, c, h, wd, this.interleave, typeof this._indexes === 'number'), bounds, crs: w.crs };
+    return preprocess && this.callbacks.size ? this.callbacks.run(sample, index) : sample;
+  }
+
+  /** The nodata value samples carry (the `nodata` option, else the source's, else NaN for floats, else null). */
+  effectiveNodata(): number | null {
+    const bands = typeof this._indexes === 'number' ? [this._indexes] : this._indexes;
+    const dtype = this.dtype ?? checkDtype(undefined, this.meta);
+    return defaultNodata(this.nodata, this.meta, bands, dtype);
   }
 
   private gridFrame(width: number, height: number, units: 'native' | 'pixels' = 'native'): [Extent, number, number] {

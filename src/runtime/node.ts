@@ -35,7 +35,19 @@ export const nodeRuntime: RuntimeAdapter = {
     };
   },
   pathSource: (path) => localPathSource(path),
+  readFile: (path) => readLocalFile(path),
 };
+
+/** Shared by Node and Deno. */
+export async function readLocalFile(path: string): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new SourceError(code === 'ENOENT' ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNREADABLE', `${path}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (e as Error).message})`}`, { input: path });
+  }
+}
 
 /** Shared by Node and Deno (Deno implements node:fs and node:path). */
 export async function localPathSource(path: string) {

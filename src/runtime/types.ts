@@ -17,4 +17,6 @@ export interface RuntimeAdapter {
   startWorker(url: URL): Promise<WorkerHandle>;
   /** Turns a local path into something a worker can open, checking that it exists. */
   pathSource(path: string): Promise<{ source: WorkerSource; label: string }>;
+  /** Reads a small file whole (vector masks, sidecar files): from disk in Node and Deno, by fetch in browsers. */
+  readFile(path: string): Promise<Uint8Array>;
 }

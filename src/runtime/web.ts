@@ -1,7 +1,7 @@
 /** Deno and browser adapter: standard module Web Workers. */
 import type { RuntimeAdapter, WorkerHandle } from './types.js';
 import { SourceError } from '../errors/index.js';
-import { localPathSource } from './node.js';
+import { localPathSource, readLocalFile } from './node.js';
 
 async function startWebWorker(url: URL): Promise<WorkerHandle> {
   const w = new Worker(url, { type: 'module', name: 'geotensor-engine' });
@@ -30,6 +30,7 @@ export const denoRuntime: RuntimeAdapter = {
   defaultWorkers: () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8)),
   startWorker: startWebWorker,
   pathSource: (path) => localPathSource(path),
+  readFile: (path) => readLocalFile(path),
 };
 
 export const browserRuntime: RuntimeAdapter = {
@@ -38,5 +39,16 @@ export const browserRuntime: RuntimeAdapter = {
   startWorker: startWebWorker,
   async pathSource(path) {
     throw new SourceError('SOURCE_UNREADABLE', `${path}: local paths cannot be opened in a browser; pass a File, Blob, ArrayBuffer or URL`, { input: path });
+  },
+  async readFile(path) {
+    const url = path.replace(/[?#].*$/, '');
+    let res: Response;
+    try {
+      res = await fetch(path);
+    } catch (e) {
+      throw new SourceError('SOURCE_UNREADABLE', `${url}: cannot be fetched (${(e as Error).message})`, { input: url });
+    }
+    if (!res.ok) throw new SourceError(res.status === 404 ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNREADABLE', `${url}: HTTP ${res.status}`, { input: url });
+    return new Uint8Array(await res.arrayBuffer());
   },
 };

@@ -5,6 +5,9 @@
 import type { Boxes, Extent } from '../grid/index.js';
 import { allocBoxes } from '../grid/index.js';
 import { ArgumentError } from '../errors/index.js';
+import { classify } from './mask.js';
+import { concat, sampleRows, toCrs } from './ops.js';
+import { balance, shard, spatialSplit, type BalanceOptions, type SpatialSplit, type SpatialSplitOptions } from './splits.js';
 
 export type Bounds = readonly [number, number, number, number];
 export type ColumnValue = number | string | null;
@@ -219,6 +222,56 @@ export class SampleSet implements Iterable<Sample> {
     return { type: 'FeatureCollection', features };
   }
 
+  /** Rows whose `column` value satisfies `predicate`. */
+  where(column: string, predicate: (value: ColumnValue) => boolean): SampleSet {
+    const col = this.column(column);
+    const keep: number[] = [];
+    for (let i = 0; i < this.length; i++) if (predicate(col[i])) keep.push(i);
+    return this.select(keep);
+  }
+
+  /** Boxes that intersect the mask (Keras Spatial's `mask_samples`, non-strict). The mask is reprojected to this set's CRS. */
+  intersects(mask: unknown, options: { crs?: string } = {}): SampleSet {
+    const c = classify(this, { geojson: mask, crs: options.crs });
+    return this.select(indicesWhere(c, (v) => v > 0));
+  }
+
+  /** Boxes wholly within the mask (Keras Spatial's `mask_samples`, strict). */
+  within(mask: unknown, options: { crs?: string } = {}): SampleSet {
+    const c = classify(this, { geojson: mask, crs: options.crs });
+    return this.select(indicesWhere(c, (v) => v === 2));
+  }
+
+  /** The boxes reprojected to `crs` (envelopes of densified edges); columns kept. */
+  toCrs(crs: string, densify = 21): SampleSet {
+    return toCrs(this, crs, densify);
+  }
+
+  /** `n` distinct random rows (seeded); with `weights`, drawn with replacement proportionally. */
+  sample(n: number, options: { seed?: number | string; weights?: ArrayLike<number> | string } = {}): SampleSet {
+    const w = typeof options.weights === 'string' ? (this.column(options.weights) as Float64Array) : options.weights;
+    return sampleRows(this, n, options.seed, w);
+  }
+
+  concat(other: SampleSet): SampleSet {
+    return concat(this, other);
+  }
+
+  /** Whole blocks of space to train/validation/test: parts never overlap. */
+  spatialSplit(options: SpatialSplitOptions): SpatialSplit {
+    return spatialSplit(this, options);
+  }
+
+  /** A deterministic, disjoint slice for data-parallel worker `index` of `count`. */
+  shard(count: number, index: number): SampleSet {
+    return shard(this, count, index);
+  }
+
+  /** Class balance on a column: undersample, oversample or a weight column. */
+  balance(column: string, options: BalanceOptions = {}): SampleSet {
+    return balance(this, column, options);
+  }
+
   boxes(): Boxes {
     return { minx: this.minx, miny: this.miny, maxx: this.maxx, maxy: this.maxy };
   }
@@ -240,6 +293,12 @@ function max(a: Float64Array): number {
   for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
   return m;
 }
+function indicesWhere(a: Uint8Array, f: (v: number) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < a.length; i++) if (f(a[i])) out.push(i);
+  return out;
+}
+
 function range(n: number): Int32Array {
   const r = new Int32Array(n);
   for (let i = 0; i < n; i++) r[i] = i;

@@ -12,6 +12,8 @@ export interface TestEnv {
   /** Bytes of a file under test/fixtures. */
   fixtureBytes(rel: string): Promise<Uint8Array>;
   fixtureJson<T = unknown>(rel: string): Promise<T>;
+  /** A path (Node, Deno) or URL (browser) of a file under ../shared/data, for readers that take either. */
+  sharedPath(name: string): string;
   /** Bytes of a file under ../shared/data. */
   sharedBytes(name: string): Promise<Uint8Array>;
 }

@@ -76,6 +76,20 @@ function main() {
     written.push({ ...c, file: c.file, out: `windows/${c.name}.bin`, command: `gdalwarp ${args.slice(0, -2).join(' ')} ${c.file} out.bin` });
   }
   writeFileSync(join(out, 'cases.json'), JSON.stringify({ gdal: gdalVersion(), cases: written }, null, 1));
+
+  // Per-sample statistics: native gdalwarp of each box, then gdalinfo -stats (nodata excluded).
+  const stats = [];
+  const boxes = [[60000, 70000, 70000, 80000], [70000, 90000, 80000, 100000], [85000, 110000, 95000, 120000], [50000, 60000, 60000, 70000]];
+  boxes.forEach((b, k) => {
+    const dst = join(tmp, `stats-${k}.tif`);
+    execFileSync('gdalwarp', ['-q', '-overwrite', '-of', 'GTiff', '-te', ...b.map(String), '-ts', '20', '20', '-r', 'bilinear', '-ot', 'Float32', '-t_srs', 'EPSG:2169', join(data, 'elev.tif'), dst]);
+    const info = JSON.parse(execFileSync('gdalinfo', ['-json', '-stats', dst], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
+    const band = info.bands[0];
+    // gdalinfo finds no valid pixel in a box wholly outside the data: no statistics, count 0
+    const valid = band.minimum === undefined ? 0 : Number(band.metadata?.['']?.STATISTICS_VALID_PERCENT ?? 100);
+    stats.push({ bounds: b, crs: 'EPSG:2169', width: 20, height: 20, resampling: 'bilinear', file: 'elev.tif', min: band.minimum ?? null, max: band.maximum ?? null, mean: band.mean ?? null, std: band.stdDev ?? null, count: Math.round((valid * 400) / 100), command: `gdalwarp -te ${b.join(' ')} -ts 20 20 -r bilinear -ot Float32 -t_srs EPSG:2169 elev.tif out.tif && gdalinfo -stats out.tif` });
+  });
+  writeFileSync(join(out, 'stats.json'), JSON.stringify({ gdal: gdalVersion(), cases: stats }, null, 1));
   rmSync(tmp, { recursive: true, force: true });
   console.log(`reference: ${files.length} gdalinfo, ${written.length} gdalwarp windows from ${gdalVersion()} -> ${out}`);
 }

@@ -26,6 +26,7 @@ declare global {
     fixtureSource: async (rel) => new File([await (await get(`/test/fixtures/${rel}`)).blob()], rel.split('/').pop()!),
     fixtureBytes: async (rel) => new Uint8Array(await (await get(`/test/fixtures/${rel}`)).arrayBuffer()),
     fixtureJson: async (rel) => (await get(`/test/fixtures/${rel}`)).json(),
+    sharedPath: (name) => `/shared/${name}`,
     sharedBytes: async (name) => new Uint8Array(await (await get(`/shared/${name}`)).arrayBuffer()),
   });
   await import('../all.js');

@@ -9,6 +9,7 @@ setEnv({
   fixtureSource: async (rel) => `test/fixtures/${rel}`,
   fixtureBytes: (rel) => Deno.readFile(`test/fixtures/${rel}`),
   fixtureJson: async (rel) => JSON.parse(await Deno.readTextFile(`test/fixtures/${rel}`)),
+  sharedPath: (name) => `../shared/data/${name}`,
   sharedBytes: (name) => Deno.readFile(`../shared/data/${name}`),
 });
 await import('../all.js');

@@ -10,6 +10,7 @@ setEnv({
   fixtureSource: async (rel) => `test/fixtures/${rel}`,
   fixtureBytes: async (rel) => new Uint8Array(await readFile(resolve(root, 'test/fixtures', rel))),
   fixtureJson: async (rel) => JSON.parse(await readFile(resolve(root, 'test/fixtures', rel), 'utf8')),
+  sharedPath: (name) => `../shared/data/${name}`,
   sharedBytes: async (name) => new Uint8Array(await readFile(resolve(root, '../shared/data', name))),
 });
 await import('../all.js');

@@ -1,0 +1,163 @@
+/**
+ * Per-sample attributes (Keras Spatial's AttributeGenerator): every sample is read once through the
+ * batch API and summarised into new columns; global statistics pool those columns; `normalize` is a
+ * ready preprocess callback.
+ */
+import { ArgumentError } from '../errors/index.js';
+import type { SampleSet } from '../samples/sample-set.js';
+import type { SpatialDataGenerator } from './spatial-data-generator.js';
+import type { SampleArray } from './sample.js';
+
+export type StatName = 'min' | 'max' | 'mean' | 'std' | 'sum' | 'count' | 'nodata' | 'classCounts';
+const STATS: StatName[] = ['min', 'max', 'mean', 'std', 'sum', 'count', 'nodata', 'classCounts'];
+
+export interface AttributeOptions {
+  width: number;
+  height: number;
+  /** Statistics per sample (default min, max, mean, std, count, nodata). Nodata pixels are excluded and counted in `nodata`. */
+  stats?: StatName[];
+  /** Columns computed by your own functions of the sample (raw pixels, before preprocess callbacks). */
+  custom?: Record<string, (sample: SampleArray, index: number) => number | string | null>;
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** Called after each batch with the number of samples done. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The sample set with new columns: `min`, `max`, ... (suffixed `_b1`, `_b2` ... for several layers), `class_<v>` for class counts. */
+export async function attributes(sdg: SpatialDataGenerator, samples: SampleSet, options: AttributeOptions): Promise<SampleSet> {
+  const stats = options.stats ?? ['min', 'max', 'mean', 'std', 'count', 'nodata'];
+  for (const s of stats) if (!STATS.includes(s)) throw new ArgumentError('stats', `names from ${STATS.join(', ')}`, s);
+  const n = samples.length;
+  const nodata = sdg.effectiveNodata();
+  const isNo = (v: number) => Number.isNaN(v) || (nodata !== null && v === nodata);
+  const numeric = new Map<string, Float64Array>();
+  const col = (name: string) => {
+    let c = numeric.get(name);
+    if (!c) numeric.set(name, (c = new Float64Array(n).fill(Number.NaN)));
+    return c;
+  };
+  const customCols = new Map<string, (number | string | null)[]>();
+  const classNames = new Set<string>();
+  const classCounts: Map<number, number>[][] = [];
+  let done = 0;
+  for await (const batch of sdg.flow(samples, options.width, options.height, { batchSize: options.batchSize ?? 32, signal: options.signal, preprocess: false })) {
+    const [b] = batch.shape;
+    const per = batch.data.length / b;
+    const layers = batch.layout === 'squeezed' ? 1 : batch.layout === 'band' ? batch.shape[1] : batch.shape[3];
+    const hw = per / layers;
+    for (let k = 0; k < b; k++) {
+      const row = batch.indices[k];
+      const base = k * per;
+      const at = (l: number, p: number) => (batch.layout === 'band' ? batch.data[base + l * hw + p] : batch.data[base + p * layers + l]);
+      for (let l = 0; l < layers; l++) {
+        const sfx = layers > 1 ? `_b${l + 1}` : '';
+        let mn = Infinity;
+        let mx = -Infinity;
+        let sum = 0;
+        let cnt = 0;
+        let nod = 0;
+        for (let p = 0; p < hw; p++) {
+          const v = at(l, p);
+          if (isNo(v)) {
+            nod++;
+            continue;
+          }
+          if (v < mn) mn = v;
+          if (v > mx) mx = v;
+          sum += v;
+          cnt++;
+        }
+        const mean = cnt ? sum / cnt : Number.NaN;
+        let ss = 0;
+        if (stats.includes('std')) {
+          for (let p = 0; p < hw; p++) {
+            const v = at(l, p);
+            if (!isNo(v)) ss += (v - mean) * (v - mean);
+          }
+        }
+        const values: Record<string, number> = { min: cnt ? mn : Number.NaN, max: cnt ? mx : Number.NaN, mean, std: cnt ? Math.sqrt(ss / cnt) : Number.NaN, sum, count: cnt, nodata: nod };
+        for (const s of stats) if (s !== 'classCounts') col(`${s}${sfx}`)[row] = values[s];
+        if (stats.includes('classCounts')) {
+          const m = new Map<number, number>();
+          for (let p = 0; p < hw; p++) {
+            const v = at(l, p);
+            if (!isNo(v)) m.set(v, (m.get(v) ?? 0) + 1);
+          }
+          (classCounts[l] ??= [])[row] = m;
+          for (const v of m.keys()) classNames.add(`${v}${sfx ? `|${l}` : ''}`);
+        }
+      }
+      if (options.custom) {
+        const sample = { data: batch.data.subarray(base, base + per), shape: [1, ...batch.shape.slice(1)] } as SampleArray;
+        for (const [name, fn] of Object.entries(options.custom)) {
+          let c = customCols.get(name);
+          if (!c) customCols.set(name, (c = new Array(n).fill(null)));
+          c[row] = fn(sample, row);
+        }
+      }
+    }
+    done += b;
+    options.onProgress?.(done, n);
+  }
+  let out = samples;
+  for (const [name, c] of numeric) out = out.withColumn(name, c);
+  for (const key of [...classNames].sort((a, b) => parseFloat(a) - parseFloat(b))) {
+    const [v, l] = key.split('|');
+    const layer = l === undefined ? 0 : Number(l);
+    const name = `class_${v}${l === undefined ? '' : `_b${layer + 1}`}`;
+    out = out.withColumn(name, Float64Array.from({ length: n }, (_, i) => classCounts[layer]?.[i]?.get(Number(v)) ?? 0));
+  }
+  for (const [name, c] of customCols) out = out.withColumn(name, c.every((v) => typeof v === 'number' || v === null) ? Float64Array.from(c, (v) => (v === null ? Number.NaN : (v as number))) : c);
+  return out;
+}
+
+export interface GlobalStats {
+  min: number;
+  max: number;
+  mean: number;
+  std: number;
+  count: number;
+}
+
+/** Global statistics from per-sample columns: min of mins, max of maxes, pooled mean and std (weighted by counts). */
+export function globalStats(samples: SampleSet, suffix = ''): GlobalStats {
+  const get = (name: string) => samples.column(`${name}${suffix}`) as Float64Array;
+  const mins = get('min');
+  const maxs = get('max');
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < samples.length; i++) {
+    if (mins[i] < min) min = mins[i];
+    if (maxs[i] > max) max = maxs[i];
+  }
+  let mean = Number.NaN;
+  let std = Number.NaN;
+  let count = Number.NaN;
+  if (samples.hasColumn(`mean${suffix}`) && samples.hasColumn(`count${suffix}`)) {
+    const means = get('mean');
+    const counts = get('count');
+    const stds = samples.hasColumn(`std${suffix}`) ? get('std') : null;
+    let n = 0;
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < samples.length; i++) {
+      const c = counts[i];
+      if (!(c > 0)) continue;
+      n += c;
+      s1 += c * means[i];
+      if (stds) s2 += c * (stds[i] * stds[i] + means[i] * means[i]);
+    }
+    count = n;
+    mean = s1 / n;
+    if (stds) std = Math.sqrt(Math.max(0, s2 / n - mean * mean));
+  }
+  return { min, max, mean, std, count };
+}
+
+/** A preprocess callback scaling values from [gmin, gmax] to [0, 1] (NaN stays NaN), as a Float32Array. */
+export function normalize(gmin: number, gmax: number): (sample: SampleArray) => SampleArray {
+  if (!Number.isFinite(gmin) || !Number.isFinite(gmax) || !(gmax > gmin)) throw new ArgumentError('normalize', 'finite gmin < gmax', [gmin, gmax]);
+  const scale = 1 / (gmax - gmin);
+  return (sample) => ({ data: Float32Array.from(sample.data as ArrayLike<number>, (v) => (v - gmin) * scale), shape: sample.shape });
+}

@@ -1,0 +1,201 @@
+/** The sample space: masks (against turf, brute force), reprojection, GeoJSON, splits, shards, balance. */
+import * as turf from '@turf/turf';
+import { assert, test, testEnv } from './lib/harness.js';
+import { ArgumentError, CrsError, pointGrid, readVector, regularGrid, SampleSet, SpatialDataGenerator, transformer, randomGrid } from '../dist/index.js';
+
+type Poly = ReturnType<typeof turf.polygon> | ReturnType<typeof turf.multiPolygon>;
+
+/** Expected classes by brute force: each box, densified and reprojected to the mask's CRS, against every polygon with turf. */
+function bruteForce(s: SampleSet, polys: Poly[], maskCrs: string): Uint8Array {
+  const t = transformer(s.crs!, maskCrs);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const [x0, y0, x1, y1] = s.bounds(i);
+    const ring: number[][] = [];
+    const k = 8;
+    for (let j = 0; j < k; j++) ring.push(t([x0 + ((x1 - x0) * j) / k, y0]));
+    for (let j = 0; j < k; j++) ring.push(t([x1, y0 + ((y1 - y0) * j) / k]));
+    for (let j = 0; j < k; j++) ring.push(t([x1 - ((x1 - x0) * j) / k, y1]));
+    for (let j = 0; j < k; j++) ring.push(t([x0, y1 - ((y1 - y0) * j) / k]));
+    ring.push(ring[0]);
+    const box = turf.polygon([ring]);
+    const bb = turf.bbox(box);
+    let cls = 0;
+    for (const p of polys) {
+      const pb = turf.bbox(p);
+      if (pb[0] > bb[2] || pb[2] < bb[0] || pb[1] > bb[3] || pb[3] < bb[1]) continue;
+      if (turf.booleanWithin(box, p as never)) cls = 2;
+      else if (cls === 0 && turf.booleanIntersects(box, p)) cls = 1;
+      if (cls === 2) break;
+    }
+    out[i] = cls;
+  }
+  return out;
+}
+
+function classes(s: SampleSet, mask: unknown, crs: string): Uint8Array {
+  const c = new Uint8Array(s.length);
+  const key = (x: number, y: number) => `${x},${y}`;
+  const within = new Set<string>();
+  const w = s.within(mask, { crs });
+  for (let i = 0; i < w.length; i++) within.add(key(w.minx[i], w.miny[i]));
+  const it = s.intersects(mask, { crs });
+  const its = new Set<string>();
+  for (let i = 0; i < it.length; i++) its.add(key(it.minx[i], it.miny[i]));
+  for (let i = 0; i < s.length; i++) c[i] = within.has(key(s.minx[i], s.miny[i])) ? 2 : its.has(key(s.minx[i], s.miny[i])) ? 1 : 0;
+  return c;
+}
+
+test('lux.shp cantons (EPSG:4326) mask elev.tif samples in EPSG:2169 exactly as turf decides, box by box', async () => {
+  const lux = await readVector(testEnv().sharedPath('lux.shp'));
+  assert.equal(lux.geojson.features.length, 12);
+  assert.ok(/WGS/.test(lux.crs), `CRS from the .prj: ${lux.crs.slice(0, 40)}`);
+  const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'), { crs: 'EPSG:2169' });
+  const samples = sdg.regularGrid(4000, 4000);
+  assert.equal(samples.crs, 'EPSG:2169');
+  const got = classes(samples, lux.geojson, lux.crs);
+  const want = bruteForce(samples, lux.geojson.features.map((f) => f as unknown as Poly), 'EPSG:4326');
+  let differ = 0;
+  for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) differ++;
+  const counts = [0, 1, 2].map((v) => got.filter((c) => c === v).length);
+  assert.ok(counts[1] > 10 && counts[2] > 10, `outside/boundary/within = ${counts}`);
+  // A box within one canton but crossing a canton border is within the union, not within one polygon:
+  // both methods treat cantons polygon by polygon; allow nothing else.
+  assert.equal(differ, 0, `boxes classified differently from turf (of ${got.length})`);
+  const one = lux.geojson.features.filter((f) => (f.properties as Record<string, unknown>).NAME_2 === 'Luxembourg');
+  assert.equal(one.length, 1);
+  const inOne = samples.within({ type: 'FeatureCollection', features: one }, { crs: lux.crs });
+  assert.ok(inOne.length > 0 && inOne.length < counts[2], `within the canton of Luxembourg: ${inOne.length}`);
+  await sdg.close();
+});
+
+test('olinda1.shp census polygons (EPSG:4326) over UTM samples, against turf', async () => {
+  const olinda = await readVector(testEnv().sharedPath('olinda1.shp'));
+  assert.equal(olinda.geojson.features.length, 470);
+  const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('L7_ETMs.tif'));
+  const samples = sdg.regularGrid(400, 400);
+  const got = classes(samples, olinda.geojson, olinda.crs);
+  const want = bruteForce(samples, olinda.geojson.features.map((f) => f as unknown as Poly), 'EPSG:4326');
+  let differ = 0;
+  for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) differ++;
+  assert.equal(differ, 0, `differences from turf among ${got.length} boxes`);
+  assert.ok(got.some((c) => c === 2) && got.some((c) => c === 0), 'some within, some outside');
+  await sdg.close();
+});
+
+test('a 1000-vertex polygon with a hole against 20,000 random boxes: same as turf', async () => {
+  const ring: number[][] = [];
+  for (let i = 0; i < 1000; i++) {
+    const a = (i / 1000) * 2 * Math.PI;
+    const r = 40 + 8 * Math.sin(7 * a) + 3 * Math.cos(23 * a);
+    ring.push([50 + r * Math.cos(a), 50 + r * Math.sin(a)]);
+  }
+  ring.push(ring[0]);
+  const hole = [[45, 45], [55, 45], [55, 55], [45, 55], [45, 45]];
+  const mask = turf.polygon([ring, hole]);
+  const boxes = randomGrid([0, 0, 100, 100], 3, 3, 20000, { seed: 5, crs: 'EPSG:3857' });
+  const got = classes(boxes, mask, 'EPSG:3857');
+  const want = new Uint8Array(boxes.length);
+  for (let i = 0; i < boxes.length; i++) {
+    const [x0, y0, x1, y1] = boxes.bounds(i);
+    const b = turf.bboxPolygon([x0, y0, x1, y1]);
+    want[i] = turf.booleanWithin(b, mask) ? 2 : turf.booleanIntersects(b, mask) ? 1 : 0;
+  }
+  let differ = 0;
+  for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) differ++;
+  assert.equal(differ, 0);
+  assert.ok(got.filter((c) => c === 1).length > 500, 'many boundary boxes');
+});
+
+test('masks: no overlap gives an empty set; a set without CRS or a non-polygon mask is refused', async () => {
+  const s = regularGrid([0, 0, 10, 10], 2, 2, { crs: 'EPSG:3857' });
+  assert.equal(s.intersects(turf.polygon([[[100, 100], [110, 100], [110, 110], [100, 100]]]), { crs: 'EPSG:3857' }).length, 0);
+  let err: unknown;
+  try {
+    regularGrid([0, 0, 10, 10], 2, 2).intersects(turf.polygon([[[0, 0], [1, 0], [1, 1], [0, 0]]]));
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof CrsError, String(err));
+  err = undefined;
+  try {
+    s.within(turf.point([1, 1]), { crs: 'EPSG:3857' });
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof ArgumentError, String(err));
+});
+
+test('toCrs: each box becomes the envelope of its reprojected edges', () => {
+  const s = SampleSet.fromBounds([[5.9, 49.5, 6.1, 49.7]], 'EPSG:4326', { id: Float64Array.from([7]) });
+  const p = s.toCrs('EPSG:3857');
+  assert.equal(p.crs, 'EPSG:3857');
+  const t = transformer('EPSG:4326', 'EPSG:3857');
+  const [a, b] = [t([5.9, 49.5]), t([6.1, 49.7])];
+  const [x0, y0, x1, y1] = p.bounds(0);
+  assert.close(x0, a[0], 1e-6);
+  assert.close(y0, a[1], 1e-6);
+  assert.close(x1, b[0], 1e-6);
+  assert.close(y1, b[1], 1e-6);
+  assert.equal((p.column('id') as Float64Array)[0], 7, 'columns kept');
+});
+
+test('GeoJSON in and out keeps boxes and columns; pointGrid centres boxes on points', () => {
+  const s = SampleSet.fromBounds([[0, 0, 2, 1], [5, 5, 6, 8]], 'EPSG:3857', { name: ['a', 'b'], v: Float64Array.from([1.5, Number.NaN]) });
+  const back = SampleSet.fromGeoJSON(s.toGeoJSON(), { crs: 'EPSG:3857' });
+  assert.deepEqual(Array.from(back.bounds(1)), [5, 5, 6, 8]);
+  assert.deepEqual(back.column('name'), ['a', 'b']);
+  assert.ok(Number.isNaN((back.column('v') as Float64Array)[1]));
+  const pts = turf.featureCollection([turf.point([10, 20], { cls: 3 }), turf.point([30, 40], { cls: 1 })]);
+  const g = pointGrid(pts, 4, 2, { crs: 'EPSG:3857' });
+  assert.deepEqual(Array.from(g.bounds(0)), [8, 19, 12, 21]);
+  assert.deepEqual(Array.from(g.column('cls') as Float64Array), [3, 1]);
+});
+
+test('spatialSplit: disjoint, complete, deterministic, and no two parts overlap', () => {
+  const s = regularGrid([0, 0, 1000, 1000], 30, 30, { overlap: 0.5, crs: 'EPSG:3857' });
+  const a = s.spatialSplit({ blockSize: 200, fractions: [0.7, 0.15, 0.15], seed: 1 });
+  const b = s.spatialSplit({ blockSize: 200, fractions: [0.7, 0.15, 0.15], seed: 1 });
+  const ids = (x: SampleSet) => Array.from({ length: x.length }, (_, i) => `${x.minx[i]},${x.miny[i]}`);
+  const all = [...a.parts.flatMap(ids), ...ids(a.dropped)];
+  assert.equal(all.length, s.length, 'every sample once');
+  assert.equal(new Set(all).size, s.length, 'disjoint');
+  assert.deepEqual(a.parts.map(ids), b.parts.map(ids), 'deterministic');
+  const share = a.parts.map((p) => p.length / (s.length - a.dropped.length));
+  assert.ok(Math.abs(share[0] - 0.7) < 0.12, `train share ${share[0]}`);
+  assert.ok(a.dropped.length < s.length * 0.3, `dropped ${a.dropped.length} of ${s.length}`);
+  for (let p = 0; p < 3; p++) {
+    for (let q = p + 1; q < 3; q++) {
+      const A = a.parts[p];
+      const B = a.parts[q];
+      for (let i = 0; i < A.length; i++) {
+        for (let j = 0; j < B.length; j++) {
+          if (A.minx[i] < B.maxx[j] && B.minx[j] < A.maxx[i] && A.miny[i] < B.maxy[j] && B.miny[j] < A.maxy[i]) throw new Error(`parts ${p} and ${q} overlap`);
+        }
+      }
+    }
+  }
+});
+
+test('shard: disjoint slices whose union is the set, the same every time', () => {
+  const s = randomGrid([0, 0, 100, 100], 5, 5, 1001, { seed: 2, crs: 'EPSG:3857' });
+  const shards = [0, 1, 2].map((i) => s.shard(3, i));
+  assert.equal(shards.reduce((a, x) => a + x.length, 0), 1001);
+  const seen = new Set<number>();
+  for (const sh of shards) for (const x of sh.minx) seen.add(x);
+  assert.equal(seen.size, 1001);
+  assert.deepEqual(Array.from(s.shard(3, 1).minx), Array.from(shards[1].minx));
+});
+
+test('sample: distinct rows, reproducible; weighted draws follow the weights', () => {
+  const s = regularGrid([0, 0, 100, 100], 10, 10, { crs: 'EPSG:3857' });
+  const a = s.sample(30, { seed: 4 });
+  assert.equal(new Set(a.minx.map((x, i) => x * 1000 + a.miny[i])).size, 30);
+  assert.deepEqual(Array.from(a.minx), Array.from(s.sample(30, { seed: 4 }).minx));
+  const w = new Float64Array(s.length);
+  w[3] = 1;
+  w[7] = 3;
+  const d = s.sample(4000, { seed: 1, weights: w });
+  const n7 = Array.from(d.minx).filter((x, i) => x === s.minx[7] && d.miny[i] === s.miny[7]).length;
+  assert.ok(Math.abs(n7 / 4000 - 0.75) < 0.03, `share of row 7: ${n7 / 4000}`);
+});
