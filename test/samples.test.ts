@@ -83,7 +83,7 @@ test('olinda1.shp census polygons (EPSG:4326) over UTM samples, against turf', a
   await sdg.close();
 });
 
-test('a 1000-vertex polygon with a hole against 20,000 random boxes: same as turf', async () => {
+test('a 1000-vertex polygon with a hole against 3,000 random boxes: same as turf', async () => {
   const ring: number[][] = [];
   for (let i = 0; i < 1000; i++) {
     const a = (i / 1000) * 2 * Math.PI;
@@ -93,7 +93,7 @@ test('a 1000-vertex polygon with a hole against 20,000 random boxes: same as tur
   ring.push(ring[0]);
   const hole = [[45, 45], [55, 45], [55, 55], [45, 55], [45, 45]];
   const mask = turf.polygon([ring, hole]);
-  const boxes = randomGrid([0, 0, 100, 100], 3, 3, 20000, { seed: 5, crs: 'EPSG:3857' });
+  const boxes = randomGrid([0, 0, 100, 100], 3, 3, 3000, { seed: 5, crs: 'EPSG:3857' });
   const got = classes(boxes, mask, 'EPSG:3857');
   const want = new Uint8Array(boxes.length);
   for (let i = 0; i < boxes.length; i++) {
@@ -104,7 +104,7 @@ test('a 1000-vertex polygon with a hole against 20,000 random boxes: same as tur
   let differ = 0;
   for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) differ++;
   assert.equal(differ, 0);
-  assert.ok(got.filter((c) => c === 1).length > 500, 'many boundary boxes');
+  assert.ok(got.filter((c) => c === 1).length > 200, `many boundary boxes (${got.filter((c) => c === 1).length})`);
 });
 
 test('masks: no overlap gives an empty set; a set without CRS or a non-polygon mask is refused', async () => {
