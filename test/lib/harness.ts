@@ -94,6 +94,21 @@ export const assert = {
   close(actual: number, expected: number, tol: number, msg?: string): void {
     if (!(Math.abs(actual - expected) <= tol)) throw new AssertionError(`${msg ? `${msg}: ` : ''}expected ${expected} ± ${tol}, got ${actual}`);
   },
+  /** Calls `f` and checks it throws an error of `cls` whose fields match `match`. */
+  throws<E extends Error>(f: () => unknown, cls: abstract new (...a: never[]) => E, match: Partial<Record<string, unknown>> = {}): E {
+    let err: unknown;
+    try {
+      f();
+    } catch (e) {
+      err = e;
+    }
+    if (!(err instanceof cls)) throw new AssertionError(`expected ${cls.name}, got ${err === undefined ? 'no error' : `${(err as Error)?.name}: ${(err as Error)?.message}`}`);
+    for (const [k, v] of Object.entries(match)) {
+      const actual = (err as unknown as Record<string, unknown>)[k];
+      if (actual !== v) throw new AssertionError(`${cls.name}.${k}: expected ${fmt(v)}, got ${fmt(actual)}`);
+    }
+    return err as E;
+  },
   /** Awaits `p` and checks it rejects with an error of `cls` whose fields match `match`. */
   async rejects<E extends Error>(p: Promise<unknown> | (() => Promise<unknown>), cls: abstract new (...a: never[]) => E, match: Partial<Record<string, unknown>> & { message?: RegExp } = {}): Promise<E> {
     let err: unknown;
