@@ -6,4 +6,5 @@ import './grid.test.js';
 import './generator.test.js';
 import './samples.test.js';
 import './attributes.test.js';
+import './robustness.test.js';
 import './tf.test.js';

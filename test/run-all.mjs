@@ -10,9 +10,9 @@ const want = (r) => only.length === 0 || only.includes(r);
 
 let passed = 0;
 let failedTests = 0;
-function step(name, cmd, args) {
+function step(name, cmd, args, env = {}) {
   console.log(`\n# ${name}`);
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: process.env });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
   process.stdout.write(r.stdout ?? '');
   process.stderr.write(r.stderr ?? '');
   const m = /^\w+: (\d+) passed, (\d+) failed$/m.exec(r.stdout ?? '');
@@ -47,6 +47,12 @@ if (want('browser')) {
   } else {
     results.push(['browser', step('tests in headless Chromium', 'node', ['test/runners/browser-host.mjs'])]);
   }
+}
+if (want('fuzz')) {
+  // A short fuzz run (the long one: npm run fuzz, 10,000 mutations).
+  results.push(['fuzz', step('fuzz (short: 500 mutated GeoTIFFs)', 'node', ['test/fuzz.mjs'], { FUZZ_N: '500' })]);
+  // A short soak (the long one: npm run soak, 100,000 samples).
+  results.push(['soak', step('soak (short: 5,000 samples)', 'node', ['test/soak.mjs'], { SOAK_N: '5000' })]);
 }
 if (want('examples')) {
   // The examples run as a user runs them; each must finish, report training and write its pictures.

@@ -4,14 +4,35 @@ import type { CrsInfo, EngineAssetConfig, EngineWorkerApi, RasterMeta, WindowReq
 import { EngineError } from '../src/errors/index.js';
 import { GdalEngine } from './gdal-engine.js';
 
+/**
+ * Errors that leave the WebAssembly instance unusable (GDAL abort, out-of-bounds access, stack
+ * overflow) are marked `fatal`: the host then terminates this worker, starts a new one and retries.
+ */
+function fatalOrSelf(e: unknown, engine: GdalEngine | null): unknown {
+  const msg = (e as Error)?.message ?? String(e);
+  const aborted = engine?.aborted;
+  if (aborted || e instanceof WebAssembly.RuntimeError || /^Aborted\(|unreachable|memory access out of bounds|Maximum call stack/.test(msg)) {
+    return new EngineError('ENGINE_FAILED', `GDAL (WebAssembly) aborted: ${aborted ?? msg}`, { fatal: true });
+  }
+  return e;
+}
+
 export function createEngineApi(): EngineWorkerApi {
   let engine: GdalEngine | null = null;
   let starting: Promise<GdalEngine> | null = null;
   const ready = (): GdalEngine => {
     if (!engine) throw new EngineError('ENGINE_FAILED', 'the engine was used before init()');
+    if (engine.aborted) throw new EngineError('ENGINE_FAILED', `GDAL (WebAssembly) aborted earlier: ${engine.aborted}`, { fatal: true });
     return engine;
   };
-  return {
+  const guard = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+    try {
+      return await f(...a);
+    } catch (e) {
+      throw fatalOrSelf(e, engine);
+    }
+  };
+  const api: EngineWorkerApi = {
     async init(config: EngineAssetConfig) {
       const t0 = performance.now();
       starting ??= GdalEngine.create(config);
@@ -34,5 +55,12 @@ export function createEngineApi(): EngineWorkerApi {
     async stats() {
       return ready().stats();
     },
+    async debug(action: 'exhaust-memory') {
+      // Test hook: allocate until WebAssembly memory is exhausted, then ask GDAL for more.
+      if (action !== 'exhaust-memory') throw new EngineError('INVALID_ARGUMENT', `unknown debug action ${String(action)}`);
+      ready().exhaustMemory();
+    },
   };
+  for (const k of Object.keys(api) as (keyof EngineWorkerApi)[]) (api as unknown as Record<string, unknown>)[k] = guard(api[k] as never);
+  return api;
 }

@@ -40,7 +40,12 @@ export function gdalInfoJson(g: GdalModule, ds: number): GdalInfoJson | null {
   if (!p) return null;
   const text = g.M.UTF8ToString(p) as string;
   g.M._free(p);
-  return JSON.parse(text) as GdalInfoJson;
+  try {
+    return JSON.parse(text) as GdalInfoJson;
+  } catch {
+    // Corrupt files can make gdalinfo print bare nan/inf, which is not JSON: read them as null.
+    return JSON.parse(text.replace(/([:\[,]\s*)-?(nan|inf|infinity)\b/gi, '$1null')) as GdalInfoJson;
+  }
 }
 
 function parseNodata(v: number | string | undefined): number | null {
@@ -63,7 +68,12 @@ function exactGeoTransform(g: GdalModule, ds: number): number[] {
 }
 
 export function describeDataset(g: GdalModule, ds: number, label: string): RasterMeta {
-  const info = gdalInfoJson(g, ds);
+  let info: GdalInfoJson | null;
+  try {
+    info = gdalInfoJson(g, ds);
+  } catch (e) {
+    throw new SourceError('SOURCE_UNREADABLE', `${label}: GDAL's description of it is unreadable (${(e as Error).message})`, { input: label });
+  }
   if (!info) throw new SourceError('SOURCE_UNREADABLE', `${label}: GDAL could not describe it (${g.CPLGetLastErrorMsg()})`, { input: label });
   const [width, height] = info.size;
   const dtypes = info.bands.map((b) => dtypeFromGdal(b.type));

@@ -139,8 +139,8 @@ export class GdalEngine {
   read(id: number, req: WindowRequest): WindowResult {
     const d = this.datasets.get(id);
     if (!d) throw new EngineError('ENGINE_CLOSED', `dataset id ${id} is not open in this engine`);
-    if (!d.meta.transform) {
-      throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${d.label}: has no geotransform, so map-coordinate windows cannot be read from it`, { input: d.label });
+    if (!d.meta.transform || !d.meta.crs) {
+      throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${d.label}: has no ${!d.meta.transform ? 'geotransform' : 'CRS'}, so map-coordinate windows cannot be read from it`, { input: d.label });
     }
     const g = this.g;
     const { M } = g;
@@ -195,7 +195,25 @@ export class GdalEngine {
   }
 
   stats(): EngineStats {
-    return { openDatasets: this.datasets.size, wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength, reads: this.reads };
+    const entries = (this.g.M.FS.readdir('/src') as string[]).filter((f) => f !== '.' && f !== '..');
+    return { openDatasets: this.datasets.size, wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength, reads: this.reads, virtualFiles: entries.length };
+  }
+
+  get aborted(): string | null {
+    return this.g.aborted;
+  }
+
+  /** Test hook (see EngineWorkerApi.debug). */
+  exhaustMemory(): void {
+    const { M } = this.g;
+    for (let size = 1 << 30; size >= 8; ) {
+      if (!M._malloc(size)) size >>>= 1;
+    }
+    // GDAL's own allocations now fail: C++ `new` cannot throw in this build, so GDAL aborts.
+    for (let i = 0; i < 1000 && !this.g.aborted; i++) {
+      this.g.GDALOpen(`MEM:::DATAPOINTER=${this.gtPtr},PIXELS=1,LINES=1,BANDS=1,DATATYPE=Byte`, GA_UPDATE);
+    }
+    if (!this.g.aborted) throw new EngineError('ENGINE_FAILED', 'memory exhausted but GDAL did not abort');
   }
 
   /** A MEM dataset over a buffer in WebAssembly memory, reused for every read with the same grid shape and CRS. */
@@ -215,6 +233,7 @@ export class GdalEngine {
     }
     const g = this.g;
     const bytes = width * height * nb * bytesPerPixel(dtype);
+    if (bytes > 2 ** 31 - 1) throw new EngineError('ENGINE_FAILED', `a ${width}x${height}x${nb} ${dtype} window is ${(bytes / 2 ** 30).toFixed(1)} GiB, more than WebAssembly memory can hold (2 GiB per window): read smaller windows`, { input: `${width}x${height}x${nb}` });
     const ptr = g.M._malloc(bytes);
     if (!ptr) throw new EngineError('ENGINE_FAILED', `out of WebAssembly memory allocating ${bytes} bytes for a ${width}x${height}x${nb} ${dtype} window`);
     const ds = g.GDALOpen(`MEM:::DATAPOINTER=${ptr},PIXELS=${width},LINES=${height},BANDS=${nb},DATATYPE=${GDAL_TYPE_NAMES[dtype]}`, GA_UPDATE);

@@ -10,6 +10,8 @@ import { installNodeShims, loadAssets } from './assets.js';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export interface GdalModule {
   M: any;
+  /** Set once GDAL aborted (a fatal error, e.g. memory exhausted): the module is unusable after it. */
+  aborted: string | null;
   /** Lines GDAL printed to stderr since the last `takeMessages()`. */
   takeMessages(): string[];
   GDALOpen(path: string, access: number): number;
@@ -42,6 +44,7 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
   await installNodeShims();
   const assets = await loadAssets(config);
   const messages: string[] = [];
+  const state = { aborted: null as string | null };
   let M: any;
   try {
     M = await CModule({
@@ -51,6 +54,10 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
         if (messages.length > 200) messages.shift();
       },
       locateFile: (name: string) => name,
+      onAbort: (what: unknown) => {
+        const last = messages.slice(-3).join(' | ');
+        state.aborted = `${what ? String(what) : 'abort()'}${last ? ` after: ${last}` : ''}`;
+      },
       getPreloadedPackage: () => assets.data,
       instantiateWasm(imports: WebAssembly.Imports, receive: (inst: WebAssembly.Instance, mod?: WebAssembly.Module) => void) {
         const w = assets.wasm;
@@ -81,6 +88,9 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
   const S = 'string';
   const mod: GdalModule = {
     M,
+    get aborted() {
+      return state.aborted;
+    },
     takeMessages: () => messages.splice(0, messages.length),
     GDALOpen: c('GDALOpen', N, [S, N]),
     GDALClose: c('GDALClose', null, [N]),

@@ -24,6 +24,8 @@ export interface EngineOptions {
   mode?: 'worker' | 'inline';
   /** URL of `engine.inline.js` for 'inline' mode (default: next to this module). */
   inlineUrl?: string | URL;
+  /** A call running longer than this kills its worker (default 300,000 ms): nothing hangs forever. */
+  callTimeoutMs?: number;
 }
 
 export class EngineWorker {
@@ -35,7 +37,7 @@ export class EngineWorker {
   private readonly rejecters = new Set<(e: Error) => void>();
   readonly ready: Promise<void>;
 
-  constructor(readonly index: number, private readonly handle: WorkerHandle, assets: EngineAssetConfig) {
+  constructor(readonly index: number, private readonly handle: WorkerHandle, assets: EngineAssetConfig, private readonly timeoutMs = 300_000) {
     this.api = Comlink.wrap<EngineWorkerApi>(handle.endpoint);
     handle.onDeath((reason) => this.kill(reason));
     this.ready = this.call((api) => api.init(assets)).then(() => undefined);
@@ -59,9 +61,19 @@ export class EngineWorker {
       };
       this.rejecters.add(rejecter);
       const stopListening = signal ? onAbort(signal, () => finish(() => reject(new AbortError('engine call', signal.reason)))) : null;
+      // A call that never returns (GDAL stuck in a loop on a hostile file) is ended by killing the worker.
+      const timer = setTimeout(() => {
+        void this.terminate(`a call took longer than ${this.timeoutMs} ms`);
+      }, this.timeoutMs);
       fn(this.api).then(
-        (v) => finish(() => resolve(v)),
-        (e) => finish(() => reject(e instanceof GeotensorError ? e : new EngineError('ENGINE_FAILED', `engine call failed: ${(e as Error)?.message ?? e}`))),
+        (v) => finish(() => (clearTimeout(timer), resolve(v))),
+        (e) => {
+          clearTimeout(timer);
+          finish(() => reject(e instanceof GeotensorError ? e : new EngineError('ENGINE_FAILED', `engine call failed: ${(e as Error)?.message ?? e}`)));
+          // The WebAssembly instance is unusable: end this worker (other calls in flight on it are
+          // rejected as "worker died" and retried); its slot restarts on next use.
+          if (e instanceof GeotensorError && e.details.fatal) void this.terminate(e.message);
+        },
       );
     });
   }
@@ -69,15 +81,21 @@ export class EngineWorker {
   kill(reason: string): void {
     if (this.dead) return;
     this.dead = reason;
-    const err = new EngineError('ENGINE_FAILED', `engine worker ${this.index} died: ${reason}`);
+    const err = new EngineError('ENGINE_FAILED', `engine worker ${this.index} died: ${reason}`, { workerDied: true });
     for (const r of [...this.rejecters]) r(err);
   }
 
-  async terminate(): Promise<void> {
-    this.kill('terminated');
+  /** Ends the worker thread for real; calls in flight reject with an EngineError (workerDied). */
+  async terminate(reason = 'terminated'): Promise<void> {
+    const first = !this.dead;
+    this.kill(reason);
+    if (!first && this.terminated) return;
+    this.terminated = true;
     this.api[Comlink.releaseProxy]();
     await this.handle.terminate();
   }
+
+  private terminated = false;
 }
 
 export class EnginePool {
@@ -156,7 +174,7 @@ export class EnginePool {
   private start(i: number): Promise<EngineWorker> {
     const p = (async () => {
       const handle = this.options.mode === 'inline' ? await this.startInline() : await this.runtime.startWorker(this.workerUrl);
-      const w = new EngineWorker(i, handle, this.options.assets ?? {});
+      const w = new EngineWorker(i, handle, this.options.assets ?? {}, this.options.callTimeoutMs);
       try {
         await w.ready;
       } catch (e) {

@@ -67,10 +67,24 @@ export class Raster {
   async readWindow(options: ReadWindowOptions): Promise<Window> {
     if (this.closed) throw new EngineError('ENGINE_CLOSED', `${this.label}: raster is closed`, { input: this.label });
     const req = toWindowRequest(options, this.meta);
-    const r = await this.engine.use(async (worker) => {
-      await this.ensureOpen(worker, options.signal);
-      return worker.call((api) => api.read(this.id, req), options.signal);
-    });
+    const attempt = () =>
+      this.engine.use(async (worker) => {
+        await this.ensureOpen(worker, options.signal);
+        return worker.call((api) => api.read(this.id, req), options.signal);
+      });
+    let r;
+    try {
+      r = await attempt();
+    } catch (e) {
+      // The worker died under this read (killed, WASM abort, timeout): retry once on a fresh worker.
+      if (!(e instanceof EngineError && e.details.workerDied) || this.closed) throw e;
+      try {
+        r = await attempt();
+      } catch (e2) {
+        if (e2 instanceof GeotensorError) Object.assign(e2.details, { retried: true });
+        throw e2;
+      }
+    }
     return { ...r, bounds: req.bounds, crs: req.crs };
   }
 

@@ -114,6 +114,8 @@ export interface EngineWorkerApi {
   read(id: number, request: WindowRequest): Promise<WindowResult>;
   close(id: number): Promise<void>;
   stats(): Promise<EngineStats>;
+  /** Test hook: 'exhaust-memory' allocates until WASM memory runs out, then makes GDAL allocate (it aborts). */
+  debug(action: 'exhaust-memory'): Promise<void>;
 }
 
 export interface EngineStats {
@@ -121,6 +123,8 @@ export interface EngineStats {
   /** Bytes of WebAssembly memory. */
   wasmMemoryBytes: number;
   reads: number;
+  /** Files and mount points under the engine's /src (one per open dataset). */
+  virtualFiles: number;
 }
 
 /**

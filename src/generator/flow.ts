@@ -20,6 +20,14 @@ export interface FlowOptions {
   prefetch?: number;
   /** Run the generator's preprocess callbacks (default true). */
   preprocess?: boolean;
+  /**
+   * What a failed sample does: 'throw' (default) stops the flow with the error; 'skip' leaves the
+   * sample out of its batch (listed in `batch.skipped`); 'fill' puts a nodata-filled sample in its
+   * place (listed in `batch.filled`). Cancellation always throws. Every skipped or filled sample is
+   * also reported to `onSampleError`.
+   */
+  onError?: 'throw' | 'skip' | 'fill';
+  onSampleError?: (error: GeotensorError, index: number) => void;
 }
 
 /** What a flow needs from its generator. */
@@ -27,6 +35,10 @@ export interface SampleReader {
   readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal, preprocess?: boolean): Promise<SampleArray>;
   readonly workers: number;
   readonly layout: Layout;
+  /** A sample of the given shape filled with the generator's nodata value (0 if none). */
+  fillSample(shape: number[], like?: SampleArray): SampleArray;
+  /** The shape a sample has before any callback: [1, h, w, c], [1, c, h, w] or [1, h, w]. */
+  rawShape(width: number, height: number): number[];
 }
 
 export class Flow implements AsyncIterable<Batch> {
@@ -40,6 +52,7 @@ export class Flow implements AsyncIterable<Batch> {
     readonly height: number,
     private readonly options: FlowOptions = {},
   ) {
+    if (options.onError !== undefined && !['throw', 'skip', 'fill'].includes(options.onError)) throw new ArgumentError('onError', "'throw', 'skip' or 'fill'", options.onError);
     const bs = options.batchSize ?? 32;
     if (!Number.isInteger(bs) || bs < 1) throw new ArgumentError('batchSize', 'a positive integer', bs);
     if (options.prefetch !== undefined && (!Number.isInteger(options.prefetch) || options.prefetch < 1)) throw new ArgumentError('prefetch', 'a positive integer', options.prefetch);
@@ -64,6 +77,8 @@ export class Flow implements AsyncIterable<Batch> {
     const at = (k: number) => (order ? order[k] : k);
     const ahead = Math.max(this.options.prefetch ?? reader.workers * 4, batchSize);
     const pending = new Map<number, Promise<SampleArray>>();
+    const policy = this.options.onError ?? 'throw';
+    let lastSample: SampleArray | undefined;
     let scheduled = 0;
     const schedule = (upTo: number) => {
       for (; scheduled < Math.min(n, upTo); scheduled++) {
@@ -80,13 +95,41 @@ export class Flow implements AsyncIterable<Batch> {
       const end = Math.min(n, start + batchSize);
       schedule(end + ahead);
       const parts: SampleArray[] = [];
-      const indices = new Int32Array(end - start);
+      const indices: number[] = [];
+      const skipped: number[] = [];
+      const filled: number[] = [];
+      const failedAt: number[] = [];
       for (let k = start; k < end; k++) {
-        parts.push(await pending.get(k)!);
-        pending.delete(k);
-        indices[k - start] = at(k);
+        const i = at(k);
+        try {
+          const sample = await pending.get(k)!;
+          lastSample ??= sample;
+          parts.push(sample);
+          indices.push(i);
+        } catch (e) {
+          const err = e as GeotensorError;
+          if (policy === 'throw' || err instanceof AbortError || signal?.aborted) throw e;
+          this.options.onSampleError?.(err, i);
+          if (policy === 'skip') skipped.push(i);
+          else {
+            filled.push(i);
+            failedAt.push(parts.length);
+            parts.push(null as unknown as SampleArray);
+            indices.push(i);
+          }
+        } finally {
+          pending.delete(k);
+        }
       }
-      yield stack(parts, indices, reader.layout);
+      if (failedAt.length) {
+        const fill = reader.fillSample(lastSample?.shape ?? reader.rawShape(width, height), lastSample);
+        for (const p of failedAt) parts[p] = fill;
+      }
+      if (parts.length === 0) continue; // every sample of this batch was skipped (all reported)
+      const batch = stack(parts, Int32Array.from(indices), reader.layout);
+      if (skipped.length) batch.skipped = Int32Array.from(skipped);
+      if (filled.length) batch.filled = Int32Array.from(filled);
+      yield batch;
     }
   }
 }

@@ -22,6 +22,10 @@ export interface Batch {
   indices: Int32Array;
   /** 'pixel': [b, h, w, c]; 'band': [b, c, h, w]; 'squeezed': [b, h, w] (a single band index). */
   layout: Layout;
+  /** Rows that failed and were left out (flow option onError: 'skip'). */
+  skipped?: Int32Array;
+  /** Rows that failed and were filled with nodata (flow option onError: 'fill'). */
+  filled?: Int32Array;
 }
 
 export type Layout = Interleave | 'squeezed';

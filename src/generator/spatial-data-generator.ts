@@ -4,7 +4,7 @@
  * size, so several generators read through the same boxes come out aligned pixel for pixel.
  */
 import { ArgumentError, SourceError } from '../errors/index.js';
-import type { DataType, RasterMeta, Resampling } from '../engine/types.js';
+import { typedArrayFor, type DataType, type RasterMeta, type Resampling } from '../engine/types.js';
 import { openRaster, type Raster, type RasterSource, type Window } from '../engine/raster.js';
 import type { EnginePool } from '../engine/pool.js';
 import { checkBands, checkCrs, checkDtype, checkResampling, checkSize, defaultNodata, type ReadWindowOptions } from '../engine/validate.js';
@@ -14,7 +14,7 @@ import { randomGrid, regularGrid } from '../samples/grids.js';
 import type { Bounds, SampleSet } from '../samples/sample-set.js';
 import { CallbackChain, type PreprocessCallback } from './callbacks.js';
 import { Flow, type FlowOptions } from './flow.js';
-import { layout, type Interleave, type Layout, type SampleArray } from './sample.js';
+import { dtypeOf, layout, type Interleave, type Layout, type SampleArray } from './sample.js';
 
 export interface GeneratorOptions {
   /** A band number (samples without a band axis), a list of band numbers, or all bands (default). */
@@ -82,6 +82,10 @@ export class SpatialDataGenerator {
   static async open(source: RasterSource, options: GeneratorOptions = {}): Promise<SpatialDataGenerator> {
     const raster = await openRaster(source, { engine: options.engine });
     try {
+      const m = raster.meta;
+      if (!m.crs || !m.transform) {
+        throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${raster.label}: has no ${!m.transform ? 'geotransform' : 'CRS'}, so samples in map coordinates cannot be placed on it (assign one, e.g. gdal_translate -a_srs / -a_ullr)`, { input: raster.label });
+      }
       await registerSourceCrs(raster);
       if (options.crs !== undefined) await resolveUserCrs(raster, checkCrs(options.crs, null));
       return new SpatialDataGenerator(raster, options);
@@ -188,6 +192,19 @@ export class SpatialDataGenerator {
       workers: this.raster.engineSize,
       layout: (typeof this._indexes === 'number' ? 'squeezed' : this.interleave) as Layout,
       readSample: (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal, preprocess = true) => this.readSample(s, i, sw, sh, signal, preprocess),
+      fillSample: (shape: number[], like?: SampleArray) => {
+        // Same type as the flow's other samples (callbacks may have changed it); NaN for floats.
+        const dtype = like ? dtypeOf(like.data) : (this.dtype ?? checkDtype(undefined, this.meta));
+        const data = typedArrayFor(dtype, shape.reduce((a, b) => a * b, 1));
+        const nodata = like && this.callbacks.size ? null : this.effectiveNodata();
+        data.fill(nodata ?? (dtype === 'float32' || dtype === 'float64' ? Number.NaN : 0));
+        return { data, shape };
+      },
+      rawShape: (sw: number, sh: number) => {
+        if (typeof this._indexes === 'number') return [1, sh, sw];
+        const c = this._indexes.length;
+        return this.interleave === 'band' ? [1, c, sh, sw] : [1, sh, sw, c];
+      },
     };
     return new Flow(reader, samples, w, h, options);
   }
