@@ -57,18 +57,20 @@ export class EngineWorker {
         this.inflight--;
         this.rejecters.delete(rejecter);
         stopListening?.();
+        clearTimeout(timer);
         f();
       };
       this.rejecters.add(rejecter);
       const stopListening = signal ? onAbort(signal, () => finish(() => reject(new AbortError('engine call', signal.reason)))) : null;
       // A call that never returns (GDAL stuck in a loop on a hostile file) is ended by killing the worker.
-      const timer = setTimeout(() => {
+      // (cleared in finish(), however the call ends; unref'd so it never keeps a process alive)
+      const timer: ReturnType<typeof setTimeout> = setTimeout(() => {
         void this.terminate(`a call took longer than ${this.timeoutMs} ms`);
       }, this.timeoutMs);
+      (timer as { unref?: () => void }).unref?.();
       fn(this.api).then(
-        (v) => finish(() => (clearTimeout(timer), resolve(v))),
+        (v) => finish(() => resolve(v)),
         (e) => {
-          clearTimeout(timer);
           finish(() => reject(e instanceof GeotensorError ? e : new EngineError('ENGINE_FAILED', `engine call failed: ${(e as Error)?.message ?? e}`)));
           // The WebAssembly instance is unusable: end this worker (other calls in flight on it are
           // rejected as "worker died" and retried); its slot restarts on next use.
