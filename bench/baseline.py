@@ -19,6 +19,41 @@ def make_w1(path):
         d.write(z, 1)
 
 
+def make_w1r(w1_path, path):
+    # a binary label (DEM above its median) over the same area, in EPSG:26916 at 10 m
+    from rasterio.warp import calculate_default_transform
+    with rasterio.open(w1_path) as src:
+        z = src.read(1)
+        lab = (z > np.median(z)).astype('uint8')
+        t, w, h = calculate_default_transform(src.crs, 'EPSG:26916', src.width, src.height, *src.bounds, resolution=10)
+        out = np.zeros((h, w), dtype='uint8')
+        reproject(lab, out, src_transform=src.transform, src_crs=src.crs, dst_transform=t, dst_crs='EPSG:26916', resampling=Resampling.nearest, dst_nodata=255)
+    prof = dict(driver='GTiff', count=1, dtype='uint8', width=w, height=h, crs='EPSG:26916', transform=t, nodata=255, tiled=True, blockxsize=256, blockysize=256, compress='deflate')
+    with rasterio.open(path, 'w', **prof) as d:
+        d.write(out, 1)
+
+
+def run_boxes(path, boxes, size, dst_crs, resampling, passes=3):
+    with rasterio.open(path) as src:
+        out = np.empty((size, size), dtype='float32')
+        best = None
+        for _ in range(passes):
+            t0 = time.perf_counter()
+            for (x0, y0, x1, y1) in boxes:
+                dst_t = rasterio.transform.from_bounds(x0, y0, x1, y1, size, size)
+                reproject(rasterio.band(src, 1), out, dst_transform=dst_t, dst_crs=dst_crs, resampling=resampling, dst_nodata=0)
+            dt = time.perf_counter() - t0
+            best = dt if best is None else min(best, dt)
+        return {'samples': len(boxes), 'seconds': best, 'samples_per_s': len(boxes) / best, 'gdal': rasterio.__gdal_version__}
+
+
+def random_boxes(xmin, ymin, xmax, ymax, size, count, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.random(count) * (xmax - xmin - size) + xmin
+    y = rng.random(count) * (ymax - ymin - size) + ymin
+    return list(zip(x, y, x + size, y + size))
+
+
 def regular_grid(xmin, ymin, xmax, ymax, size):
     nx = max(1, int((xmax - xmin) // size))
     ny = max(1, int((ymax - ymin) // size))
@@ -46,5 +81,19 @@ if __name__ == '__main__':
     if sys.argv[1] == 'make':
         make_w1(sys.argv[2])
         print(json.dumps({'ok': True}))
+    elif sys.argv[1] == 'make-w1r':
+        make_w1r(sys.argv[2], sys.argv[3])
+        print(json.dumps({'ok': True}))
+    elif sys.argv[1] == 'w1r':
+        with rasterio.open(sys.argv[2]) as src:
+            boxes = regular_grid(*src.bounds, 5000)
+            crs = src.crs
+        print(json.dumps(run_boxes(sys.argv[3], boxes, 128, crs, Resampling.nearest)))
+    elif sys.argv[1] == 'w2':
+        with rasterio.open(sys.argv[2]) as src:
+            b = src.bounds
+            res = src.res
+        boxes = random_boxes(*b, 64 * res[0], 10000)
+        print(json.dumps(run_boxes(sys.argv[2], boxes, 64, 'EPSG:3443', Resampling.nearest, passes=1)))
     else:
         print(json.dumps(run(sys.argv[2])))

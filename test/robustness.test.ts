@@ -200,3 +200,18 @@ test('errors are GeotensorErrors with a code and the input', () => {
   const e = new SampleError('SAMPLE_FAILED', 'x', { input: 'sample 3' });
   assert.ok(e instanceof GeotensorError && e.code === 'SAMPLE_FAILED' && e.input === 'sample 3');
 });
+
+test('outputs are identical whatever the pool size: same bytes, same order', async () => {
+  const runs: number[][][] = [];
+  for (const workers of [1, 2, 3]) {
+    const pool = new EnginePool({ workers });
+    const g = await SpatialDataGenerator.open(await testEnv().sharedSource('keras_spatial_small.tif'), { engine: pool, resampling: 'bilinear', indexes: [1, 5] });
+    const s = g.randomGrid(120, 120, 40, { seed: 3 });
+    const batches = await all(g.flow(s, 24, 24, { batchSize: 6, shuffle: true, seed: 8 }));
+    runs.push(batches.map((b) => [...Array.from(b.indices), ...Array.from(b.data)]));
+    await g.close();
+    await pool.terminate();
+  }
+  assert.deepEqual(runs[1], runs[0], '2 workers = 1 worker');
+  assert.deepEqual(runs[2], runs[0], '3 workers = 1 worker');
+});

@@ -1,0 +1,51 @@
+// The W1 workload, runtime-neutral: regularGrid(5000, 5000) over the W1 DEM, 128x128 float32 bilinear,
+// batch 32, best of three full passes after a warm-up. Used by bench/run.mjs in Node, Deno and Chromium.
+export async function w1(lib, source, engineOptions) {
+  await lib.configureEngine(engineOptions);
+  const sdg = await lib.SpatialDataGenerator.open(source, { resampling: 'bilinear' });
+  const samples = sdg.regularGrid(5000, 5000);
+  const workers = lib.defaultEngine().size;
+  for await (const _ of sdg.flow(samples.take(workers * 4), 128, 128, { batchSize: 32 })); // start workers, open datasets
+  let best = Infinity;
+  for (let pass = 0; pass < 3; pass++) {
+    const t0 = performance.now();
+    for await (const _ of sdg.flow(samples, 128, 128, { batchSize: 32 }));
+    best = Math.min(best, performance.now() - t0);
+  }
+  await sdg.close();
+  await lib.terminateEngine();
+  return { samples: samples.length, workers, samplesPerSecond: (samples.length / best) * 1000 };
+}
+
+/** W1-R: the label raster (EPSG:26916, 10 m) read through the W1 boxes (EPSG:3443): reprojection, nearest. */
+export async function w1r(lib, w1Source, labelSource, engineOptions) {
+  await lib.configureEngine(engineOptions);
+  const dem = await lib.SpatialDataGenerator.open(w1Source);
+  const samples = dem.regularGrid(5000, 5000);
+  const lab = await lib.SpatialDataGenerator.open(labelSource);
+  for await (const _ of lab.flow(samples.take(8), 128, 128)); // warm-up
+  let best = Infinity;
+  for (let pass = 0; pass < 3; pass++) {
+    const t0 = performance.now();
+    for await (const _ of lab.flow(samples, 128, 128, { batchSize: 32 }));
+    best = Math.min(best, performance.now() - t0);
+  }
+  await dem.close();
+  await lab.close();
+  await lib.terminateEngine();
+  return { samples: samples.length, samplesPerSecond: (samples.length / best) * 1000 };
+}
+
+/** W2: randomGrid of 10,000 samples of 64 pixels, read at 64x64 with nearest, one pass. */
+export async function w2(lib, source, engineOptions) {
+  await lib.configureEngine(engineOptions);
+  const sdg = await lib.SpatialDataGenerator.open(source);
+  const samples = sdg.randomGrid(64, 64, 10000, { units: 'pixels', seed: 1 });
+  for await (const _ of sdg.flow(samples.take(8), 64, 64)); // warm-up
+  const t0 = performance.now();
+  for await (const _ of sdg.flow(samples, 64, 64, { batchSize: 32 }));
+  const ms = performance.now() - t0;
+  await sdg.close();
+  await lib.terminateEngine();
+  return { samples: samples.length, samplesPerSecond: (samples.length / ms) * 1000 };
+}
