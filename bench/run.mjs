@@ -79,7 +79,7 @@ if (existsSync(w1)) {
   try {
     const out = execFileSync('node_modules/.bin/deno', ['run', '--allow-read', '--allow-env', '--allow-sys', 'bench/deno.mjs', String(cores)], { encoding: 'utf8' });
     const r = JSON.parse(out.trim().split('\n').pop());
-    row(`W1 geotensor, Deno, ${cores} workers`, r.samplesPerSecond, 'samples/s', `(${(r.samplesPerSecond / node[cores]).toFixed(2)}x Node${native ? `, ${(r.samplesPerSecond / native.samples_per_s).toFixed(2)}x native` : ''})`);
+    row(`W1 geotensor, Deno, ${cores} workers`, r.samplesPerSecond, 'samples/s', `(${(r.samplesPerSecond / node[cores]).toFixed(2)}x Node${native ? `, ${(r.samplesPerSecond / native.samples_per_s).toFixed(2)}x native` : ''}) RSS ${(r.rss / 2 ** 20).toFixed(0)} MB`);
   } catch (e) {
     console.log(`Deno run failed: ${e.message}`);
   }
@@ -123,7 +123,8 @@ resampling, batch 32, best of three full passes after a warm-up. W1-R reads a bi
 over the same area in EPSG:26916 at 10 m through the same boxes (nearest, reprojection). W2 reads
 10,000 random 64-pixel boxes of W1 at 64×64 with nearest, one pass. The native baseline does the same
 samples with \`rasterio.warp.reproject\` per sample in one process (Debian python3-rasterio).
-RSS is the Node process (host plus its worker threads) after the workload.
+RSS is the Node or Deno process (host plus its worker threads) after the workload; Chromium's
+worker memory is not visible to the page, so its row has none.
 
 ## Means (why it is fast)
 
