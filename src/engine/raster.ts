@@ -159,4 +159,3 @@ async function toWorkerSource(input: RasterSource, name?: string): Promise<{ sou
   throw new ArgumentError('source', 'a path, URL, File, Blob, ArrayBuffer or Uint8Array', input);
 }
 
-export { GeotensorError };

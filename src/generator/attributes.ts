@@ -4,7 +4,7 @@
  * ready preprocess callback.
  */
 import { ArgumentError } from '../errors/index.js';
-import type { SampleSet } from '../samples/sample-set.js';
+import { normalizeColumns, type SampleSet } from '../samples/sample-set.js';
 import type { SpatialDataGenerator } from './spatial-data-generator.js';
 import type { SampleArray } from './sample.js';
 
@@ -108,7 +108,7 @@ export async function attributes(sdg: SpatialDataGenerator, samples: SampleSet, 
     const name = `class_${v}${l === undefined ? '' : `_b${layer + 1}`}`;
     out = out.withColumn(name, Float64Array.from({ length: n }, (_, i) => classCounts[layer]?.[i]?.get(Number(v)) ?? 0));
   }
-  for (const [name, c] of customCols) out = out.withColumn(name, c.every((v) => typeof v === 'number' || v === null) ? Float64Array.from(c, (v) => (v === null ? Number.NaN : (v as number))) : c);
+  for (const [name, col] of Object.entries(normalizeColumns(Object.fromEntries(customCols)))) out = out.withColumn(name, col);
   return out;
 }
 

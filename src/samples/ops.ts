@@ -2,7 +2,7 @@
 import { ArgumentError } from '../errors/index.js';
 import { transformBounds } from '../crs/index.js';
 import { allocBoxes, createRng, permutation } from '../grid/index.js';
-import { SampleSet, type Column, type ColumnValue } from './sample-set.js';
+import { normalizeColumns, SampleSet, type Column, type ColumnValue } from './sample-set.js';
 
 /** Reprojects the boxes: each becomes the envelope of its densified edges in `crs`. */
 export function toCrs(s: SampleSet, crs: string, densify = 21): SampleSet {
@@ -47,14 +47,6 @@ function pointFeatures(points: unknown): { xy: [number, number]; properties: Rec
     if (f.geometry?.type !== 'Point') throw new ArgumentError(`points.features[${i}].geometry`, 'a Point', f.geometry?.type);
     return { xy: [f.geometry.coordinates[0], f.geometry.coordinates[1]], properties: f.properties ?? {} };
   });
-}
-
-export function normalizeColumns(cols: Record<string, ColumnValue[]>): Record<string, Column> {
-  const out: Record<string, Column> = {};
-  for (const [k, vals] of Object.entries(cols)) {
-    out[k] = vals.every((v) => typeof v === 'number' || v === null) ? Float64Array.from(vals, (v) => (v === null ? Number.NaN : (v as number))) : vals;
-  }
-  return out;
 }
 
 export function columnsOf(s: SampleSet): Map<string, Column> {

@@ -106,11 +106,7 @@ export class SampleSet implements Iterable<Sample> {
       b.maxy[i] = y1;
       for (const [k, v] of Object.entries(f.properties ?? {})) cols[k][i] = typeof v === 'number' || typeof v === 'string' ? v : v == null ? null : JSON.stringify(v);
     });
-    const columns: Record<string, Column> = {};
-    for (const [k, vals] of Object.entries(cols)) {
-      columns[k] = vals.every((v) => typeof v === 'number' || v === null) ? Float64Array.from(vals, (v) => (v === null ? Number.NaN : (v as number))) : vals;
-    }
-    return new SampleSet(b, options.crs ?? null, columns);
+    return new SampleSet(b, options.crs ?? null, normalizeColumns(cols));
   }
 
   get length(): number {
@@ -293,6 +289,15 @@ function max(a: Float64Array): number {
   for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
   return m;
 }
+/** Columns of only numbers (or nulls) become Float64Arrays (null → NaN); others stay lists. */
+export function normalizeColumns(cols: Record<string, ColumnValue[]>): Record<string, Column> {
+  const out: Record<string, Column> = {};
+  for (const [k, vals] of Object.entries(cols)) {
+    out[k] = vals.every((v) => typeof v === 'number' || v === null) ? Float64Array.from(vals, (v) => (v === null ? Number.NaN : (v as number))) : vals;
+  }
+  return out;
+}
+
 function indicesWhere(a: Uint8Array, f: (v: number) => boolean): number[] {
   const out: number[] = [];
   for (let i = 0; i < a.length; i++) if (f(a[i])) out.push(i);
