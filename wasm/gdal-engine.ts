@@ -6,6 +6,7 @@
 import type {
   CrsInfo,
   DataType,
+  PixelArray,
   EngineAssetConfig,
   EngineStats,
   RasterMeta,
@@ -124,7 +125,7 @@ export class GdalEngine {
       }
       const wkt1 = this.exportWkt(srs);
       // WKT2 and the EPSG code, as gdalinfo reports them, come from a throwaway MEM dataset.
-      const mem = g.GDALOpen(`MEM:::DATAPOINTER=${this.gtPtr},PIXELS=1,LINES=1,BANDS=1,DATATYPE=Byte`, GA_UPDATE);
+      const mem = this.scratchDataset();
       g.GDALSetProjection(mem, input);
       const meta = describeDataset(g, mem, 'crs');
       g.GDALClose(mem);
@@ -151,9 +152,7 @@ export class GdalEngine {
     M.HEAPF64.set([minx, (maxx - minx) / width, 0, maxy, 0, -(maxy - miny) / height], this.gtPtr >>> 3);
     g.GDALSetGeoTransform(target.ds, this.gtPtr);
     const n = width * height * nb;
-    const view = typedArrayFor(dtype, 0);
-    const heap = new (view.constructor as new (b: ArrayBuffer, o: number, l: number) => typeof view)(M.HEAPU8.buffer, target.ptr, n);
-    heap.fill(req.nodata ?? 0);
+    heapView(M, dtype, target.ptr, n).fill(req.nodata ?? 0);
 
     const args = ['-q', '-r', req.resampling, '-wo', `INIT_DEST=${req.nodata === null ? '0' : 'NO_DATA'}`];
     if (req.nodata !== null) args.push('-dstnodata', nodataString(req.nodata));
@@ -177,8 +176,9 @@ export class GdalEngine {
     }
     this.reads++;
     // Copy out of WebAssembly memory into a fresh buffer that is transferred, not copied, to the host.
+    // (a new view: the warp may have grown WebAssembly memory, which replaces its buffer)
     const data = typedArrayFor(dtype, n);
-    data.set(new (data.constructor as new (b: ArrayBuffer, o: number, l: number) => typeof data)(M.HEAPU8.buffer, target.ptr, n) as never);
+    data.set(heapView(M, dtype, target.ptr, n) as never);
     return { data, shape: [nb, height, width], dtype, nodata: req.nodata };
   }
 
@@ -211,7 +211,7 @@ export class GdalEngine {
     }
     // GDAL's own allocations now fail: C++ `new` cannot throw in this build, so GDAL aborts.
     for (let i = 0; i < 1000 && !this.g.aborted; i++) {
-      this.g.GDALOpen(`MEM:::DATAPOINTER=${this.gtPtr},PIXELS=1,LINES=1,BANDS=1,DATATYPE=Byte`, GA_UPDATE);
+      this.scratchDataset();
     }
     if (!this.g.aborted) throw new EngineError('ENGINE_FAILED', 'memory exhausted but GDAL did not abort');
   }
@@ -253,6 +253,11 @@ export class GdalEngine {
     return t;
   }
 
+  /** A 1×1 MEM dataset over a scratch byte (for asking GDAL things about a CRS). */
+  private scratchDataset(): number {
+    return this.g.GDALOpen(`MEM:::DATAPOINTER=${this.gtPtr},PIXELS=1,LINES=1,BANDS=1,DATATYPE=Byte`, GA_UPDATE);
+  }
+
   private exportWkt(srs: number): string {
     const { M } = this.g;
     const out = M._malloc(4);
@@ -280,6 +285,12 @@ export class GdalEngine {
       /* already gone */
     }
   }
+}
+
+/** A typed-array view of `n` pixels of `dtype` at `ptr` in WebAssembly memory (as it is now). */
+function heapView(M: { HEAPU8: Uint8Array }, dtype: DataType, ptr: number, n: number): PixelArray {
+  const Ctor = typedArrayFor(dtype, 0).constructor as new (b: ArrayBufferLike, o: number, l: number) => PixelArray;
+  return new Ctor(M.HEAPU8.buffer, ptr, n);
 }
 
 function isIdentityBands(bands: number[], count: number): boolean {

@@ -38,12 +38,7 @@ export function registerCrs(name: string, definition: string): void {
 }
 
 export function isCrsKnown(input: string): boolean {
-  try {
-    parseCrs(input);
-    return true;
-  } catch {
-    return false;
-  }
+  return parseCrsOrNull(input) !== null;
 }
 
 function normalizeName(s: string): string {

@@ -30,7 +30,6 @@ export interface EngineOptions {
 
 export class EngineWorker {
   readonly api: Comlink.Remote<EngineWorkerApi>;
-  inflight = 0;
   dead: string | null = null;
   /** Dataset ids opened in this worker (value: the open call, shared by concurrent readers). */
   readonly opened = new Map<number, Promise<unknown>>();
@@ -47,14 +46,12 @@ export class EngineWorker {
   call<T>(fn: (api: Comlink.Remote<EngineWorkerApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (this.dead) return Promise.reject(new EngineError('ENGINE_FAILED', `engine worker ${this.index} is dead: ${this.dead}`));
     if (signal?.aborted) return Promise.reject(new AbortError('engine call', signal.reason));
-    this.inflight++;
     return new Promise<T>((resolve, reject) => {
       const rejecter = (e: Error) => finish(() => reject(e));
       let done = false;
       const finish = (f: () => void) => {
         if (done) return;
         done = true;
-        this.inflight--;
         this.rejecters.delete(rejecter);
         stopListening?.();
         clearTimeout(timer);

@@ -42,16 +42,7 @@ export class Raster {
     const engine = options.engine ?? defaultEngine();
     const { source, label } = await toWorkerSource(input, options.name);
     const id = nextId++;
-    const meta = await engine.use(async (worker) => {
-      const opening = worker.call((api) => api.open(id, source, label), options.signal);
-      worker.opened.set(id, opening);
-      try {
-        return await opening;
-      } catch (e) {
-        worker.opened.delete(id);
-        throw e;
-      }
-    });
+    const meta = await engine.use((worker) => openIn(worker, id, source, label, options.signal));
     return new Raster(meta, label, id, source, engine);
   }
 
@@ -117,14 +108,16 @@ export class Raster {
   }
 
   private ensureOpen(worker: EngineWorker, signal?: AbortSignal): Promise<unknown> {
-    let p = worker.opened.get(this.id);
-    if (!p) {
-      p = worker.call((api) => api.open(this.id, this.source, this.label), signal);
-      worker.opened.set(this.id, p);
-      p.catch(() => worker.opened.delete(this.id));
-    }
-    return p;
+    return worker.opened.get(this.id) ?? openIn(worker, this.id, this.source, this.label, signal);
   }
+}
+
+/** Opens dataset `id` in one worker, shared by concurrent callers; forgotten again if it fails. */
+function openIn(worker: EngineWorker, id: number, source: WorkerSource, label: string, signal?: AbortSignal): Promise<RasterMeta> {
+  const p = worker.call((api) => api.open(id, source, label), signal);
+  worker.opened.set(id, p);
+  p.catch(() => worker.opened.delete(id));
+  return p;
 }
 
 /** Opens a raster (see {@link Raster.open}). */

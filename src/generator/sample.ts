@@ -31,16 +31,21 @@ export interface Batch {
 export type Layout = Interleave | 'squeezed';
 
 /** Band-sequential [c, h, w] → the generator's layout. */
+/** The shape of one sample of c layers: [1, h, w] (a single band index), [1, c, h, w] ('band') or [1, h, w, c] ('pixel'). */
+export function sampleShape(c: number, h: number, w: number, interleave: Interleave, squeeze: boolean): number[] {
+  return squeeze ? [1, h, w] : interleave === 'band' ? [1, c, h, w] : [1, h, w, c];
+}
+
 export function layout(data: PixelArray, c: number, h: number, w: number, interleave: Interleave, squeeze: boolean): SampleArray {
-  if (squeeze) return { data, shape: [1, h, w] };
-  if (interleave === 'band' || c === 1) return { data, shape: interleave === 'band' ? [1, c, h, w] : [1, h, w, c] };
+  const shape = sampleShape(c, h, w, interleave, squeeze);
+  if (squeeze || interleave === 'band' || c === 1) return { data, shape };
   const out = typedArrayFor(dtypeOf(data), data.length);
   const hw = h * w;
   for (let b = 0; b < c; b++) {
     const base = b * hw;
     for (let p = 0; p < hw; p++) out[p * c + b] = data[base + p];
   }
-  return { data: out, shape: [1, h, w, c] };
+  return { data: out, shape };
 }
 
 export function dtypeOf(a: PixelArray): DataType {

@@ -14,7 +14,7 @@ import { randomGrid, regularGrid } from '../samples/grids.js';
 import type { Bounds, SampleSet } from '../samples/sample-set.js';
 import { CallbackChain, type PreprocessCallback } from './callbacks.js';
 import { Flow, type FlowOptions } from './flow.js';
-import { dtypeOf, layout, type Interleave, type Layout, type SampleArray } from './sample.js';
+import { dtypeOf, layout, sampleShape, type Interleave, type Layout, type SampleArray } from './sample.js';
 
 export interface GeneratorOptions {
   /** A band number (samples without a band axis), a list of band numbers, or all bands (default). */
@@ -201,9 +201,8 @@ export class SpatialDataGenerator {
         return { data, shape };
       },
       rawShape: (sw: number, sh: number) => {
-        if (typeof this._indexes === 'number') return [1, sh, sw];
-        const c = this._indexes.length;
-        return this.interleave === 'band' ? [1, c, sh, sw] : [1, sh, sw, c];
+        const squeeze = typeof this._indexes === 'number';
+        return sampleShape(squeeze ? 1 : (this._indexes as number[]).length, sh, sw, this.interleave, squeeze);
       },
     };
     return new Flow(reader, samples, w, h, options);
