@@ -55,6 +55,15 @@ export function createEngineApi(): EngineWorkerApi {
     async stats() {
       return ready().stats();
     },
+    async attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number) {
+      ready().attachBridge(sab, port, timeoutMs);
+    },
+    async supply(fileId: number, first: number, bytes: Uint8Array) {
+      ready().supply(fileId, first, bytes);
+    },
+    async bytesRead(fileId: number) {
+      return ready().bytesRead(fileId);
+    },
     async debug(action: 'exhaust-memory') {
       // Test hook: allocate until WebAssembly memory is exhausted, then ask GDAL for more.
       if (action !== 'exhaust-memory') throw new EngineError('INVALID_ARGUMENT', `unknown debug action ${String(action)}`);

@@ -16,16 +16,24 @@ import type {
 } from '../src/engine/types.js';
 import { bytesPerPixel, typedArrayFor } from '../src/engine/types.js';
 import { CrsError, EngineError, SampleError, SourceError } from '../src/errors/index.js';
-import { isNodeLike } from './assets.js';
 import { describeDataset, GDAL_TYPE_NAMES } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
+import { BlockingBridge, LazyFiles } from './lazy-file.js';
+import { type PartFile, SourceFiles } from './source-files.js';
 
-interface OpenDataset {
+interface Part {
   ds: number;
+  file: PartFile;
   label: string;
   meta: RasterMeta;
-  mount?: string;
-  file?: string;
+}
+
+interface OpenDataset {
+  label: string;
+  meta: RasterMeta;
+  parts: Part[];
+  /** A lazy read failed or missed under it: GDAL's state may hold the failure, so re-open before the next read. */
+  stale: boolean;
 }
 
 interface TargetGrid {
@@ -41,75 +49,97 @@ export class GdalEngine {
   private readonly datasets = new Map<number, OpenDataset>();
   private readonly targets = new Map<string, TargetGrid>();
   private readonly crsCache = new Map<string, CrsInfo>();
+  private readonly lazy: LazyFiles;
+  private readonly files: SourceFiles;
   private gtPtr = 0;
   private reads = 0;
-  private mountSeq = 0;
 
   private constructor(private readonly g: GdalModule) {
     this.gtPtr = g.M._malloc(48);
     // WKT1 (what proj4 reads on the TypeScript side) carries the datum shift PROJ would use
     // (TOWGS84), so proj4 and GDAL agree on where a box is.
     g.CPLSetConfigOption('OSR_ADD_TOWGS84_ON_EXPORT_TO_WKT1', 'YES');
-    g.M.FS.mkdir('/src');
+    this.lazy = new LazyFiles(g.M.FS);
+    this.files = new SourceFiles(g.M, this.lazy);
   }
 
   static async create(config: EngineAssetConfig = {}): Promise<GdalEngine> {
     return new GdalEngine(await loadGdal(config));
   }
 
+  /** Connects the blocking bridge: from now on lazy files wait for their bytes instead of failing. */
+  attachBridge(sab: SharedArrayBuffer, port: { postMessage(m: unknown): void }, timeoutMs: number): void {
+    this.lazy.bridge = new BlockingBridge(sab, port, timeoutMs);
+  }
+
+  supply(fileId: number, first: number, bytes: Uint8Array): void {
+    this.lazy.supply(fileId, first, bytes);
+  }
+
+  bytesRead(fileId: number): number {
+    return this.lazy.bytesRead(fileId);
+  }
+
   async open(id: number, source: WorkerSource, label: string): Promise<RasterMeta> {
     if (this.datasets.has(id)) throw new EngineError('ENGINE_FAILED', `dataset id ${id} is already open`, { input: label });
-    const { M } = this.g;
-    const dir = `/src/${++this.mountSeq}`;
-    M.FS.mkdir(dir);
-    let path: string;
-    let mounted = false;
+    const leaves = source.kind === 'mosaic' ? source.parts : [{ source, label }];
+    if (leaves.length === 0) throw new SourceError('SOURCE_UNREADABLE', `${label}: a mosaic needs at least one file`, { input: label });
+    const parts: Part[] = [];
     try {
-      if (source.kind === 'path') {
-        if (!isNodeLike) throw new SourceError('SOURCE_UNREADABLE', `${label}: local paths can only be opened in Node and Deno; pass a File, Blob or ArrayBuffer`, { input: label });
-        const { dirname, basename } = await import('node:path');
-        M.FS.mount(M.NODEFS, { root: dirname(source.path) }, dir);
-        mounted = true;
-        path = `${dir}/${basename(source.path)}`;
-      } else if (source.kind === 'blob') {
-        const name = safeName(source.name);
-        if (typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync === 'function') {
-          // Browser workers: WORKERFS reads the Blob lazily, slice by slice; nothing is copied whole.
-          M.FS.mount(M.WORKERFS, { blobs: [{ name, data: source.blob }] }, dir);
-          mounted = true;
-        } else {
-          const bytes = new Uint8Array(await source.blob.arrayBuffer());
-          M.FS.createDataFile(dir, name, bytes, true, false, true);
-        }
-        path = `${dir}/${name}`;
-      } else {
-        const name = safeName(source.name);
-        M.FS.createDataFile(dir, name, new Uint8Array(source.bytes), true, false, true);
-        path = `${dir}/${name}`;
+      for (const leaf of leaves) {
+        if (leaf.source.kind === 'mosaic') throw new SourceError('SOURCE_UNREADABLE', `${leaf.label}: mosaics cannot be nested`, { input: leaf.label });
+        parts.push(await this.openPart(leaf.source, leaf.label));
       }
     } catch (e) {
-      this.removeDir(dir, mounted);
-      if (e instanceof SourceError) throw e;
-      throw new SourceError('SOURCE_UNREADABLE', `${label}: cannot be made readable to GDAL: ${(e as Error).message}`, { input: label });
+      for (const p of parts) this.closePart(p, !isNeedBytes(e));
+      throw e;
     }
+    const meta = source.kind === 'mosaic' ? { ...parts[0].meta, files: parts.flatMap((p) => p.meta.files), parts: parts.map((p) => p.meta) } : parts[0].meta;
+    this.datasets.set(id, { label, meta, parts, stale: false });
+    return meta;
+  }
+
+  private async openPart(source: Exclude<WorkerSource, { kind: 'mosaic' }>, label: string): Promise<Part> {
+    const file = await this.files.create(source, label);
+    let ds = 0;
+    try {
+      ds = this.openFile(file.path, label);
+      return { ds, file, label, meta: describeDataset(this.g, ds, label) };
+    } catch (e) {
+      if (ds) this.g.GDALClose(ds);
+      this.files.remove(file, !isNeedBytes(e));
+      throw e;
+    }
+  }
+
+  /** GDALOpen, with lazy-file misses and remote errors turned into their own errors. */
+  private openFile(path: string, label: string): number {
     this.g.CPLErrorReset();
     this.g.takeMessages();
     const ds = this.g.GDALOpen(path, 0);
-    if (!ds) {
-      const gdalMessage = this.lastError();
-      this.removeDir(dir, mounted);
-      throw new SourceError('SOURCE_UNREADABLE', `${label}: GDAL cannot open it as a raster${gdalMessage ? ` (${gdalMessage})` : ''}`, { input: label, gdalMessage });
-    }
-    let meta: RasterMeta;
+    const gdalMessage = ds ? '' : this.lastError();
     try {
-      meta = describeDataset(this.g, ds, label);
+      this.checkLazy(label, gdalMessage);
     } catch (e) {
-      this.g.GDALClose(ds);
-      this.removeDir(dir, mounted);
+      if (ds) this.g.GDALClose(ds);
       throw e;
     }
-    this.datasets.set(id, { ds, label, meta, mount: mounted ? dir : undefined, file: mounted ? undefined : path });
-    return meta;
+    if (!ds) throw new SourceError('SOURCE_UNREADABLE', `${label}: GDAL cannot open it as a raster${gdalMessage ? ` (${gdalMessage})` : ''}`, { input: label, gdalMessage });
+    return ds;
+  }
+
+  /**
+   * After a GDAL call over lazy files: blocks that were missing (replay) or a host error (HTTP 404,
+   * timeout...) make the call fail even if GDAL carried on, so no result is built on missing bytes.
+   */
+  private checkLazy(label: string, gdalMessage: string): void {
+    const need = this.lazy.takeMisses();
+    const err = this.lazy.takeError();
+    if (err) {
+      if (gdalMessage && !err.details.gdalMessage) err.details.gdalMessage = gdalMessage;
+      throw err;
+    }
+    if (need.length) throw new EngineError('ENGINE_FAILED', `${label}: ${need.length} runs of blocks are not in the worker yet`, { input: label, needBytes: need });
   }
 
   resolveCrs(input: string): CrsInfo {
@@ -143,6 +173,7 @@ export class GdalEngine {
     if (!d.meta.transform || !d.meta.crs) {
       throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${d.label}: has no ${!d.meta.transform ? 'geotransform' : 'CRS'}, so map-coordinate windows cannot be read from it`, { input: d.label });
     }
+    if (d.stale) this.reopen(d);
     const g = this.g;
     const { M } = g;
     const { width, height, dtype } = req;
@@ -153,7 +184,20 @@ export class GdalEngine {
     g.GDALSetGeoTransform(target.ds, this.gtPtr);
     const n = width * height * nb;
     heapView(M, dtype, target.ptr, n).fill(req.nodata ?? 0);
+    const sources = (req.parts ?? d.parts.map((_, i) => i)).filter((i) => i >= 0 && i < d.parts.length).map((i) => d.parts[i].ds);
+    if (sources.length > 0) this.warp(d, sources, target.ds, req);
+    this.reads++;
+    // Copy out of WebAssembly memory into a fresh buffer that is transferred, not copied, to the host.
+    // (a new view: the warp may have grown WebAssembly memory, which replaces its buffer)
+    const data = typedArrayFor(dtype, n);
+    data.set(heapView(M, dtype, target.ptr, n) as never);
+    return { data, shape: [nb, height, width], dtype, nodata: req.nodata };
+  }
 
+  /** GDALWarp of one or more sources (a mosaic: later parts drawn over earlier ones) into the target. */
+  private warp(d: OpenDataset, sources: number[], targetDs: number, req: WindowRequest): void {
+    const g = this.g;
+    const { M } = g;
     const args = ['-q', '-r', req.resampling, '-wo', `INIT_DEST=${req.nodata === null ? '0' : 'NO_DATA'}`];
     if (req.nodata !== null) args.push('-dstnodata', nodataString(req.nodata));
     if (!isIdentityBands(req.bands, d.meta.count)) {
@@ -163,40 +207,49 @@ export class GdalEngine {
     const opts = g.GDALWarpAppOptionsNew(argv.ptr, 0);
     argv.free();
     if (!opts) throw new SampleError('SAMPLE_FAILED', `${d.label}: invalid warp options ${args.join(' ')}: ${this.lastError()}`, { input: d.label });
-    const srcList = M._malloc(4);
-    M.HEAPU32[srcList >>> 2] = d.ds;
+    const srcList = M._malloc(4 * sources.length);
+    M.HEAPU32.set(sources, srcList >>> 2);
     g.CPLErrorReset();
     g.takeMessages();
-    const out = g.GDALWarp(null, target.ds, 1, srcList, opts, 0);
+    const out = g.GDALWarp(null, targetDs, sources.length, srcList, opts, 0);
     M._free(srcList);
     g.GDALWarpAppOptionsFree(opts);
+    const gdalMessage = out ? '' : this.lastError();
+    try {
+      this.checkLazy(d.label, gdalMessage);
+    } catch (e) {
+      d.stale = true;
+      throw e;
+    }
     if (!out) {
-      const gdalMessage = this.lastError();
       throw new SampleError('SAMPLE_FAILED', `${d.label}: GDAL could not warp the window [${req.bounds.join(', ')}] in ${shorten(req.crs)}${gdalMessage ? `: ${gdalMessage}` : ''}`, { input: d.label, gdalMessage, bounds: [...req.bounds] });
     }
-    this.reads++;
-    // Copy out of WebAssembly memory into a fresh buffer that is transferred, not copied, to the host.
-    // (a new view: the warp may have grown WebAssembly memory, which replaces its buffer)
-    const data = typedArrayFor(dtype, n);
-    data.set(heapView(M, dtype, target.ptr, n) as never);
-    return { data, shape: [nb, height, width], dtype, nodata: req.nodata };
+  }
+
+  /** Re-opens the parts of a dataset after a failed lazy read (their bytes are cached by now). */
+  private reopen(d: OpenDataset): void {
+    for (const p of d.parts) {
+      if (p.ds) this.g.GDALClose(p.ds);
+      p.ds = 0;
+    }
+    for (const p of d.parts) p.ds = this.openFile(p.file.path, p.label);
+    d.stale = false;
   }
 
   close(id: number): void {
     const d = this.datasets.get(id);
     if (!d) return;
     this.datasets.delete(id);
-    this.g.GDALClose(d.ds);
-    if (d.mount) this.removeDir(d.mount, true);
-    if (d.file) {
-      const dir = d.file.slice(0, d.file.lastIndexOf('/'));
-      this.removeDir(dir, false);
-    }
+    for (const p of d.parts) this.closePart(p, true);
+  }
+
+  private closePart(p: Part, forget: boolean): void {
+    if (p.ds) this.g.GDALClose(p.ds);
+    this.files.remove(p.file, forget);
   }
 
   stats(): EngineStats {
-    const entries = (this.g.M.FS.readdir('/src') as string[]).filter((f) => f !== '.' && f !== '..');
-    return { openDatasets: this.datasets.size, wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength, reads: this.reads, virtualFiles: entries.length };
+    return { openDatasets: this.datasets.size, wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength, reads: this.reads, virtualFiles: this.files.count() };
   }
 
   get aborted(): string | null {
@@ -274,17 +327,6 @@ export class GdalEngine {
     const lines = this.g.takeMessages().filter((l) => /ERROR/.test(l));
     return msg || lines.join('; ');
   }
-
-  private removeDir(dir: string, mounted: boolean): void {
-    const { FS } = this.g.M;
-    try {
-      if (mounted) FS.unmount(dir);
-      else for (const f of FS.readdir(dir)) if (f !== '.' && f !== '..') FS.unlink(`${dir}/${f}`);
-      FS.rmdir(dir);
-    } catch {
-      /* already gone */
-    }
-  }
 }
 
 /** A typed-array view of `n` pixels of `dtype` at `ptr` in WebAssembly memory (as it is now). */
@@ -301,11 +343,10 @@ function nodataString(v: number): string {
   return Number.isNaN(v) ? 'nan' : String(v);
 }
 
-function safeName(name: string): string {
-  const base = name.split(/[\\/]/).pop() || 'source';
-  return base.replace(/[^A-Za-z0-9._-]/g, '_') || 'source';
-}
-
 function shorten(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function isNeedBytes(e: unknown): boolean {
+  return e instanceof EngineError && Array.isArray(e.details.needBytes);
 }

@@ -9,6 +9,7 @@ import { AbortError, EngineError, GeotensorError } from '../errors/index.js';
 import { currentRuntime, type RuntimeAdapter, type WorkerHandle } from '../runtime/index.js';
 import { installErrorTransfer } from './error-transfer.js';
 import { onAbort } from './abort.js';
+import { blockingBridgeAvailable, connectBlockingBridge } from './byte-bridge.js';
 
 export interface EngineOptions {
   /** Number of engine workers (default: available cores, at most 8). */
@@ -26,6 +27,13 @@ export interface EngineOptions {
   inlineUrl?: string | URL;
   /** A call running longer than this kills its worker (default 300,000 ms): nothing hangs forever. */
   callTimeoutMs?: number;
+  /**
+   * How workers get the bytes of remote files while GDAL reads synchronously: 'blocking' (the worker
+   * waits on a SharedArrayBuffer while the host fetches), 'replay' (a read that misses bytes is
+   * repeated once the host has fetched them), 'auto' (default): blocking where SharedArrayBuffer is
+   * usable in workers (Node, Deno, cross-origin-isolated pages), else replay (inline/edge engines).
+   */
+  byteBridge?: 'auto' | 'blocking' | 'replay';
 }
 
 export class EngineWorker {
@@ -34,12 +42,19 @@ export class EngineWorker {
   /** Dataset ids opened in this worker (value: the open call, shared by concurrent readers). */
   readonly opened = new Map<number, Promise<unknown>>();
   private readonly rejecters = new Set<(e: Error) => void>();
+  private readonly deathCallbacks: ((reason: string) => void)[] = [];
   readonly ready: Promise<void>;
 
-  constructor(readonly index: number, private readonly handle: WorkerHandle, assets: EngineAssetConfig, private readonly timeoutMs = 300_000) {
+  constructor(readonly index: number, private readonly handle: WorkerHandle, assets: EngineAssetConfig, private readonly timeoutMs = 300_000, blocking = false) {
     this.api = Comlink.wrap<EngineWorkerApi>(handle.endpoint);
     handle.onDeath((reason) => this.kill(reason));
-    this.ready = this.call((api) => api.init(assets)).then(() => undefined);
+    this.ready = this.call((api) => api.init(assets)).then(() => (blocking ? connectBlockingBridge(this, this.timeoutMs) : undefined));
+  }
+
+  /** Runs `cb` when this worker dies or is terminated. */
+  onDeath(cb: (reason: string) => void): void {
+    if (this.dead) cb(this.dead);
+    else this.deathCallbacks.push(cb);
   }
 
   /** Runs one call on this worker; rejects (instead of hanging) if the worker dies meanwhile. */
@@ -82,6 +97,7 @@ export class EngineWorker {
     this.dead = reason;
     const err = new EngineError('ENGINE_FAILED', `engine worker ${this.index} died: ${reason}`, { workerDied: true });
     for (const r of [...this.rejecters]) r(err);
+    for (const cb of this.deathCallbacks.splice(0)) cb(reason);
   }
 
   /** Ends the worker thread for real; calls in flight reject with an EngineError (workerDied). */
@@ -118,12 +134,24 @@ export class EnginePool {
       throw new EngineError('INVALID_ARGUMENT', `mode: expected 'worker' or 'inline', got ${String(options.mode)}`, { input: 'mode' });
     }
     const n = options.workers ?? (options.mode === 'inline' ? 1 : this.runtime.defaultWorkers());
+    if (options.byteBridge !== undefined && !['auto', 'blocking', 'replay'].includes(options.byteBridge)) {
+      throw new EngineError('INVALID_ARGUMENT', `byteBridge: expected 'auto', 'blocking' or 'replay', got ${String(options.byteBridge)}`, { input: 'byteBridge' });
+    }
+    if (options.byteBridge === 'blocking' && (options.mode === 'inline' || !blockingBridgeAvailable())) {
+      throw new EngineError('INVALID_ARGUMENT', `byteBridge: 'blocking' needs engine workers and SharedArrayBuffer (in a browser page: cross-origin isolation, COOP/COEP headers)`, { input: 'byteBridge' });
+    }
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new EngineError('INVALID_ARGUMENT', `workers: expected an integer from 1 to 64, got ${n}`, { input: 'workers' });
     this.size = n;
     this.workers = new Array(n).fill(null);
     this.starting = new Array(n).fill(null);
     this.load = new Array(n).fill(0);
     this.workerUrl = options.workerUrl ? new URL(options.workerUrl, baseUrl()) : new URL('./engine.worker.js', import.meta.url);
+  }
+
+  /** True when workers wait for remote bytes on a SharedArrayBuffer; false when reads are replayed. */
+  get blocking(): boolean {
+    const b = this.options.byteBridge ?? 'auto';
+    return b === 'blocking' || (b === 'auto' && this.options.mode !== 'inline' && blockingBridgeAvailable());
   }
 
   get runtimeName(): string {
@@ -173,7 +201,7 @@ export class EnginePool {
   private start(i: number): Promise<EngineWorker> {
     const p = (async () => {
       const handle = this.options.mode === 'inline' ? await this.startInline() : await this.runtime.startWorker(this.workerUrl);
-      const w = new EngineWorker(i, handle, this.options.assets ?? {}, this.options.callTimeoutMs);
+      const w = new EngineWorker(i, handle, this.options.assets ?? {}, this.options.callTimeoutMs, this.blocking);
       try {
         await w.ready;
       } catch (e) {

@@ -5,11 +5,17 @@
 import type { Bounds, CrsInfo, RasterMeta, WindowResult, WorkerSource } from './types.js';
 import { ArgumentError, EngineError, GeotensorError, SourceError } from '../errors/index.js';
 import { currentRuntime } from '../runtime/index.js';
+import { RemoteFile, isRemoteUrl } from '../source/remote.js';
+import type { ByteSourceStats, RemoteOptions } from '../source/types.js';
+import { byteSource, registerByteSource, unregisterByteSource, withBytes } from './byte-bridge.js';
+import { mosaicMeta, partsFor } from './mosaic.js';
 import { defaultEngine, type EnginePool, type EngineWorker } from './pool.js';
 import { toWindowRequest, type ReadWindowOptions } from './validate.js';
 
-/** Where raster bytes come from. */
-export type RasterSource = string | URL | Blob | ArrayBuffer | Uint8Array;
+/** One file: a local path, an http(s) URL, a File/Blob or bytes. */
+export type RasterFile = string | URL | Blob | ArrayBuffer | Uint8Array;
+/** Where raster bytes come from: one file, or several read as one mosaic. */
+export type RasterSource = RasterFile | readonly RasterFile[];
 
 export interface OpenRasterOptions {
   /** The engine to use (default: the shared default engine). */
@@ -17,6 +23,8 @@ export interface OpenRasterOptions {
   /** A name for messages when the source is bytes or a Blob (default: the File's name). */
   name?: string;
   signal?: AbortSignal;
+  /** Options for http(s) sources: headers, timeout, retries, cache size, an AbortSignal. */
+  remote?: RemoteOptions;
 }
 
 export interface Window extends WindowResult {
@@ -35,15 +43,36 @@ export class Raster {
     private readonly id: number,
     private readonly source: WorkerSource,
     private readonly engine: EnginePool,
+    private readonly fileIds: number[],
   ) {}
 
-  /** Opens a raster. Fails here, with a SourceError, if it is missing or not a raster. */
+  /**
+   * Opens a raster (or, given a list, a mosaic of rasters). Fails here, with a SourceError (or a
+   * RemoteError for URLs), if it is missing or not a raster.
+   */
   static async open(input: RasterSource, options: OpenRasterOptions = {}): Promise<Raster> {
     const engine = options.engine ?? defaultEngine();
-    const { source, label } = await toWorkerSource(input, options.name);
-    const id = nextId++;
-    const meta = await engine.use((worker) => openIn(worker, id, source, label, options.signal));
-    return new Raster(meta, label, id, source, engine);
+    const fileIds: number[] = [];
+    try {
+      let source: WorkerSource;
+      let label: string;
+      if (Array.isArray(input)) {
+        if (input.length === 0) throw new ArgumentError('source', 'a file or a non-empty list of files', input);
+        const parts = [];
+        for (const item of input as readonly RasterFile[]) parts.push(await toWorkerSource(item, undefined, options, fileIds));
+        source = { kind: 'mosaic', parts };
+        label = parts.length === 1 ? parts[0].label : `mosaic of ${parts.length} files (${parts[0].label}, ...)`;
+      } else {
+        ({ source, label } = await toWorkerSource(input as RasterFile, options.name, options, fileIds));
+      }
+      const id = nextId++;
+      let meta = await engine.use((worker) => openIn(worker, id, source, label, options.signal));
+      if (meta.parts) meta = mosaicMeta(label, meta.parts, (source as { parts: { label: string }[] }).parts.map((p) => p.label));
+      return new Raster(meta, label, id, source, engine, fileIds);
+    } catch (e) {
+      for (const f of fileIds) unregisterByteSource(f);
+      throw e;
+    }
   }
 
   /** Keras Spatial's `meta` (rasterio profile) plus bounds and res. */
@@ -58,10 +87,11 @@ export class Raster {
   async readWindow(options: ReadWindowOptions): Promise<Window> {
     if (this.closed) throw new EngineError('ENGINE_CLOSED', `${this.label}: raster is closed`, { input: this.label });
     const req = toWindowRequest(options, this.meta);
+    if (this.meta.parts) req.parts = partsFor(this.meta, req.bounds, req.crs);
     const attempt = () =>
       this.engine.use(async (worker) => {
         await this.ensureOpen(worker, options.signal);
-        return worker.call((api) => api.read(this.id, req), options.signal);
+        return withBytes(worker, this.label, () => worker.call((api) => api.read(this.id, req), options.signal), options.signal);
       });
     let r;
     try {
@@ -96,6 +126,24 @@ export class Raster {
         await w.call((api) => api.close(this.id)).catch(() => undefined);
       }),
     );
+    for (const f of this.fileIds) unregisterByteSource(f);
+  }
+
+  /**
+   * What reading the source's bytes has cost so far, for remote files (summed over the files of a
+   * mosaic): requests, bytes fetched, cache hits and misses, retries. Null for local sources.
+   */
+  sourceStats(): ByteSourceStats | null {
+    const all = this.fileIds.map((f) => byteSource(f)?.stats()).filter((s): s is ByteSourceStats => !!s);
+    if (all.length === 0) return null;
+    return all.reduce((a, b) => ({
+      requests: a.requests + b.requests,
+      bytesFetched: a.bytesFetched + b.bytesFetched,
+      cacheHits: a.cacheHits + b.cacheHits,
+      cacheMisses: a.cacheMisses + b.cacheMisses,
+      retries: a.retries + b.retries,
+      size: a.size + b.size,
+    }));
   }
 
   /** Number of workers of the engine this raster is read by. */
@@ -114,7 +162,7 @@ export class Raster {
 
 /** Opens dataset `id` in one worker, shared by concurrent callers; forgotten again if it fails. */
 function openIn(worker: EngineWorker, id: number, source: WorkerSource, label: string, signal?: AbortSignal): Promise<RasterMeta> {
-  const p = worker.call((api) => api.open(id, source, label), signal);
+  const p = withBytes(worker, label, () => worker.call((api) => api.open(id, source, label), signal), signal);
   worker.opened.set(id, p);
   p.catch(() => worker.opened.delete(id));
   return p;
@@ -125,12 +173,15 @@ export function openRaster(input: RasterSource, options?: OpenRasterOptions): Pr
   return Raster.open(input, options);
 }
 
-async function toWorkerSource(input: RasterSource, name?: string): Promise<{ source: WorkerSource; label: string }> {
+async function toWorkerSource(input: RasterFile, name: string | undefined, options: OpenRasterOptions, fileIds: number[]): Promise<{ source: WorkerSource; label: string }> {
   if (typeof input === 'string' || input instanceof URL) {
     const s = input instanceof URL ? input.href : input;
     if (s.trim() === '') throw new ArgumentError('source', 'a path, URL, File, Blob, ArrayBuffer or Uint8Array', input);
-    if (/^https?:\/\//i.test(s)) {
-      throw new SourceError('SOURCE_UNREADABLE', `${s.replace(/[?#].*$/, '')}: remote sources are not supported yet; fetch it and pass the bytes`, { input: s.replace(/[?#].*$/, '') });
+    if (isRemoteUrl(s)) {
+      const file = await RemoteFile.open(s, options.remote, options.signal);
+      const fileId = registerByteSource(file);
+      fileIds.push(fileId);
+      return { source: { kind: 'lazy', fileId, name: file.name, size: file.size, blockSize: file.blockSize }, label: file.label };
     }
     if (s.startsWith('file:')) {
       const { fileURLToPath } = await import('node:url');

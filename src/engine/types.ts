@@ -73,13 +73,19 @@ export interface RasterMeta {
   blockSize: [number, number] | null;
   /** Names of the files GDAL read for this dataset (inside the engine's file system). */
   files: string[];
+  /** For a mosaic (several files as one source): each part's own description. */
+  parts?: RasterMeta[];
 }
 
 /** What the worker needs to open a raster. */
 export type WorkerSource =
   | { kind: 'path'; path: string }
   | { kind: 'blob'; blob: Blob; name: string }
-  | { kind: 'bytes'; bytes: ArrayBuffer; name: string };
+  | { kind: 'bytes'; bytes: ArrayBuffer; name: string }
+  /** Bytes that come from the host block by block (a remote file): see wasm/lazy-file.ts. */
+  | { kind: 'lazy'; fileId: number; name: string; size: number; blockSize: number }
+  /** Several files read as one source (scene tiles, possibly in different CRSs). */
+  | { kind: 'mosaic'; parts: { source: WorkerSource; label: string }[] };
 
 /** A read request after validation on the host side: every field filled in. */
 export interface WindowRequest {
@@ -94,6 +100,8 @@ export interface WindowRequest {
   dtype: DataType;
   /** Value written where there is no data; null = no nodata (areas outside the source are 0). */
   nodata: number | null;
+  /** Mosaics: the parts that may intersect the window (default: all). */
+  parts?: number[];
 }
 
 export interface WindowResult {
@@ -114,6 +122,12 @@ export interface EngineWorkerApi {
   read(id: number, request: WindowRequest): Promise<WindowResult>;
   close(id: number): Promise<void>;
   stats(): Promise<EngineStats>;
+  /** Connects the blocking byte bridge (see wasm/lazy-file.ts): a SharedArrayBuffer and a port to the host. */
+  attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number): Promise<void>;
+  /** Replay: blocks of lazy file `fileId` from block `first` on, fetched by the host after a miss. */
+  supply(fileId: number, first: number, bytes: Uint8Array): Promise<void>;
+  /** Bytes the worker has read so far from lazy file `fileId`. */
+  bytesRead(fileId: number): Promise<number>;
   /** Test hook: 'exhaust-memory' allocates until WASM memory runs out, then makes GDAL allocate (it aborts). */
   debug(action: 'exhaust-memory'): Promise<void>;
 }

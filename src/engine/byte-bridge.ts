@@ -1,0 +1,98 @@
+/**
+ * Host side of lazy files (remote files): the registry of byte sources the workers read from, the
+ * blocking bridge (a SharedArrayBuffer the worker waits on with Atomics.wait while the host fetches)
+ * and the replay loop (a call that missed blocks fails with `needBytes`; the host fetches them,
+ * supplies them to that worker and repeats the call). See wasm/lazy-file.ts for the worker side.
+ */
+import * as Comlink from 'comlink';
+import type { ByteSource } from '../source/types.js';
+import { EngineError, GeotensorError, RemoteError, serializeError } from '../errors/index.js';
+import type { EngineWorker } from './pool.js';
+
+const BRIDGE_HEADER_BYTES = 16;
+const BRIDGE_DONE = 2;
+const BRIDGE_FAILED = 3;
+/** Bytes the bridge carries per round trip (larger reads take several). */
+export const BRIDGE_CAPACITY = 8 << 20;
+/** A call replayed more often than this gives up (each round fetches what the last attempt missed). */
+const MAX_REPLAYS = 2000;
+
+const sources = new Map<number, ByteSource>();
+let nextFileId = 1;
+
+export function registerByteSource(src: ByteSource): number {
+  const id = nextFileId++;
+  sources.set(id, src);
+  return id;
+}
+
+export function unregisterByteSource(id: number): void {
+  sources.get(id)?.close();
+  sources.delete(id);
+}
+
+export function byteSource(id: number): ByteSource | undefined {
+  return sources.get(id);
+}
+
+function sourceOrFail(id: number): ByteSource {
+  const s = sources.get(id);
+  if (!s) throw new EngineError('ENGINE_CLOSED', `lazy file ${id} is closed`);
+  return s;
+}
+
+/** Whether this host can run the blocking bridge (SharedArrayBuffer usable; in browsers: cross-origin isolated). */
+export function blockingBridgeAvailable(): boolean {
+  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; Atomics?: unknown };
+  return typeof g.SharedArrayBuffer === 'function' && typeof g.Atomics === 'object' && g.crossOriginIsolated !== false;
+}
+
+/** Connects a worker to the blocking bridge: its lazy-file reads wait here for the host's fetches. */
+export async function connectBlockingBridge(worker: EngineWorker, timeoutMs: number): Promise<void> {
+  const sab = new SharedArrayBuffer(BRIDGE_HEADER_BYTES + BRIDGE_CAPACITY);
+  const ctrl = new Int32Array(sab, 0, 4);
+  const data = new Uint8Array(sab, BRIDGE_HEADER_BYTES);
+  const { port1, port2 } = new MessageChannel();
+  const reply = (state: number, bytes: Uint8Array) => {
+    data.set(bytes.subarray(0, data.byteLength));
+    ctrl[1] = Math.min(bytes.byteLength, data.byteLength);
+    Atomics.store(ctrl, 0, state);
+    Atomics.notify(ctrl, 0);
+  };
+  port1.addEventListener('message', (ev: MessageEvent) => {
+    const { fileId, first, count } = ev.data as { fileId: number; first: number; count: number };
+    Promise.resolve()
+      .then(() => sourceOrFail(fileId).readBlocks(first, count))
+      .then(
+        (bytes) => reply(BRIDGE_DONE, bytes),
+        (e) => reply(BRIDGE_FAILED, new TextEncoder().encode(JSON.stringify(serializeError(e)))),
+      );
+  });
+  port1.start();
+  (port1 as { unref?: () => void }).unref?.();
+  worker.onDeath(() => port1.close());
+  await worker.call((api) => api.attachBridge(sab, Comlink.transfer(port2, [port2]) as MessagePort, timeoutMs));
+}
+
+/**
+ * Runs a worker call that may read lazy files. In replay mode a call that missed blocks fails with
+ * `needBytes`; the blocks are fetched (through the shared cache), handed to the worker and the call
+ * repeated. With the blocking bridge the first attempt succeeds and this adds nothing.
+ */
+export async function withBytes<T>(worker: EngineWorker, label: string, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  for (let round = 0; ; round++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const need = e instanceof GeotensorError ? (e.details.needBytes as [number, number, number][] | undefined) : undefined;
+      if (!need) throw e;
+      if (round >= MAX_REPLAYS) throw new RemoteError('REMOTE_FAILED', `${label}: still missing bytes after ${MAX_REPLAYS} fetch rounds`, { input: label });
+      await Promise.all(
+        need.map(async ([fileId, first, count]) => {
+          const bytes = (await sourceOrFail(fileId).readBlocks(first, count, signal)).slice();
+          await worker.call((api) => api.supply(fileId, first, Comlink.transfer(bytes, [bytes.buffer])), signal);
+        }),
+      );
+    }
+  }
+}

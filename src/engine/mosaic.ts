@@ -1,0 +1,77 @@
+/**
+ * Several files as one source: the grid of the first file (its CRS, pixel size and alignment)
+ * extended over the union of every file's bounds; windows are warped from the files that intersect
+ * them, later files drawn over earlier ones.
+ */
+import type { Bounds, RasterMeta } from './types.js';
+import { SourceError } from '../errors/index.js';
+import { transformBounds } from '../crs/index.js';
+
+function crsOf(m: RasterMeta): string {
+  return m.crs!.wkt1;
+}
+
+/** The description of a mosaic from its parts' descriptions. */
+export function mosaicMeta(label: string, parts: RasterMeta[], labels: string[]): RasterMeta {
+  parts.forEach((p, i) => {
+    if (!p.crs || !p.transform || !p.bounds || !p.res) {
+      throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${labels[i]}: has no georeferencing, so it cannot be part of the mosaic ${label}`, { input: labels[i] });
+    }
+  });
+  const first = parts[0];
+  parts.forEach((p, i) => {
+    if (p.count !== first.count) throw new SourceError('SOURCE_UNREADABLE', `${labels[i]}: has ${p.count} bands, but ${labels[0]} has ${first.count}; the files of a mosaic need the same bands`, { input: labels[i] });
+    if (p.dtype !== first.dtype) throw new SourceError('SOURCE_UNREADABLE', `${labels[i]}: is ${p.dtype}, but ${labels[0]} is ${first.dtype}; the files of a mosaic need the same data type`, { input: labels[i] });
+  });
+  const to = crsOf(first);
+  let [minx, miny, maxx, maxy] = first.bounds!;
+  for (const p of parts.slice(1)) {
+    const b = sameDefinition(p, first) ? p.bounds! : transformBounds(p.bounds!, crsOf(p), to);
+    minx = Math.min(minx, b[0]);
+    miny = Math.min(miny, b[1]);
+    maxx = Math.max(maxx, b[2]);
+    maxy = Math.max(maxy, b[3]);
+  }
+  const [rx, ry] = first.res!;
+  const [, , ox, , , oy] = first.transform!;
+  // Keep the first file's pixel alignment.
+  minx = ox + Math.floor((minx - ox) / rx + 1e-9) * rx;
+  maxx = ox + Math.ceil((maxx - ox) / rx - 1e-9) * rx;
+  maxy = oy - Math.floor((oy - maxy) / ry + 1e-9) * ry;
+  miny = oy - Math.ceil((oy - miny) / ry - 1e-9) * ry;
+  const width = Math.round((maxx - minx) / rx);
+  const height = Math.round((maxy - miny) / ry);
+  return {
+    ...first,
+    driver: 'mosaic',
+    width,
+    height,
+    transform: [rx, 0, minx, 0, -ry, maxy],
+    bounds: [minx, miny, maxx, maxy],
+    files: parts.flatMap((p) => p.files),
+    parts,
+  };
+}
+
+/** Indices of the parts whose bounds (padded by a pixel) meet `bounds` given in `crs`. */
+export function partsFor(meta: RasterMeta, bounds: Bounds, crs: string): number[] {
+  const parts = meta.parts ?? [];
+  const out: number[] = [];
+  parts.forEach((p, i) => {
+    let b: Bounds;
+    try {
+      b = transformBounds(bounds, crs, crsOf(p));
+    } catch {
+      out.push(i); // cannot tell: let GDAL decide
+      return;
+    }
+    const [rx, ry] = p.res!;
+    const [a0, a1, a2, a3] = p.bounds!;
+    if (b[0] <= a2 + rx && b[2] >= a0 - rx && b[1] <= a3 + ry && b[3] >= a1 - ry) out.push(i);
+  });
+  return out;
+}
+
+function sameDefinition(a: RasterMeta, b: RasterMeta): boolean {
+  return a.crs!.wkt1 === b.crs!.wkt1;
+}

@@ -1,0 +1,111 @@
+/**
+ * A bounded LRU cache of fixed-size blocks of one file, shared by every sample and worker reading
+ * it. Missing blocks that are adjacent are fetched with one request (up to a size cap); a block
+ * being fetched is awaited by later readers instead of fetched twice.
+ */
+export type FetchRun = (first: number, count: number, signal?: AbortSignal) => Promise<Uint8Array>;
+
+export class BlockCache {
+  private readonly blocks = new Map<number, Uint8Array>();
+  private readonly inflight = new Map<number, Promise<Uint8Array>>();
+  private bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    readonly blockSize: number,
+    readonly fileSize: number,
+    private readonly capacityBytes: number,
+    private readonly maxRunBlocks: number,
+    private readonly fetchRun: FetchRun,
+  ) {}
+
+  get blockCount(): number {
+    return Math.ceil(this.fileSize / this.blockSize);
+  }
+
+  /** Seeds a block (e.g. the first one, fetched while probing the file). */
+  put(index: number, data: Uint8Array): void {
+    if (this.blocks.has(index)) return;
+    this.blocks.set(index, data);
+    this.bytes += data.byteLength;
+    this.evict();
+  }
+
+  /** Blocks first … first+count-1, concatenated. */
+  async read(first: number, count: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const last = Math.min(first + count, this.blockCount) - 1;
+    const parts: (Uint8Array | Promise<Uint8Array>)[] = [];
+    let runStart = -1;
+    const flushRun = (end: number) => {
+      if (runStart < 0) return;
+      for (let s = runStart; s < end; s += this.maxRunBlocks) {
+        const n = Math.min(this.maxRunBlocks, end - s);
+        const p = this.fetchRun(s, n, signal);
+        for (let i = 0; i < n; i++) {
+          const idx = s + i;
+          const one = p.then((buf) => this.slice(buf, i, idx));
+          this.inflight.set(idx, one);
+          one.then(
+            (b) => {
+              this.inflight.delete(idx);
+              this.put(idx, b);
+            },
+            () => this.inflight.delete(idx),
+          );
+          parts[idx - first] = one;
+        }
+      }
+      runStart = -1;
+    };
+    for (let idx = first; idx <= last; idx++) {
+      const hit = this.blocks.get(idx);
+      if (hit) {
+        flushRun(idx);
+        this.blocks.delete(idx); // move to the recent end
+        this.blocks.set(idx, hit);
+        this.hits++;
+        parts[idx - first] = hit;
+        continue;
+      }
+      const pending = this.inflight.get(idx);
+      if (pending) {
+        flushRun(idx);
+        this.hits++;
+        parts[idx - first] = pending;
+        continue;
+      }
+      this.misses++;
+      if (runStart < 0) runStart = idx;
+    }
+    flushRun(last + 1);
+    const got = await Promise.all(parts);
+    if (got.length === 1) return got[0];
+    const out = new Uint8Array(got.reduce((n, b) => n + b.byteLength, 0));
+    let o = 0;
+    for (const b of got) {
+      out.set(b, o);
+      o += b.byteLength;
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.blocks.clear();
+    this.bytes = 0;
+  }
+
+  private slice(buf: Uint8Array, i: number, idx: number): Uint8Array {
+    const start = i * this.blockSize;
+    const len = Math.min(this.blockSize, this.fileSize - idx * this.blockSize);
+    return buf.slice(start, start + len);
+  }
+
+  private evict(): void {
+    for (const [k, b] of this.blocks) {
+      if (this.bytes <= this.capacityBytes) break;
+      this.blocks.delete(k);
+      this.bytes -= b.byteLength;
+    }
+  }
+}

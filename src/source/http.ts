@@ -1,0 +1,127 @@
+/**
+ * One HTTP range request with timeout, retries with exponential backoff (network errors, timeouts,
+ * truncated bodies, 429, 5xx) and an AbortSignal. Errors name the URL without its query string;
+ * request headers (tokens) never appear in a message.
+ */
+import { AbortError, RemoteError, redactUrl } from '../errors/index.js';
+
+export interface RangeRequest {
+  url: string;
+  /** First byte (inclusive). */
+  start: number;
+  /** Last byte (inclusive). */
+  end: number;
+  headers?: Record<string, string>;
+  timeoutMs: number;
+  retries: number;
+  retryDelayMs: number;
+  signal?: AbortSignal;
+  fetch: typeof fetch;
+}
+
+export interface RangeResponse {
+  bytes: Uint8Array;
+  /** Size of the whole file (from Content-Range), or null if the server did not say. */
+  total: number | null;
+  /** True when the server ignored Range and sent the whole file (200). */
+  whole: boolean;
+  /** Requests sent, retries included. */
+  attempts: number;
+}
+
+class Retryable extends Error {}
+
+export async function fetchRange(r: RangeRequest): Promise<RangeResponse> {
+  const label = redactUrl(r.url);
+  let lastError: Error | null = null;
+  for (let attempt = 0; attempt <= r.retries; attempt++) {
+    if (r.signal?.aborted) throw new AbortError(`reading ${label}`, r.signal.reason);
+    if (attempt > 0) await sleep(r.retryDelayMs * 2 ** (attempt - 1), r.signal, label);
+    try {
+      const res = await once(r, label);
+      return { ...res, attempts: attempt + 1 };
+    } catch (e) {
+      if (!(e instanceof Retryable)) throw e;
+      lastError = e;
+    }
+  }
+  throw new RemoteError('REMOTE_FAILED', `${label}: ${lastError?.message} (gave up after ${r.retries + 1} attempts)`, { input: label, attempts: r.retries + 1 });
+}
+
+async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse, 'attempts'>> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, r.timeoutMs);
+  const onUserAbort = () => controller.abort();
+  r.signal?.addEventListener('abort', onUserAbort, { once: true });
+  const range = `bytes=${r.start}-${r.end}`;
+  try {
+    let res: Response;
+    try {
+      res = await r.fetch(r.url, { headers: { ...r.headers, Range: range }, signal: controller.signal, cache: 'no-store' } as RequestInit);
+    } catch (e) {
+      if (r.signal?.aborted) throw new AbortError(`reading ${label}`, r.signal.reason);
+      if (timedOut) throw new Retryable(`no response within ${r.timeoutMs} ms`);
+      throw new Retryable(`network error (${(e as Error)?.message ?? e})`);
+    }
+    const status = res.status;
+    if (status === 206) {
+      const cr = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');
+      if (!cr || Number(cr[1]) !== r.start) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new RemoteError('REMOTE_FAILED', `${label}: answered ${range} with Content-Range "${res.headers.get('content-range') ?? ''}"${cr ? '' : ' (a browser page needs the server to expose Content-Range: Access-Control-Expose-Headers)'}`, { input: label, status });
+      }
+      const expected = Number(cr[2]) - Number(cr[1]) + 1;
+      const bytes = await body(res, label, r, () => timedOut);
+      if (bytes.byteLength !== expected) throw new Retryable(`truncated response: ${bytes.byteLength} of ${expected} bytes for ${range}`);
+      return { bytes, total: cr[3] === '*' ? null : Number(cr[3]), whole: false };
+    }
+    if (status === 200) {
+      // The server ignored Range. Acceptable only when the whole file is what was asked for.
+      const len = Number(res.headers.get('content-length') ?? NaN);
+      if (r.start === 0 && Number.isFinite(len) && len <= r.end + 1) {
+        const bytes = await body(res, label, r, () => timedOut);
+        if (bytes.byteLength !== len) throw new Retryable(`truncated response: ${bytes.byteLength} of ${len} bytes`);
+        return { bytes, total: len, whole: true };
+      }
+      await res.body?.cancel().catch(() => undefined);
+      throw new RemoteError('REMOTE_FAILED', `${label}: the server ignores Range requests (answered ${range} with 200 and ${Number.isFinite(len) ? `${len} bytes` : 'the whole file'}); geotensor reads remote rasters by byte ranges and will not download whole files`, { input: label, status });
+    }
+    await res.body?.cancel().catch(() => undefined);
+    if (status === 429 || status >= 500) throw new Retryable(`HTTP ${status} ${res.statusText}`.trim());
+    if (status === 404 || status === 410) throw new RemoteError('SOURCE_NOT_FOUND', `${label}: HTTP ${status} (not found)`, { input: label, status });
+    if (status === 416) throw new RemoteError('REMOTE_FAILED', `${label}: HTTP 416, ${range} is beyond the end of the file`, { input: label, status });
+    if (status === 401 || status === 403) throw new RemoteError('REMOTE_FAILED', `${label}: HTTP ${status} (${status === 401 ? 'unauthorized' : 'forbidden'}; pass credentials with the headers option)`, { input: label, status });
+    throw new RemoteError('REMOTE_FAILED', `${label}: HTTP ${status} ${res.statusText}`.trim(), { input: label, status });
+  } finally {
+    clearTimeout(timer);
+    r.signal?.removeEventListener('abort', onUserAbort);
+  }
+}
+
+async function body(res: Response, label: string, r: RangeRequest, timedOut: () => boolean): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    if (r.signal?.aborted) throw new AbortError(`reading ${label}`, r.signal.reason);
+    if (timedOut()) throw new Retryable(`body not received within ${r.timeoutMs} ms`);
+    throw new Retryable(`connection lost while reading the body (${(e as Error)?.message ?? e})`);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined, label: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new AbortError(`reading ${label}`, signal?.reason));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,125 @@
+/**
+ * A remote file read by HTTP range requests through a shared block cache. `RemoteFile.open` probes
+ * the server once (first block, file size, Range support) so that a 404 or a server that ignores
+ * Range fails at open, with the URL (without its query string) in the message.
+ */
+import { ArgumentError, RemoteError, redactUrl } from '../errors/index.js';
+import { BlockCache } from './block-cache.js';
+import { fetchRange } from './http.js';
+import type { ByteSource, ByteSourceStats, RemoteOptions } from './types.js';
+
+const DEFAULTS = { timeoutMs: 30_000, retries: 3, retryDelayMs: 200, blockSize: 65_536, cacheBytes: 64 << 20, maxRequestBytes: 8 << 20 };
+
+export function isRemoteUrl(s: string): boolean {
+  return /^https?:\/\//i.test(s);
+}
+
+export class RemoteFile implements ByteSource {
+  readonly label: string;
+  readonly name: string;
+  private readonly cache: BlockCache;
+  private requests = 0;
+  private bytesFetched = 0;
+  private retries = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly url: string,
+    readonly size: number,
+    private readonly opts: Required<Omit<RemoteOptions, 'headers' | 'signal'>> & Pick<RemoteOptions, 'headers' | 'signal'>,
+  ) {
+    this.label = redactUrl(url);
+    const base = this.label.split('/').pop() || 'remote';
+    this.name = base;
+    this.cache = new BlockCache(opts.blockSize, size, opts.cacheBytes, Math.max(1, Math.floor(opts.maxRequestBytes / opts.blockSize)), (first, count, signal) => this.fetchBlocks(first, count, signal));
+  }
+
+  get blockSize(): number {
+    return this.opts.blockSize;
+  }
+
+  /** Probes `url` (first block, size, Range support). `signal` cancels the probe only; `options.signal` the source. */
+  static async open(url: string, options: RemoteOptions = {}, signal?: AbortSignal): Promise<RemoteFile> {
+    const opts = checkOptions(options);
+    const label = redactUrl(url);
+    const probeSignal = signal && opts.signal ? anySignal([signal, opts.signal]) : (signal ?? opts.signal);
+    const probe = await fetchRange({ url, start: 0, end: opts.blockSize - 1, ...opts, signal: probeSignal });
+    const size = probe.total;
+    if (size === null) throw new RemoteError('REMOTE_FAILED', `${label}: the server does not say how large the file is (Content-Range without a total)`, { input: label });
+    if (size === 0) throw new RemoteError('REMOTE_FAILED', `${label}: is empty (0 bytes)`, { input: label });
+    const f = new RemoteFile(url, size, opts);
+    f.requests += probe.attempts;
+    f.retries += probe.attempts - 1;
+    f.bytesFetched += probe.bytes.byteLength;
+    for (let i = 0; i * opts.blockSize < probe.bytes.byteLength; i++) f.cache.put(i, probe.bytes.slice(i * opts.blockSize, (i + 1) * opts.blockSize));
+    return f;
+  }
+
+  readBlocks(first: number, count: number, signal?: AbortSignal): Promise<Uint8Array> {
+    if (this.closed) return Promise.reject(new RemoteError('REMOTE_FAILED', `${this.label}: the source is closed`, { input: this.label }));
+    return this.cache.read(first, count, signal);
+  }
+
+  stats(): ByteSourceStats {
+    return { requests: this.requests, bytesFetched: this.bytesFetched, cacheHits: this.cache.hits, cacheMisses: this.cache.misses, retries: this.retries, size: this.size };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.cache.clear();
+  }
+
+  private async fetchBlocks(first: number, count: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const start = first * this.opts.blockSize;
+    const end = Math.min(this.size, (first + count) * this.opts.blockSize) - 1;
+    const sig = signal && this.opts.signal ? anySignal([signal, this.opts.signal]) : (signal ?? this.opts.signal);
+    const r = await fetchRange({ url: this.url, start, end, ...this.opts, signal: sig });
+    this.requests += r.attempts;
+    this.retries += r.attempts - 1;
+    this.bytesFetched += r.bytes.byteLength;
+    if (r.total !== null && r.total !== this.size) {
+      throw new RemoteError('REMOTE_FAILED', `${this.label}: changed while being read (was ${this.size} bytes, now ${r.total})`, { input: this.label });
+    }
+    return r.whole ? r.bytes.slice(start, end + 1) : r.bytes;
+  }
+}
+
+function checkOptions(o: RemoteOptions) {
+  const num = (k: keyof typeof DEFAULTS, min: number) => {
+    const v = o[k] ?? DEFAULTS[k];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new ArgumentError(`remote.${k}`, `a number ≥ ${min}`, v);
+    return v;
+  };
+  const blockSize = num('blockSize', 4096);
+  if ((blockSize & (blockSize - 1)) !== 0) throw new ArgumentError('remote.blockSize', 'a power of two ≥ 4096', blockSize);
+  if (o.headers !== undefined && (typeof o.headers !== 'object' || o.headers === null || Object.values(o.headers).some((v) => typeof v !== 'string'))) {
+    throw new ArgumentError('remote.headers', 'an object of header names to string values', '(headers not shown)');
+  }
+  const f = o.fetch ?? globalThis.fetch;
+  if (typeof f !== 'function') throw new ArgumentError('remote.fetch', 'a fetch function (this runtime has no global fetch)', f);
+  return {
+    headers: o.headers,
+    signal: o.signal,
+    timeoutMs: num('timeoutMs', 1),
+    retries: Math.floor(num('retries', 0)),
+    retryDelayMs: num('retryDelayMs', 0),
+    blockSize,
+    cacheBytes: num('cacheBytes', blockSize),
+    maxRequestBytes: num('maxRequestBytes', blockSize),
+    fetch: f.bind(globalThis),
+  };
+}
+
+function anySignal(signals: AbortSignal[]): AbortSignal {
+  const any = (AbortSignal as { any?: (s: AbortSignal[]) => AbortSignal }).any;
+  if (any) return any(signals);
+  const c = new AbortController();
+  for (const s of signals) {
+    if (s.aborted) {
+      c.abort(s.reason);
+      break;
+    }
+    s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  }
+  return c.signal;
+}

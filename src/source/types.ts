@@ -1,0 +1,53 @@
+/** Where raster bytes come from (apart from what the bytes mean): shared by HTTP and Blob sources. */
+
+/** Options of a remote (HTTP/HTTPS) source. */
+export interface RemoteOptions {
+  /** Request headers (e.g. `Authorization`). Sent with every request; never logged or put in messages. */
+  headers?: Record<string, string>;
+  /** One request (headers and body) taking longer than this fails and is retried (default 30,000 ms). */
+  timeoutMs?: number;
+  /** Retries after a network error, a timeout, a truncated body, 429 or 5xx (default 3). */
+  retries?: number;
+  /** First retry delay; doubled each retry (default 200 ms). */
+  retryDelayMs?: number;
+  /** Ends every request of this source (the source fails with an AbortError afterwards). */
+  signal?: AbortSignal;
+  /** Size of the blocks the source is read and cached by (default 65,536 bytes, a power of two ≥ 4096). */
+  blockSize?: number;
+  /** Bytes of blocks kept in the host's cache, shared by every sample and worker (default 64 MiB). */
+  cacheBytes?: number;
+  /** Largest single range request, after merging adjacent blocks (default 8 MiB). */
+  maxRequestBytes?: number;
+  /** The fetch to use (default: globalThis.fetch). */
+  fetch?: typeof fetch;
+}
+
+/** What a byte source has done so far. */
+export interface ByteSourceStats {
+  /** HTTP requests sent (retries included) or Blob slices read. */
+  requests: number;
+  /** Bytes received from the network or read from the Blob. */
+  bytesFetched: number;
+  /** Blocks served from the host cache. */
+  cacheHits: number;
+  /** Blocks that had to be fetched. */
+  cacheMisses: number;
+  /** Requests that were retried. */
+  retries: number;
+  /** Size of the file in bytes. */
+  size: number;
+}
+
+/** A file read by blocks: a remote file over HTTP ranges or a Blob. Host side only. */
+export interface ByteSource {
+  /** Name for messages (a URL without its query string, a file name). */
+  readonly label: string;
+  /** A name ending like the file (for GDAL's driver detection). */
+  readonly name: string;
+  readonly size: number;
+  readonly blockSize: number;
+  /** Blocks `first … first+count-1` concatenated (the last block of the file may be short). */
+  readBlocks(first: number, count: number, signal?: AbortSignal): Promise<Uint8Array>;
+  stats(): ByteSourceStats;
+  close(): void;
+}

@@ -1,0 +1,30 @@
+// Prepares the files the remote tests serve (test/.cache/remote/, made once, reused):
+// every raster of ../shared/data converted to a cloud-optimised GeoTIFF, and big.tif, a COG of
+// several hundred MB (three Landsat bands of L7_ETMs.tif upsampled 30x, uncompressed, with overviews).
+// Uses native GDAL (Debian gdal-bin), which .ci/run installs.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+
+const out = 'test/.cache/remote';
+mkdirSync(out, { recursive: true });
+function run(args) {
+  const r = spawnSync(args[0], args.slice(1), { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`${args.join(' ')} failed:\n${r.stderr || r.error}`);
+    if (r.error?.code === 'ENOENT') console.error('native GDAL is needed to prepare the remote test files: apt-get install -y gdal-bin');
+    process.exit(1);
+  }
+}
+const quiet = ['-q', '--config', 'GDAL_PAM_ENABLED', 'NO'];
+for (const f of readdirSync('../shared/data').filter((f) => f.endsWith('.tif'))) {
+  if (existsSync(`${out}/${f}`)) continue;
+  run(['gdal_translate', ...quiet, '-of', 'COG', '-co', 'BLOCKSIZE=256', `../shared/data/${f}`, `${out}/${f}.part`]);
+  renameSync(`${out}/${f}.part`, `${out}/${f}`);
+}
+if (!existsSync(`${out}/big.tif`)) {
+  run(['gdal_translate', ...quiet, '-b', '1', '-b', '2', '-b', '3', '-outsize', '3000%', '3000%', '-r', 'bilinear', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=512', '-co', 'BLOCKYSIZE=512', '../shared/data/L7_ETMs.tif', `${out}/big-src.tif`]);
+  run(['gdal_translate', ...quiet, '-of', 'COG', '-co', 'COMPRESS=NONE', '-co', 'BLOCKSIZE=512', '-co', 'BIGTIFF=NO', `${out}/big-src.tif`, `${out}/big.tif.part`]);
+  renameSync(`${out}/big.tif.part`, `${out}/big.tif`);
+  spawnSync('rm', ['-f', `${out}/big-src.tif`]);
+}
+console.log(`remote test files ready in ${out}: ${readdirSync(out).map((f) => `${f} (${(statSync(`${out}/${f}`).size / 1e6).toFixed(1)} MB)`).join(', ')}`);

@@ -1,0 +1,131 @@
+// A real HTTP server on 127.0.0.1 for the remote-source tests and the remote bench row: serves the
+// files of a directory by byte ranges, with latency and faults chosen by the first path segment:
+//
+//   /ok/FILE         normal range server (206 + Content-Range)
+//   /lat-MS/FILE     waits MS milliseconds before answering
+//   /flaky-N/FILE    the first N requests for FILE (since the last /__reset) answer 503
+//   /norange/FILE    ignores Range: 200 with the whole file
+//   /short/FILE      206 with a correct Content-Range but half the bytes (a truncated body)
+//   /cut/FILE        promises the whole range, then closes the connection half way
+//   /text/FILE       an HTML page instead of the file (a non-raster body), ranges honoured
+//   /auth-TOKEN/FILE 401 unless the request has "Authorization: Bearer TOKEN"
+//   /hang/FILE       never answers
+//   /__stats         JSON: requests and bytes sent, per path; /__reset clears them
+//
+// CORS and CORP headers let a cross-origin-isolated page (the browser tests) read it.
+// Run alone: node test/remote/server.mjs DIR [PORT]  (prints "listening URL").
+import { createServer } from 'node:http';
+import { openSync, readSync, closeSync, statSync } from 'node:fs';
+import { join, normalize, resolve } from 'node:path';
+
+export function startRangeServer({ dir, port = 0 }) {
+  const root = resolve(dir);
+  let stats = { requests: 0, bytes: 0, byPath: {} };
+  const counts = new Map();
+  const sockets = new Set();
+  const cors = {
+    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Headers': 'Range, Authorization',
+    'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges',
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+    'Cache-Control': 'no-store',
+  };
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'OPTIONS') return res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET, HEAD' }).end();
+    if (url.pathname === '/__stats') return res.writeHead(200, { ...cors, 'Content-Type': 'application/json' }).end(JSON.stringify(stats));
+    if (url.pathname === '/__reset') {
+      stats = { requests: 0, bytes: 0, byPath: {} };
+      counts.clear();
+      return res.writeHead(200, cors).end('reset');
+    }
+    const m = /^\/([a-z]+)(?:-([^/]+))?\/(.+)$/.exec(url.pathname);
+    if (!m) return res.writeHead(404, cors).end('not found');
+    const [, mode, arg, rel] = m;
+    const file = normalize(join(root, decodeURIComponent(rel)));
+    if (!file.startsWith(root)) return res.writeHead(403, cors).end();
+    const key = url.pathname;
+    const s = (stats.byPath[key] ??= { requests: 0, bytes: 0 });
+    stats.requests++;
+    s.requests++;
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    const send = (status, headers, body) => {
+      stats.bytes += body?.length ?? 0;
+      s.bytes += body?.length ?? 0;
+      res.writeHead(status, { ...cors, ...headers });
+      res.end(body);
+    };
+    if (mode === 'hang') return; // never answers (the client's timeout must end it)
+    if (mode === 'lat') await new Promise((r) => setTimeout(r, Number(arg)));
+    if (mode === 'flaky' && n <= Number(arg)) return send(503, {}, Buffer.from('busy'));
+    if (mode === 'auth' && req.headers.authorization !== `Bearer ${arg}`) return send(401, {}, Buffer.from('unauthorized'));
+    let size;
+    let read;
+    if (mode === 'text') {
+      const page = Buffer.from(`<!doctype html><html><body>${'This is a web page, not a raster. '.repeat(4000)}</body></html>`);
+      size = page.length;
+      read = (start, end) => page.subarray(start, end + 1);
+    } else {
+      try {
+        const st = statSync(file);
+        if (!st.isFile()) throw new Error('not a file');
+        size = st.size;
+      } catch {
+        return send(404, { 'Content-Type': 'text/plain' }, Buffer.from('not found'));
+      }
+      read = (start, end) => {
+        const fd = openSync(file, 'r');
+        try {
+          const buf = Buffer.alloc(end - start + 1);
+          readSync(fd, buf, 0, buf.length, start);
+          return buf;
+        } finally {
+          closeSync(fd);
+        }
+      };
+    }
+    const type = { 'Content-Type': mode === 'text' ? 'text/html' : 'image/tiff', 'Accept-Ranges': mode === 'norange' ? 'none' : 'bytes' };
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (!range || mode === 'norange') {
+      return send(200, { ...type, 'Content-Length': size }, req.method === 'HEAD' ? undefined : read(0, size - 1));
+    }
+    const start = Number(range[1]);
+    const end = range[2] === '' ? size - 1 : Math.min(Number(range[2]), size - 1);
+    if (start >= size || start > end) return send(416, { 'Content-Range': `bytes */${size}` }, undefined);
+    const body = read(start, end);
+    const cr = { ...type, 'Content-Range': `bytes ${start}-${end}/${size}` };
+    if (mode === 'short') return send(206, { ...cr, 'Content-Length': Math.ceil(body.length / 2) }, body.subarray(0, Math.ceil(body.length / 2)));
+    if (mode === 'cut') {
+      res.writeHead(206, { ...cors, ...cr, 'Content-Length': body.length });
+      res.write(body.subarray(0, Math.ceil(body.length / 2)));
+      stats.bytes += Math.ceil(body.length / 2);
+      s.bytes += Math.ceil(body.length / 2);
+      setTimeout(() => res.socket?.destroy(), 10);
+      return;
+    }
+    return send(206, { ...cr, 'Content-Length': body.length }, req.method === 'HEAD' ? undefined : body);
+  });
+  server.on('connection', (sock) => {
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+  });
+  return new Promise((ok) => {
+    server.listen(port, '127.0.0.1', () => {
+      const { port: p } = server.address();
+      ok({
+        url: `http://127.0.0.1:${p}`,
+        close: () =>
+          new Promise((c) => {
+            for (const s of sockets) s.destroy();
+            server.close(c);
+          }),
+      });
+    });
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const s = await startRangeServer({ dir: process.argv[2] ?? 'test/.cache/remote', port: Number(process.argv[3] ?? 0) });
+  console.log(`listening ${s.url}`);
+}

@@ -1,0 +1,233 @@
+/**
+ * Worker side of byte sources GDAL reads synchronously while the bytes arrive asynchronously
+ * (remote files, Blobs): Emscripten files whose `read` is served from a block cache in the worker,
+ * filled in one of three ways —
+ *
+ * - blocking bridge: the worker posts a request to the host and waits on a SharedArrayBuffer with
+ *   `Atomics.wait` while the host fetches (Node, Deno, cross-origin-isolated browser pages);
+ * - replay: a missing block makes the read fail (EIO) and is recorded; the host fetches the missing
+ *   blocks, hands them in with `supply`, and the call is replayed (edge runtimes, where the engine runs
+ *   in-thread, and browser pages that are not cross-origin isolated);
+ * - a synchronous reader in the worker (Blobs through FileReaderSync in browser workers).
+ */
+import { deserializeError, EngineError, GeotensorError, isSerializedError } from '../src/errors/index.js';
+
+/** Control words of the blocking bridge: [state, byteLength, ...]; data follows at byte 16. */
+export const BRIDGE_HEADER_BYTES = 16;
+export const BRIDGE_IDLE = 0;
+export const BRIDGE_WAITING = 1;
+export const BRIDGE_DONE = 2;
+export const BRIDGE_FAILED = 3;
+
+interface PortLike {
+  postMessage(msg: unknown): void;
+}
+
+/** The worker end of the blocking bridge. */
+export class BlockingBridge {
+  private readonly ctrl: Int32Array;
+  private readonly data: Uint8Array;
+  constructor(sab: SharedArrayBuffer, private readonly port: PortLike, private readonly timeoutMs: number) {
+    this.ctrl = new Int32Array(sab, 0, 4);
+    this.data = new Uint8Array(sab, BRIDGE_HEADER_BYTES);
+  }
+
+  get capacity(): number {
+    return this.data.byteLength;
+  }
+
+  request(fileId: number, first: number, count: number): Uint8Array {
+    Atomics.store(this.ctrl, 0, BRIDGE_WAITING);
+    this.port.postMessage({ fileId, first, count });
+    const r = Atomics.wait(this.ctrl, 0, BRIDGE_WAITING, this.timeoutMs);
+    const state = Atomics.load(this.ctrl, 0);
+    const len = this.ctrl[1];
+    Atomics.store(this.ctrl, 0, BRIDGE_IDLE);
+    if (state === BRIDGE_DONE) return this.data.slice(0, len);
+    if (state === BRIDGE_FAILED) {
+      const s = JSON.parse(new TextDecoder().decode(this.data.slice(0, len)));
+      throw isSerializedError(s) ? deserializeError(s) : new EngineError('ENGINE_FAILED', String(s));
+    }
+    throw new EngineError('ENGINE_FAILED', `no bytes from the host within ${this.timeoutMs} ms (${r})`);
+  }
+}
+
+interface LazyFile {
+  size: number;
+  blockSize: number;
+  label: string;
+  /** Synchronous reader of a byte range (Blob sources), else blocks come from the bridge or replay. */
+  reader?: (start: number, end: number) => Uint8Array;
+  bytesRead: number;
+}
+
+const EIO = 29;
+
+export class LazyFiles {
+  private readonly files = new Map<number, LazyFile>();
+  private readonly cache = new Map<number, Uint8Array>();
+  private cached = 0;
+  private readonly misses = new Map<number, Set<number>>();
+  private error: GeotensorError | null = null;
+  private nextLocalId = -1;
+  bridge: BlockingBridge | null = null;
+
+  constructor(private readonly FS: any, private readonly capacityBytes = 32 << 20) {}
+
+  /** Creates `dir/name` as a lazy file of `size` bytes. Returns the file id. */
+  create(dir: string, name: string, file: Omit<LazyFile, 'bytesRead'>, fileId?: number): { path: string; fileId: number } {
+    const id = fileId ?? this.nextLocalId--;
+    const f: LazyFile = { ...file, bytesRead: 0 };
+    this.files.set(id, f);
+    const FS = this.FS;
+    const node = FS.createFile(dir, name, { isDevice: false, contents: { length: f.size } }, true, false);
+    Object.defineProperties(node, { usedBytes: { get: () => f.size } });
+    const ops = { ...node.stream_ops };
+    ops.read = (_stream: unknown, buffer: Int8Array, offset: number, length: number, position: number) => this.read(id, buffer, offset, length, position);
+    ops.write = () => {
+      throw new FS.ErrnoError(EIO);
+    };
+    ops.mmap = () => {
+      throw new FS.ErrnoError(EIO);
+    };
+    node.stream_ops = ops;
+    return { path: `${dir}/${name}`, fileId: id };
+  }
+
+  remove(fileId: number): void {
+    this.files.delete(fileId);
+    for (const k of [...this.cache.keys()]) {
+      if (Math.floor(k / 2 ** 32) === fileId + 2 ** 20) {
+        this.cached -= this.cache.get(k)!.byteLength;
+        this.cache.delete(k);
+      }
+    }
+    this.misses.delete(fileId);
+  }
+
+  /** Blocks handed in by the host (replay). */
+  supply(fileId: number, first: number, bytes: Uint8Array): void {
+    const f = this.files.get(fileId);
+    if (!f) return;
+    for (let i = 0, o = 0; o < bytes.byteLength; i++, o += f.blockSize) this.put(fileId, first + i, bytes.slice(o, o + f.blockSize));
+  }
+
+  /** Blocks that were missing since the last call, as runs [fileId, first, count]. */
+  takeMisses(): [number, number, number][] {
+    const out: [number, number, number][] = [];
+    for (const [fileId, set] of this.misses) {
+      const sorted = [...set].sort((a, b) => a - b);
+      for (let i = 0; i < sorted.length; ) {
+        let j = i;
+        while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+        out.push([fileId, sorted[i], j - i + 1]);
+        i = j + 1;
+      }
+    }
+    this.misses.clear();
+    return out;
+  }
+
+  /** The first error the host reported for a block since the last call (e.g. an HTTP 404). */
+  takeError(): GeotensorError | null {
+    const e = this.error;
+    this.error = null;
+    return e;
+  }
+
+  bytesRead(fileId: number): number {
+    return this.files.get(fileId)?.bytesRead ?? 0;
+  }
+
+  private key(fileId: number, block: number): number {
+    return (fileId + 2 ** 20) * 2 ** 32 + block;
+  }
+
+  private put(fileId: number, block: number, data: Uint8Array): void {
+    const k = this.key(fileId, block);
+    if (this.cache.has(k)) return;
+    this.cache.set(k, data);
+    this.cached += data.byteLength;
+    for (const [key, b] of this.cache) {
+      if (this.cached <= this.capacityBytes) break;
+      this.cache.delete(key);
+      this.cached -= b.byteLength;
+    }
+  }
+
+  private read(fileId: number, buffer: Int8Array, offset: number, length: number, position: number): number {
+    const f = this.files.get(fileId);
+    if (!f) throw new this.FS.ErrnoError(EIO);
+    if (position >= f.size || length <= 0) return 0;
+    const end = Math.min(f.size, position + length);
+    if (f.reader) {
+      const bytes = f.reader(position, end);
+      f.bytesRead += bytes.byteLength;
+      buffer.set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset);
+      return bytes.byteLength;
+    }
+    const bs = f.blockSize;
+    const b0 = Math.floor(position / bs);
+    const b1 = Math.floor((end - 1) / bs);
+    const blocks: Uint8Array[] = [];
+    let missing = false;
+    for (let b = b0; b <= b1; b++) {
+      const k = this.key(fileId, b);
+      const hit = this.cache.get(k);
+      if (hit) {
+        this.cache.delete(k);
+        this.cache.set(k, hit);
+        blocks.push(hit);
+      } else {
+        missing = true;
+        break;
+      }
+    }
+    if (missing) {
+      blocks.length = 0;
+      if (!this.bridge) {
+        // Replay: remember every block of this read (and one ahead), fail it; the host fetches and replays.
+        let set = this.misses.get(fileId);
+        if (!set) this.misses.set(fileId, (set = new Set()));
+        const last = Math.min(b1 + 1, Math.ceil(f.size / bs) - 1);
+        for (let b = b0; b <= last; b++) if (!this.cache.has(this.key(fileId, b))) set.add(b);
+        throw new this.FS.ErrnoError(EIO);
+      }
+      const perRequest = Math.max(1, Math.floor(this.bridge.capacity / bs));
+      try {
+        for (let b = b0; b <= b1; ) {
+          if (this.cache.has(this.key(fileId, b))) {
+            b++;
+            continue;
+          }
+          let n = 1;
+          while (b + n <= b1 && n < perRequest && !this.cache.has(this.key(fileId, b + n))) n++;
+          const bytes = this.bridge.request(fileId, b, n);
+          f.bytesRead += bytes.byteLength;
+          this.supply(fileId, b, bytes);
+          b += n;
+        }
+      } catch (e) {
+        this.error ??= e instanceof GeotensorError ? e : new EngineError('ENGINE_FAILED', `reading ${f.label}: ${(e as Error)?.message ?? e}`);
+        throw new this.FS.ErrnoError(EIO);
+      }
+      for (let b = b0; b <= b1; b++) {
+        const hit = this.cache.get(this.key(fileId, b));
+        if (!hit) {
+          this.error ??= new EngineError('ENGINE_FAILED', `${f.label}: the block cache (${this.capacityBytes} bytes) is too small for one read of ${end - position} bytes`);
+          throw new this.FS.ErrnoError(EIO);
+        }
+        blocks.push(hit);
+      }
+    }
+    let o = offset;
+    for (let i = 0; i < blocks.length; i++) {
+      const blockStart = (b0 + i) * bs;
+      const from = Math.max(position, blockStart) - blockStart;
+      const to = Math.min(end, blockStart + blocks[i].byteLength) - blockStart;
+      buffer.set(new Int8Array(blocks[i].buffer, blocks[i].byteOffset + from, to - from), o);
+      o += to - from;
+    }
+    return o - offset;
+  }
+}
