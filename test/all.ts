@@ -8,3 +8,4 @@ import './samples.test.js';
 import './attributes.test.js';
 import './robustness.test.js';
 import './tf.test.js';
+import './remote.test.js';

@@ -2,7 +2,7 @@
 // Deno (npm package `deno`) and headless Chromium (/usr/bin/chromium). With CI=true (or
 // REGENERATE_REFERENCE=1) and native GDAL installed, the gdalinfo/gdalwarp references are
 // regenerated first, so the comparison is against the GDAL on this machine.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 const only = process.argv.slice(2);
@@ -34,10 +34,24 @@ if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && h
 if (!step('build', 'npx', ['--no-install', 'tsup', '--silent'])) process.exit(1);
 if (!step('bundle tests', 'node', ['test/build.mjs'])) process.exit(1);
 
+// The range server the remote tests read from (a separate process: the steps below block this one).
+let remoteServer = null;
+if (['node', 'deno', 'browser'].some(want)) {
+  if (!step('prepare remote test files (COGs)', 'node', ['test/remote/prepare.mjs'])) process.exit(1);
+  remoteServer = spawn('node', ['test/remote/server.mjs', 'test/.cache/remote'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((ok, fail) => {
+    remoteServer.stdout.once('data', (d) => ok(/listening (\S+)/.exec(String(d))?.[1]));
+    remoteServer.once('exit', (c) => fail(new Error(`range server exited (${c})`)));
+  });
+  process.env.GEOTENSOR_TEST_REMOTE = url;
+  console.log(`\n# range server for remote tests at ${url}`);
+}
+process.on('exit', () => remoteServer?.kill());
+
 const results = [];
 if (want('node')) results.push(['node', step('tests in Node', 'node', ['--enable-source-maps', '.test-build/node.js'])]);
 if (want('deno')) {
-  results.push(['deno', step('tests in Deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-env', '--allow-sys', '.test-build/deno.js'])]);
+  results.push(['deno', step('tests in Deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-env', '--allow-sys', '--allow-net=127.0.0.1', '.test-build/deno.js'])]);
 }
 if (want('browser')) {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -69,9 +69,10 @@ export async function connectBlockingBridge(worker: EngineWorker, timeoutMs: num
       );
   });
   port1.start();
-  (port1 as { unref?: () => void }).unref?.();
   worker.onDeath(() => port1.close());
   await worker.call((api) => api.attachBridge(sab, Comlink.transfer(port2, [port2]) as MessagePort, timeoutMs));
+  // Node: the port alone must not keep the process alive (the worker itself is unref'd).
+  (port1 as { unref?: () => void }).unref?.();
 }
 
 /**

@@ -68,11 +68,14 @@ export class EngineWorker {
         if (done) return;
         done = true;
         this.rejecters.delete(rejecter);
+        // Idle: the worker must not keep the process alive (Node); a call in flight must.
+        if (this.rejecters.size === 0) this.handle.unref?.();
         stopListening?.();
         clearTimeout(timer);
         f();
       };
       this.rejecters.add(rejecter);
+      if (this.rejecters.size === 1) this.handle.ref?.();
       const stopListening = signal ? onAbort(signal, () => finish(() => reject(new AbortError('engine call', signal.reason)))) : null;
       // A call that never returns (GDAL stuck in a loop on a hostile file) is ended by killing the worker.
       // (cleared in finish(), however the call ends; unref'd so it never keeps a process alive)

@@ -32,6 +32,8 @@ export const nodeRuntime: RuntimeAdapter = {
         dead = true;
         await w.terminate();
       },
+      ref: () => w.ref(),
+      unref: () => w.unref(),
     };
   },
   pathSource: (path) => localPathSource(path),

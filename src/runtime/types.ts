@@ -7,6 +7,9 @@ export interface WorkerHandle {
   /** Called once if the worker dies (uncaught error, exit, WebAssembly abort). */
   onDeath(cb: (reason: string) => void): void;
   terminate(): Promise<void> | void;
+  /** Node: keep the process alive while calls are in flight (ref), not when the engine is idle (unref). */
+  ref?(): void;
+  unref?(): void;
 }
 
 /** What differs between Node, Deno and browsers; everything else in geotensor is runtime-neutral. */

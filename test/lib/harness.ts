@@ -16,6 +16,30 @@ export interface TestEnv {
   sharedPath(name: string): string;
   /** Bytes of a file under ../shared/data. */
   sharedBytes(name: string): Promise<Uint8Array>;
+  /** Base URL of the range server of test/remote/server.mjs (started by test/run-all.mjs). */
+  remoteBase: string;
+}
+
+/** URL of `file` (under test/.cache/remote) served by the test range server in `mode` (ok, lat-20, 404...). */
+export function remoteUrl(mode: string, file: string): string {
+  const base = testEnv().remoteBase;
+  if (!base) throw new Error('no test range server: run the tests through test/run-all.mjs (npm test), which starts it');
+  return `${base}/${mode}/${file}`;
+}
+
+/** What the test range server has sent for `path` (e.g. "/ok/big.tif") since the last reset. */
+export async function remoteServed(path: string): Promise<{ requests: number; bytes: number }> {
+  const s = await (await fetch(`${testEnv().remoteBase}/__stats`)).json();
+  return s.byPath[path] ?? { requests: 0, bytes: 0 };
+}
+
+/** Makes the test range server's failafter-N paths work again. */
+export async function remoteHeal(): Promise<void> {
+  await (await fetch(`${testEnv().remoteBase}/__heal`)).text();
+}
+
+export async function remoteReset(): Promise<void> {
+  await (await fetch(`${testEnv().remoteBase}/__reset`)).text();
 }
 
 interface Case {

@@ -10,6 +10,8 @@
 //   /text/FILE       an HTML page instead of the file (a non-raster body), ranges honoured
 //   /auth-TOKEN/FILE 401 unless the request has "Authorization: Bearer TOKEN"
 //   /hang/FILE       never answers
+//   /failafter-N/FILE requests after the N-th for FILE answer 500 (a source that breaks mid-flow)
+//   /__heal          failafter-N answers normally again (until /__reset)
 //   /__stats         JSON: requests and bytes sent, per path; /__reset clears them
 //
 // CORS and CORP headers let a cross-origin-isolated page (the browser tests) read it.
@@ -22,6 +24,7 @@ export function startRangeServer({ dir, port = 0 }) {
   const root = resolve(dir);
   let stats = { requests: 0, bytes: 0, byPath: {} };
   const counts = new Map();
+  let healed = false;
   const sockets = new Set();
   const cors = {
     'Access-Control-Allow-Origin': '*',
@@ -34,7 +37,12 @@ export function startRangeServer({ dir, port = 0 }) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'OPTIONS') return res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET, HEAD' }).end();
     if (url.pathname === '/__stats') return res.writeHead(200, { ...cors, 'Content-Type': 'application/json' }).end(JSON.stringify(stats));
+    if (url.pathname === '/__heal') {
+      healed = true;
+      return res.writeHead(200, cors).end('healed');
+    }
     if (url.pathname === '/__reset') {
+      healed = false;
       stats = { requests: 0, bytes: 0, byPath: {} };
       counts.clear();
       return res.writeHead(200, cors).end('reset');
@@ -59,6 +67,7 @@ export function startRangeServer({ dir, port = 0 }) {
     if (mode === 'hang') return; // never answers (the client's timeout must end it)
     if (mode === 'lat') await new Promise((r) => setTimeout(r, Number(arg)));
     if (mode === 'flaky' && n <= Number(arg)) return send(503, {}, Buffer.from('busy'));
+    if (mode === 'failafter' && n > Number(arg) && !healed) return send(500, {}, Buffer.from('broken'));
     if (mode === 'auth' && req.headers.authorization !== `Bearer ${arg}`) return send(401, {}, Buffer.from('unauthorized'));
     let size;
     let read;

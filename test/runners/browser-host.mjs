@@ -25,8 +25,10 @@ try {
   page.on('response', (r) => {
     if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) console.log(`HTTP ${r.status()} ${r.url()}`);
   });
-  const filter = process.env.TEST_FILTER ? `?filter=${encodeURIComponent(process.env.TEST_FILTER)}` : '';
-  await page.goto(`${server.url}/.test-build/index.html${filter}`);
+  const q = new URLSearchParams();
+  if (process.env.TEST_FILTER) q.set('filter', process.env.TEST_FILTER);
+  if (process.env.GEOTENSOR_TEST_REMOTE) q.set('remote', process.env.GEOTENSOR_TEST_REMOTE);
+  await page.goto(`${server.url}/.test-build/index.html?${q}`);
   await page.waitForFunction(() => window.__testsDone, null, { timeout: timeoutMs, polling: 250 });
   const done = await page.evaluate(() => window.__testsDone);
   exitCode = done.failed === 0 && done.passed > 0 ? 0 : 1;

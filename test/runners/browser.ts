@@ -27,6 +27,7 @@ declare global {
     fixtureBytes: async (rel) => new Uint8Array(await (await get(`/test/fixtures/${rel}`)).arrayBuffer()),
     fixtureJson: async (rel) => (await get(`/test/fixtures/${rel}`)).json(),
     sharedPath: (name) => `/shared/${name}`,
+    remoteBase: new URLSearchParams(location.search).get('remote') ?? '',
     sharedBytes: async (name) => new Uint8Array(await (await get(`/shared/${name}`)).arrayBuffer()),
   });
   await import('../all.js');

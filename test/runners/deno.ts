@@ -10,6 +10,7 @@ setEnv({
   fixtureBytes: (rel) => Deno.readFile(`test/fixtures/${rel}`),
   fixtureJson: async (rel) => JSON.parse(await Deno.readTextFile(`test/fixtures/${rel}`)),
   sharedPath: (name) => `../shared/data/${name}`,
+  remoteBase: Deno.env.get('GEOTENSOR_TEST_REMOTE') ?? '',
   sharedBytes: (name) => Deno.readFile(`../shared/data/${name}`),
 });
 await import('../all.js');

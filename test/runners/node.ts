@@ -11,6 +11,7 @@ setEnv({
   fixtureBytes: async (rel) => new Uint8Array(await readFile(resolve(root, 'test/fixtures', rel))),
   fixtureJson: async (rel) => JSON.parse(await readFile(resolve(root, 'test/fixtures', rel), 'utf8')),
   sharedPath: (name) => `../shared/data/${name}`,
+  remoteBase: process.env.GEOTENSOR_TEST_REMOTE ?? '',
   sharedBytes: async (name) => new Uint8Array(await readFile(resolve(root, '../shared/data', name))),
 });
 await import('../all.js');
