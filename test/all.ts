@@ -9,3 +9,4 @@ import './attributes.test.js';
 import './robustness.test.js';
 import './tf.test.js';
 import './remote.test.js';
+import './mosaic.test.js';

@@ -19,6 +19,7 @@ import { CrsError, EngineError, SampleError, SourceError } from '../src/errors/i
 import { describeDataset, GDAL_TYPE_NAMES } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles } from './lazy-file.js';
+import { groupParts } from './mosaic-vrt.js';
 import { type PartFile, SourceFiles } from './source-files.js';
 
 interface Part {
@@ -28,10 +29,19 @@ interface Part {
   meta: RasterMeta;
 }
 
+interface WarpSource {
+  /** The mosaic files this source covers. */
+  parts: number[];
+  ds: number;
+  /** A VRT over several parts (closed with the dataset), else the part's own dataset. */
+  vrt: boolean;
+}
+
 interface OpenDataset {
   label: string;
   meta: RasterMeta;
   parts: Part[];
+  sources: WarpSource[];
   /** A lazy read failed or missed under it: GDAL's state may hold the failure, so re-open before the next read. */
   stale: boolean;
 }
@@ -95,8 +105,32 @@ export class GdalEngine {
       throw e;
     }
     const meta = source.kind === 'mosaic' ? { ...parts[0].meta, files: parts.flatMap((p) => p.meta.files), parts: parts.map((p) => p.meta) } : parts[0].meta;
-    this.datasets.set(id, { label, meta, parts, stale: false });
+    const d: OpenDataset = { label, meta, parts, sources: [], stale: false };
+    try {
+      this.buildSources(d);
+    } catch (e) {
+      for (const p of parts) this.closePart(p, true);
+      throw e;
+    }
+    this.datasets.set(id, d);
     return meta;
+  }
+
+  /** The datasets a window is warped from: each part, or a VRT per group of parts on one grid. */
+  private buildSources(d: OpenDataset): void {
+    if (d.parts.length === 1) {
+      d.sources = [{ parts: [0], ds: d.parts[0].ds, vrt: false }];
+      return;
+    }
+    d.sources = groupParts(d.parts.map((p) => ({ meta: p.meta, path: p.file.path }))).map((g) => {
+      if (!g.xml) return { parts: g.parts, ds: d.parts[g.parts[0]].ds, vrt: false };
+      return { parts: g.parts, ds: this.openFile(g.xml, d.label), vrt: true };
+    });
+  }
+
+  private closeSources(d: OpenDataset): void {
+    for (const s of d.sources) if (s.vrt && s.ds) this.g.GDALClose(s.ds);
+    d.sources = [];
   }
 
   private async openPart(source: Exclude<WorkerSource, { kind: 'mosaic' }>, label: string): Promise<Part> {
@@ -184,7 +218,8 @@ export class GdalEngine {
     g.GDALSetGeoTransform(target.ds, this.gtPtr);
     const n = width * height * nb;
     heapView(M, dtype, target.ptr, n).fill(req.nodata ?? 0);
-    const sources = (req.parts ?? d.parts.map((_, i) => i)).filter((i) => i >= 0 && i < d.parts.length).map((i) => d.parts[i].ds);
+    const wanted = new Set(req.parts ?? d.parts.map((_, i) => i));
+    const sources = d.sources.filter((s) => s.parts.some((i) => wanted.has(i))).map((s) => s.ds);
     if (sources.length > 0) this.warp(d, sources, target.ds, req);
     this.reads++;
     // Copy out of WebAssembly memory into a fresh buffer that is transferred, not copied, to the host.
@@ -198,7 +233,10 @@ export class GdalEngine {
   private warp(d: OpenDataset, sources: number[], targetDs: number, req: WindowRequest): void {
     const g = this.g;
     const { M } = g;
-    const args = ['-q', '-r', req.resampling, '-wo', `INIT_DEST=${req.nodata === null ? '0' : 'NO_DATA'}`];
+    const args = ['-q', '-r', req.resampling];
+    // One source: GDAL initialises the target (as gdalwarp does). Several: the target is already filled
+    // with nodata, and INIT_DEST would make each source erase what the sources before it drew.
+    if (sources.length === 1) args.push('-wo', `INIT_DEST=${req.nodata === null ? '0' : 'NO_DATA'}`);
     if (req.nodata !== null) args.push('-dstnodata', nodataString(req.nodata));
     if (!isIdentityBands(req.bands, d.meta.count)) {
       req.bands.forEach((b, i) => args.push('-srcband', String(b), '-dstband', String(i + 1)));
@@ -228,11 +266,13 @@ export class GdalEngine {
 
   /** Re-opens the parts of a dataset after a failed lazy read (their bytes are cached by now). */
   private reopen(d: OpenDataset): void {
+    this.closeSources(d);
     for (const p of d.parts) {
       if (p.ds) this.g.GDALClose(p.ds);
       p.ds = 0;
     }
     for (const p of d.parts) p.ds = this.openFile(p.file.path, p.label);
+    this.buildSources(d);
     d.stale = false;
   }
 
@@ -240,6 +280,7 @@ export class GdalEngine {
     const d = this.datasets.get(id);
     if (!d) return;
     this.datasets.delete(id);
+    this.closeSources(d);
     for (const p of d.parts) this.closePart(p, true);
   }
 

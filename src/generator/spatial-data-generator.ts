@@ -7,6 +7,7 @@ import { ArgumentError, SourceError } from '../errors/index.js';
 import { typedArrayFor, type DataType, type RasterMeta, type Resampling } from '../engine/types.js';
 import { openRaster, type Raster, type RasterSource, type Window } from '../engine/raster.js';
 import type { EnginePool } from '../engine/pool.js';
+import type { ByteSourceStats, RemoteOptions } from '../source/types.js';
 import { checkBands, checkCrs, checkDtype, checkResampling, checkSize, defaultNodata, type ReadWindowOptions } from '../engine/validate.js';
 import { isCrsKnown, registerCrs, sameCrs, transformBounds } from '../crs/index.js';
 import type { Extent } from '../grid/index.js';
@@ -34,6 +35,8 @@ export interface GeneratorOptions {
   height?: number;
   /** The engine (default: the shared default engine). */
   engine?: EnginePool;
+  /** For http(s) sources: headers, timeout, retries, block cache size, an AbortSignal (see README, Remote sources). */
+  remote?: RemoteOptions;
 }
 
 /** Settings that are worth re-using on another generator (not the source). */
@@ -80,7 +83,7 @@ export class SpatialDataGenerator {
 
   /** Opens the source; a missing file or unreadable source fails here with a SourceError. */
   static async open(source: RasterSource, options: GeneratorOptions = {}): Promise<SpatialDataGenerator> {
-    const raster = await openRaster(source, { engine: options.engine });
+    const raster = await openRaster(source, { engine: options.engine, remote: options.remote });
     try {
       const m = raster.meta;
       if (!m.crs || !m.transform) {
@@ -93,6 +96,11 @@ export class SpatialDataGenerator {
       await raster.close();
       throw e;
     }
+  }
+
+  /** Requests, bytes fetched and cache hits of a remote source so far (null for local sources). */
+  sourceStats(): ByteSourceStats | null {
+    return this.raster.sourceStats();
   }
 
   /** Keras Spatial's `meta` (rasterio profile of the source) plus bounds and res. */

@@ -3,7 +3,7 @@
 // several hundred MB (three Landsat bands of L7_ETMs.tif upsampled 30x, uncompressed, with overviews).
 // Uses native GDAL (Debian gdal-bin), which .ci/run installs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 
 const out = 'test/.cache/remote';
 mkdirSync(out, { recursive: true });
@@ -27,4 +27,7 @@ if (!existsSync(`${out}/big.tif`)) {
   renameSync(`${out}/big.tif.part`, `${out}/big.tif`);
   spawnSync('rm', ['-f', `${out}/big-src.tif`]);
 }
-console.log(`remote test files ready in ${out}: ${readdirSync(out).map((f) => `${f} (${(statSync(`${out}/${f}`).size / 1e6).toFixed(1)} MB)`).join(', ')}`);
+// The mosaic tiles of test/fixtures/mosaic, served too (a mosaic of remote files).
+mkdirSync(`${out}/mosaic`, { recursive: true });
+for (const f of readdirSync('test/fixtures/mosaic').filter((f) => f.endsWith('.tif'))) copyFileSync(`test/fixtures/mosaic/${f}`, `${out}/mosaic/${f}`);
+console.log(`remote test files ready in ${out}: ${readdirSync(out).filter((f) => f.endsWith('.tif')).map((f) => `${f} (${(statSync(`${out}/${f}`).size / 1e6).toFixed(1)} MB)`).join(', ')}`);
