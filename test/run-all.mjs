@@ -3,7 +3,7 @@
 // REGENERATE_REFERENCE=1) and native GDAL installed, the gdalinfo/gdalwarp references are
 // regenerated first, so the comparison is against the GDAL on this machine.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const only = process.argv.slice(2);
 const want = (r) => only.length === 0 || only.includes(r);
@@ -60,6 +60,18 @@ if (want('browser')) {
     results.push(['browser', false]);
   } else {
     results.push(['browser', step('tests in headless Chromium', 'node', ['test/runners/browser-host.mjs'])]);
+  }
+}
+if (want('bigtiff')) {
+  // A >4 GiB BigTIFF written for the test, sampled in Node and Deno, then removed.
+  const big = 'test/.cache/big/huge.tif';
+  mkdirSync('test/.cache/big', { recursive: true });
+  const ok = step('write a 4.1 GiB BigTIFF', 'node', ['test/bigtiff/make.mjs', big]);
+  try {
+    results.push(['bigtiff node', ok && step('>4 GiB BigTIFF in Node', 'node', ['test/bigtiff/check.mjs', big])]);
+    results.push(['bigtiff deno', ok && step('>4 GiB BigTIFF in Deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-env', '--allow-sys', 'test/bigtiff/check.mjs', big])]);
+  } finally {
+    rmSync(big, { force: true });
   }
 }
 if (want('fuzz')) {
