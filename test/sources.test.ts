@@ -209,3 +209,20 @@ test('inline mode (edge runtimes): the same engine in this thread gives the same
   await r.close();
   await pool.terminate();
 });
+
+test('a File/Blob is read lazily in a browser worker: a sample of a 256 MB Blob reads a tiny part of it', async () => {
+  const cog = await testEnv().sharedBytes('L7_ETMs.tif');
+  const pad = new Uint8Array(64 << 20); // trailing bytes a TIFF reader never looks at
+  const blob = new File([cog, pad, pad, pad, pad], 'L7_ETMs_padded.tif');
+  assert.ok(blob.size > 256e6);
+  const pool = new EnginePool({ workers: 1 });
+  const r = await openRaster(blob, { engine: pool });
+  const ref = await shared('L7_ETMs.tif');
+  const box = { bounds: [290000, 9112000, 292000, 9114000] as [number, number, number, number], width: 32, height: 32 };
+  const [a, b] = [await r.readWindow(box), await ref.readWindow(box)];
+  assert.deepEqual(Array.from(a.data), Array.from(b.data));
+  const [st] = await Promise.all(pool.live().map((w) => w.call((api) => api.stats())));
+  assert.ok(st.lazyBytesRead > 0 && st.lazyBytesRead <= cog.length, `read ${st.lazyBytesRead} bytes of a ${blob.size}-byte Blob`);
+  await r.close();
+  await pool.terminate();
+}, ['browser']);

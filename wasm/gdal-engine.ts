@@ -290,7 +290,7 @@ export class GdalEngine {
   }
 
   stats(): EngineStats {
-    return { openDatasets: this.datasets.size, wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength, reads: this.reads, virtualFiles: this.files.count() };
+    return { openDatasets: this.datasets.size, wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength, reads: this.reads, virtualFiles: this.files.count(), lazyBytesRead: this.lazy.totalBytesRead };
   }
 
   get aborted(): string | null {

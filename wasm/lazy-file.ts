@@ -71,6 +71,8 @@ export class LazyFiles {
   private error: GeotensorError | null = null;
   private nextLocalId = -1;
   bridge: BlockingBridge | null = null;
+  /** Bytes read from every lazy file so far (remote blocks received, Blob slices read). */
+  totalBytesRead = 0;
 
   constructor(private readonly FS: any, private readonly capacityBytes = 32 << 20) {}
 
@@ -109,6 +111,8 @@ export class LazyFiles {
   supply(fileId: number, first: number, bytes: Uint8Array): void {
     const f = this.files.get(fileId);
     if (!f) return;
+    this.totalBytesRead += bytes.byteLength;
+    f.bytesRead += bytes.byteLength;
     for (let i = 0, o = 0; o < bytes.byteLength; i++, o += f.blockSize) this.put(fileId, first + i, bytes.slice(o, o + f.blockSize));
   }
 
@@ -163,6 +167,7 @@ export class LazyFiles {
     if (f.reader) {
       const bytes = f.reader(position, end);
       f.bytesRead += bytes.byteLength;
+      this.totalBytesRead += bytes.byteLength;
       buffer.set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset);
       return bytes.byteLength;
     }
@@ -203,7 +208,6 @@ export class LazyFiles {
           let n = 1;
           while (b + n <= b1 && n < perRequest && !this.cache.has(this.key(fileId, b + n))) n++;
           const bytes = this.bridge.request(fileId, b, n);
-          f.bytesRead += bytes.byteLength;
           this.supply(fileId, b, bytes);
           b += n;
         }

@@ -139,6 +139,8 @@ export interface EngineStats {
   reads: number;
   /** Files and mount points under the engine's /src (one per open dataset). */
   virtualFiles: number;
+  /** Bytes this worker has read from lazily read sources (remote files, Blobs in browsers). */
+  lazyBytesRead: number;
 }
 
 /**
