@@ -2,7 +2,7 @@
 """Native GDAL baseline, in-process (Debian python3-rasterio): the W1 workload of bench/run.mjs done
 the Keras Spatial way, rasterio.warp.reproject per sample into a 128x128 float32 array (bilinear).
 Also writes the W1 raster when asked. Prints JSON."""
-import json, sys, time
+import json, os, sys, time
 import numpy as np
 import rasterio
 from rasterio.transform import from_origin
@@ -77,6 +77,20 @@ def run(path, passes=3):
         return {'samples': len(boxes), 'seconds': best, 'samples_per_s': len(boxes) / best, 'gdal': rasterio.__gdal_version__}
 
 
+def remote(url):
+    # W1 read through GDAL's own network layer (/vsicurl/) from the test range server: one cold pass.
+    os.environ.setdefault('GDAL_DISABLE_READDIR_ON_OPEN', 'EMPTY_DIR')
+    with rasterio.open(url) as src:
+        boxes = regular_grid(*src.bounds, 5000)
+        out = np.empty((128, 128), dtype='float32')
+        t0 = time.perf_counter()
+        for (x0, y0, x1, y1) in boxes:
+            dst_t = rasterio.transform.from_bounds(x0, y0, x1, y1, 128, 128)
+            reproject(rasterio.band(src, 1), out, dst_transform=dst_t, dst_crs=src.crs, resampling=Resampling.bilinear, dst_nodata=-9999)
+        dt = time.perf_counter() - t0
+        return {'samples': len(boxes), 'seconds': dt, 'samples_per_s': len(boxes) / dt, 'gdal': rasterio.__gdal_version__}
+
+
 if __name__ == '__main__':
     if sys.argv[1] == 'make':
         make_w1(sys.argv[2])
@@ -84,6 +98,8 @@ if __name__ == '__main__':
     elif sys.argv[1] == 'make-w1r':
         make_w1r(sys.argv[2], sys.argv[3])
         print(json.dumps({'ok': True}))
+    elif sys.argv[1] == 'remote':
+        print(json.dumps(remote(sys.argv[2])))
     elif sys.argv[1] == 'w1r':
         with rasterio.open(sys.argv[2]) as src:
             boxes = regular_grid(*src.bounds, 5000)

@@ -4,7 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as lib from '../dist/index.js';
-import { w1 as w1Workload, w1r as w1rWorkload, w2 as w2Workload } from './w1.mjs';
+import { w1 as w1Workload, w1r as w1rWorkload, w1remote, w2 as w2Workload } from './w1.mjs';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startRangeServer } from '../test/remote/server.mjs';
 
 const { regularGrid } = lib;
 
@@ -75,6 +78,28 @@ if (existsSync(w1)) {
   const r2 = await w2Workload(lib, w1, { workers: cores });
   row(`W2 geotensor, Node, ${cores} workers`, r2.samplesPerSecond, 'samples/s', n2 ? `(${(r2.samplesPerSecond / n2.samples_per_s).toFixed(2)}x native; target >= 3000)` : '(target >= 3000)');
 
+  // Remote W1: the DEM as a COG behind the test range server with 20 ms injected latency, one cold
+  // pass each (native: GDAL's /vsicurl/ through rasterio; the server is in this process, so the
+  // baseline runs asynchronously).
+  const cog = `${cache}/w1-cog.tif`;
+  if (!existsSync(cog)) execFileSync('gdal_translate', ['-q', '-of', 'COG', '-co', 'BLOCKSIZE=256', w1, cog]);
+  const server = await startRangeServer({ dir: cache });
+  try {
+    const url = `${server.url}/lat-20/w1-cog.tif`;
+    let nativeRemote = null;
+    if (hasRasterio) {
+      await fetch(`${server.url}/__reset`);
+      const { stdout } = await promisify(execFile)(py, ['bench/baseline.py', 'remote', url]);
+      nativeRemote = JSON.parse(stdout);
+      const served = (await (await fetch(`${server.url}/__stats`)).json()).byPath['/lat-20/w1-cog.tif'];
+      row('W1 remote (COG, 20 ms latency) native GDAL /vsicurl/ in-process, cold', nativeRemote.samples_per_s, 'samples/s', `(${(served.bytes / nativeRemote.samples / 1024).toFixed(0)} KiB and ${(served.requests / nativeRemote.samples).toFixed(2)} requests per sample)`);
+    }
+    const r = await w1remote(lib, url, { workers: cores });
+    row(`W1 remote (COG, 20 ms latency) geotensor, Node, ${cores} workers, cold`, r.samplesPerSecond, 'samples/s', `(${nativeRemote ? `${(r.samplesPerSecond / nativeRemote.samples_per_s).toFixed(2)}x native; ` : ''}${(r.bytesFetched / r.samples / 1024).toFixed(0)} KiB and ${(r.requests / r.samples).toFixed(2)} requests per sample; file ${(r.size / 2 ** 20).toFixed(1)} MiB)`);
+  } finally {
+    await server.close();
+  }
+
   // Deno, same workload, same machine, right after.
   try {
     const out = execFileSync('node_modules/.bin/deno', ['run', '--allow-read', '--allow-env', '--allow-sys', 'bench/deno.mjs', String(cores)], { encoding: 'utf8' });
@@ -123,6 +148,11 @@ resampling, batch 32, best of three full passes after a warm-up. W1-R reads a bi
 over the same area in EPSG:26916 at 10 m through the same boxes (nearest, reprojection). W2 reads
 10,000 random 64-pixel boxes of W1 at 64×64 with nearest, one pass. The native baseline does the same
 samples with \`rasterio.warp.reproject\` per sample in one process (Debian python3-rasterio).
+W1 remote reads the W1 DEM converted to a COG (\`gdal_translate -of COG\`, 256×256 tiles) from
+test/remote/server.mjs on 127.0.0.1 with 20 ms added before every answer, one cold pass each (empty
+caches): geotensor through its byte bridge and block cache (adjacent blocks merged, adaptive
+read-ahead), native GDAL through \`/vsicurl/\` in rasterio; bytes and requests per sample are what the
+server sent.
 RSS is the Node or Deno process (host plus its worker threads) after the workload; Chromium's
 worker memory is not visible to the page, so its row has none.
 

@@ -50,3 +50,17 @@ async function bestOfThree(sdg, samples, size) {
   }
   return best;
 }
+
+/** W1 from a remote COG (one cold pass: empty cache), with the bytes fetched. */
+export async function w1remote(lib, url, engineOptions) {
+  await lib.configureEngine(engineOptions);
+  const sdg = await lib.SpatialDataGenerator.open(url, { resampling: 'bilinear' });
+  const samples = sdg.regularGrid(5000, 5000);
+  const t0 = performance.now();
+  for await (const _ of sdg.flow(samples, 128, 128, { batchSize: 32 }));
+  const ms = performance.now() - t0;
+  const stats = sdg.sourceStats();
+  await sdg.close();
+  await lib.terminateEngine();
+  return { samples: samples.length, samplesPerSecond: (samples.length / ms) * 1000, ...stats };
+}

@@ -11,6 +11,9 @@ export class BlockCache {
   private bytes = 0;
   hits = 0;
   misses = 0;
+  /** Adaptive read-ahead (as GDAL's /vsicurl/): grows while fetches continue where the last one ended. */
+  private readAhead = 0;
+  private nextSequential = -1;
 
   constructor(
     readonly blockSize: number,
@@ -39,8 +42,14 @@ export class BlockCache {
     let runStart = -1;
     const flushRun = (end: number) => {
       if (runStart < 0) return;
-      for (let s = runStart; s < end; s += this.maxRunBlocks) {
-        const n = Math.min(this.maxRunBlocks, end - s);
+      // Sequential reading (a COG read row by row): fetch ahead, doubling up to the request cap.
+      this.readAhead = runStart === this.nextSequential ? Math.min(this.maxRunBlocks, Math.max(2, this.readAhead * 2)) : 0;
+      let ahead = 0;
+      while (ahead < this.readAhead && end + ahead < this.blockCount && !this.blocks.has(end + ahead) && !this.inflight.has(end + ahead)) ahead++;
+      this.nextSequential = end + ahead;
+      const total = end + ahead;
+      for (let s = runStart; s < total; s += this.maxRunBlocks) {
+        const n = Math.min(this.maxRunBlocks, total - s);
         const p = this.fetchRun(s, n, signal);
         for (let i = 0; i < n; i++) {
           const idx = s + i;
@@ -53,7 +62,8 @@ export class BlockCache {
             },
             () => this.inflight.delete(idx),
           );
-          parts[idx - first] = one;
+          if (idx < end) parts[idx - first] = one;
+          else one.catch(() => undefined); // read-ahead: a failure is not this read's failure
         }
       }
       runStart = -1;
