@@ -36,7 +36,7 @@ if (!step('bundle tests', 'node', ['test/build.mjs'])) process.exit(1);
 
 // The range server the remote tests read from (a separate process: the steps below block this one).
 let remoteServer = null;
-if (['node', 'deno', 'browser'].some(want)) {
+if (['node', 'deno', 'browser', 'edge'].some(want)) {
   if (!step('prepare remote test files (COGs)', 'node', ['test/remote/prepare.mjs'])) process.exit(1);
   remoteServer = spawn('node', ['test/remote/server.mjs', 'test/.cache/remote'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((ok, fail) => {
@@ -61,6 +61,10 @@ if (want('browser')) {
   } else {
     results.push(['browser', step('tests in headless Chromium', 'node', ['test/runners/browser-host.mjs'])]);
   }
+}
+if (want('edge')) {
+  // The edge example in real workerd (npm package workerd): a remote COG sampled in-thread.
+  results.push(['edge', step('edge example in workerd', 'node', ['examples/edge/run.mjs'])]);
 }
 if (want('bigtiff')) {
   // A >4 GiB BigTIFF written for the test, sampled in Node and Deno, then removed.

@@ -213,7 +213,7 @@ test('inline mode (edge runtimes): the same engine in this thread gives the same
 test('a File/Blob is read lazily in a browser worker: a sample of a 256 MB Blob reads a tiny part of it', async () => {
   const cog = await testEnv().sharedBytes('L7_ETMs.tif');
   const pad = new Uint8Array(64 << 20); // trailing bytes a TIFF reader never looks at
-  const blob = new File([cog, pad, pad, pad, pad], 'L7_ETMs_padded.tif');
+  const blob = new File([cog.buffer as ArrayBuffer, pad, pad, pad, pad], 'L7_ETMs_padded.tif');
   assert.ok(blob.size > 256e6);
   const pool = new EnginePool({ workers: 1 });
   const r = await openRaster(blob, { engine: pool });

@@ -25,6 +25,11 @@ export interface EngineOptions {
   mode?: 'worker' | 'inline';
   /** URL of `engine.inline.js` for 'inline' mode (default: next to this module). */
   inlineUrl?: string | URL;
+  /**
+   * 'inline' mode where modules cannot be imported by URL (bundled edge workers): the factory from
+   * `geotensor/inline` (`import { startInlineEngine } from 'geotensor/inline'`).
+   */
+  inlineEngine?: () => WorkerHandle;
   /** A call running longer than this kills its worker (default 300,000 ms): nothing hangs forever. */
   callTimeoutMs?: number;
   /**
@@ -122,7 +127,6 @@ export class EnginePool {
   private readonly starting: (Promise<EngineWorker> | null)[];
   private readonly load: number[];
   private readonly runtime: RuntimeAdapter;
-  private readonly workerUrl: URL;
   private closed = false;
 
   private readonly options: EngineOptions;
@@ -148,7 +152,6 @@ export class EnginePool {
     this.workers = new Array(n).fill(null);
     this.starting = new Array(n).fill(null);
     this.load = new Array(n).fill(0);
-    this.workerUrl = options.workerUrl ? new URL(options.workerUrl, baseUrl()) : new URL('./engine.worker.js', import.meta.url);
   }
 
   /** True when workers wait for remote bytes on a SharedArrayBuffer; false when reads are replayed. */
@@ -203,7 +206,7 @@ export class EnginePool {
 
   private start(i: number): Promise<EngineWorker> {
     const p = (async () => {
-      const handle = this.options.mode === 'inline' ? await this.startInline() : await this.runtime.startWorker(this.workerUrl);
+      const handle = this.options.mode === 'inline' ? await this.startInline() : await this.runtime.startWorker(this.workerUrl());
       const w = new EngineWorker(i, handle, this.options.assets ?? {}, this.options.callTimeoutMs, this.blocking);
       try {
         await w.ready;
@@ -226,7 +229,14 @@ export class EnginePool {
     return p;
   }
 
+  /** Where engine.worker.js is (resolved when a worker starts: bundled edge code has no usable module URL). */
+  private workerUrl(): URL {
+    const o = this.options.workerUrl;
+    return o ? new URL(o, baseUrl()) : new URL('./engine.worker.js', import.meta.url);
+  }
+
   private async startInline() {
+    if (this.options.inlineEngine) return this.options.inlineEngine();
     const url = this.options.inlineUrl ? new URL(this.options.inlineUrl, baseUrl()) : new URL('./engine.inline.js', import.meta.url);
     const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url.href)) as typeof import('../../wasm/inline.js');
     return mod.startInlineEngine();
