@@ -19,7 +19,7 @@ export { zip, Zip } from './generator/zip.js';
 export type { Batch, SampleArray, Interleave, Layout } from './generator/sample.js';
 export type { PreprocessCallback } from './generator/callbacks.js';
 export { toTensor, toDataset, type DatasetOptions } from './tf/index.js';
-export { previewSamples, previewGrid, type PreviewSamplesOptions, type PreviewGridOptions, type Colormap } from './preview/index.js';
+export { previewSamples, previewGrid, previewCurve, PngImage, type PreviewSamplesOptions, type PreviewGridOptions, type Colormap } from './preview/index.js';
 export { attributes, globalStats, normalize, type AttributeOptions, type StatName, type GlobalStats } from './generator/attributes.js';
 export { terrain, type TerrainLayer } from './generator/terrain.js';
 export { pointGrid } from './samples/ops.js';

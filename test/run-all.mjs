@@ -62,6 +62,10 @@ if (want('browser')) {
     results.push(['browser', step('tests in headless Chromium', 'node', ['test/runners/browser-host.mjs'])]);
   }
 }
+if (want('notebook')) {
+  // The Keras Spatial notebook, executed headlessly on Deno's Jupyter kernel.
+  results.push(['notebook', step('notebook (deno jupyter, nbconvert)', 'node', ['examples/notebook/run.mjs'])]);
+}
 if (want('edge')) {
   // The edge example in real workerd (npm package workerd): a remote COG sampled in-thread.
   results.push(['edge', step('edge example in workerd', 'node', ['examples/edge/run.mjs'])]);
