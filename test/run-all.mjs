@@ -62,6 +62,10 @@ if (want('browser')) {
     results.push(['browser', step('tests in headless Chromium', 'node', ['test/runners/browser-host.mjs'])]);
   }
 }
+if (want('browser-example')) {
+  // The browser example page in headless Chromium: the notebook flow, then a GeoTIFF chosen in the page.
+  results.push(['browser example', step('browser example page (headless Chromium, screenshots)', 'node', ['examples/browser/build.mjs']) && step('', 'node', ['examples/browser/check.mjs'])]);
+}
 if (want('notebook')) {
   // The Keras Spatial notebook, executed headlessly on Deno's Jupyter kernel.
   results.push(['notebook', step('notebook (deno jupyter, nbconvert)', 'node', ['examples/notebook/run.mjs'])]);

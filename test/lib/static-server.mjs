@@ -29,7 +29,7 @@ export function startStaticServer({ root = process.cwd(), mounts = { '/shared/':
         break;
       }
     }
-    const file = normalize(join(base, path));
+    let file = normalize(join(base, path));
     if (!file.startsWith(normalize(base))) {
       res.writeHead(403).end();
       return;
@@ -38,8 +38,8 @@ export function startStaticServer({ root = process.cwd(), mounts = { '/shared/':
     try {
       st = statSync(file);
       if (st.isDirectory()) {
-        res.writeHead(404).end();
-        return;
+        file = join(file, 'index.html'); // a folder: its index.html
+        st = statSync(file);
       }
     } catch {
       res.writeHead(404).end('not found');
@@ -81,5 +81,5 @@ export function startStaticServer({ root = process.cwd(), mounts = { '/shared/':
 if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.argv[2] ?? 8080);
   const s = await startStaticServer({ port });
-  console.log(`serving ${process.cwd()} at ${s.url}`);
+  console.log(`serving ${process.cwd()} at ${s.url}  (the browser example: ${s.url}/examples/browser/)`);
 }
