@@ -25,3 +25,6 @@ export { terrain, type TerrainLayer } from './generator/terrain.js';
 export { pointGrid } from './samples/ops.js';
 export type { SpatialSplit, SpatialSplitOptions, BalanceOptions } from './samples/splits.js';
 export { readVector, readSamples, type VectorData, type VectorSource } from './samples/vector.js';
+export { exportChips, flowFromFiles, type ExportChipsOptions, type FlowFromFilesOptions } from './chips/chips.js';
+export { encodeNpy, decodeNpy } from './chips/npy.js';
+export { encodeRaster, type EncodeRequest } from './engine/encode.js';

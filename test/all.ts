@@ -10,3 +10,4 @@ import './robustness.test.js';
 import './tf.test.js';
 import './remote.test.js';
 import './mosaic.test.js';
+import './chips.test.js';

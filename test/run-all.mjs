@@ -51,7 +51,7 @@ process.on('exit', () => remoteServer?.kill());
 const results = [];
 if (want('node')) results.push(['node', step('tests in Node', 'node', ['--enable-source-maps', '.test-build/node.js'])]);
 if (want('deno')) {
-  results.push(['deno', step('tests in Deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-env', '--allow-sys', '--allow-net=127.0.0.1', '.test-build/deno.js'])]);
+  results.push(['deno', step('tests in Deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-env', '--allow-sys', '--allow-net=127.0.0.1', '--allow-write=.test-build', '.test-build/deno.js'])]);
 }
 if (want('browser')) {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -68,7 +68,7 @@ if (want('browser-example')) {
 }
 if (want('notebook')) {
   // The Keras Spatial notebook, executed headlessly on Deno's Jupyter kernel.
-  results.push(['notebook', step('notebook (deno jupyter, nbconvert)', 'node', ['examples/notebook/run.mjs'])]);
+  results.push(['notebook', step('notebook (deno jupyter, jupyter-client)', 'node', ['examples/notebook/run.mjs'])]);
 }
 if (want('edge')) {
   // The edge example in real workerd (npm package workerd): a remote COG sampled in-thread.

@@ -1,6 +1,6 @@
 /** The engine API as exposed over Comlink, shared by the worker and the in-thread (edge) entry. */
 import * as Comlink from 'comlink';
-import type { CrsInfo, EngineAssetConfig, EngineWorkerApi, RasterMeta, WindowRequest, WindowResult, WorkerSource } from '../src/engine/types.js';
+import type { CrsInfo, EncodeRequest, EngineAssetConfig, EngineWorkerApi, RasterMeta, WindowRequest, WindowResult, WorkerSource } from '../src/engine/types.js';
 import { EngineError } from '../src/errors/index.js';
 import { GdalEngine } from './gdal-engine.js';
 
@@ -54,6 +54,10 @@ export function createEngineApi(): EngineWorkerApi {
     },
     async stats() {
       return ready().stats();
+    },
+    async encode(request: EncodeRequest) {
+      const bytes = ready().encode(request);
+      return Comlink.transfer(bytes, [bytes.buffer]);
     },
     async attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number) {
       ready().attachBridge(sab, port, timeoutMs);

@@ -6,6 +6,7 @@
 import type {
   CrsInfo,
   DataType,
+  EncodeRequest,
   PixelArray,
   EngineAssetConfig,
   EngineStats,
@@ -20,6 +21,7 @@ import { describeDataset, GDAL_TYPE_NAMES } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles } from './lazy-file.js';
 import { groupParts } from './mosaic-vrt.js';
+import { encodeRaster } from './encode.js';
 import { type PartFile, SourceFiles } from './source-files.js';
 
 interface Part {
@@ -287,6 +289,11 @@ export class GdalEngine {
   private closePart(p: Part, forget: boolean): void {
     if (p.ds) this.g.GDALClose(p.ds);
     this.files.remove(p.file, forget);
+  }
+
+  /** Pixels to GeoTIFF/COG bytes (see encode.ts). */
+  encode(req: EncodeRequest): Uint8Array {
+    return encodeRaster(this.g, this.gtPtr, req, () => this.lastError());
   }
 
   stats(): EngineStats {

@@ -22,6 +22,9 @@ export interface GdalModule {
   GDALWarp(dst: string | null, dstDs: number, n: number, srcList: number, opts: number, usageErr: number): number;
   GDALWarpAppOptionsNew(argv: number, binary: number): number;
   GDALWarpAppOptionsFree(opts: number): void;
+  GDALTranslate(dst: string, ds: number, opts: number, usageErr: number): number;
+  GDALTranslateOptionsNew(argv: number, binary: number): number;
+  GDALTranslateOptionsFree(opts: number): void;
   GDALSetGeoTransform(ds: number, gt: number): number;
   GDALGetGeoTransform(ds: number, gt: number): number;
   GDALSetProjection(ds: number, wkt: string): number;
@@ -100,6 +103,9 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
     GDALWarp: c('GDALWarp', N, [S, N, N, N, N, N]),
     GDALWarpAppOptionsNew: c('GDALWarpAppOptionsNew', N, [N, N]),
     GDALWarpAppOptionsFree: c('GDALWarpAppOptionsFree', null, [N]),
+    GDALTranslate: c('GDALTranslate', N, [S, N, N, N]),
+    GDALTranslateOptionsNew: c('GDALTranslateOptionsNew', N, [N, N]),
+    GDALTranslateOptionsFree: c('GDALTranslateOptionsFree', null, [N]),
     GDALSetGeoTransform: c('GDALSetGeoTransform', N, [N, N]),
     GDALGetGeoTransform: c('GDALGetGeoTransform', N, [N, N]),
     GDALSetProjection: c('GDALSetProjection', N, [N, S]),

@@ -146,6 +146,11 @@ export class Raster {
     }));
   }
 
+  /** The engine this raster is read by. */
+  get enginePool(): EnginePool {
+    return this.engine;
+  }
+
   /** Number of workers of the engine this raster is read by. */
   get engineSize(): number {
     return this.engine.size;

@@ -113,6 +113,23 @@ export interface WindowResult {
   nodata: number | null;
 }
 
+/** Pixels with their place on the map, to be written as a raster file by GDAL. */
+export interface EncodeRequest {
+  /** Band-sequential pixels: bands × height × width. */
+  data: PixelArray;
+  width: number;
+  height: number;
+  bands: number;
+  dtype: DataType;
+  bounds: Bounds;
+  crs: string;
+  nodata: number | null;
+  /** GDAL driver: 'GTiff' or 'COG'. */
+  format: 'GTiff' | 'COG';
+  /** Creation options (-co), e.g. ['COMPRESS=DEFLATE', 'TILED=YES']. */
+  creationOptions?: string[];
+}
+
 /** The worker-side API (what Comlink exposes). All ids are chosen by the host. */
 export interface EngineWorkerApi {
   init(config: EngineAssetConfig): Promise<{ initMs: number }>;
@@ -122,6 +139,8 @@ export interface EngineWorkerApi {
   read(id: number, request: WindowRequest): Promise<WindowResult>;
   close(id: number): Promise<void>;
   stats(): Promise<EngineStats>;
+  /** Writes pixels as a georeferenced GeoTIFF or COG (GDAL's drivers) and returns the file's bytes. */
+  encode(request: EncodeRequest): Promise<Uint8Array>;
   /** Connects the blocking byte bridge (see wasm/lazy-file.ts): a SharedArrayBuffer and a port to the host. */
   attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number): Promise<void>;
   /** Replay: blocks of lazy file `fileId` from block `first` on, fetched by the host after a miss. */

@@ -98,6 +98,11 @@ export class SpatialDataGenerator {
     }
   }
 
+  /** The engine reading this generator's source. */
+  get engine(): EnginePool {
+    return this.raster.enginePool;
+  }
+
   /** Requests, bytes fetched and cache hits of a remote source so far (null for local sources). */
   sourceStats(): ByteSourceStats | null {
     return this.raster.sourceStats();

@@ -1,0 +1,117 @@
+/**
+ * Chips: one file per sample, written once and read back many times (Keras Spatial's
+ * `flow_to_numpy` and `FileCache`). `exportChips` writes `.npy` (what the flow yields, after the
+ * preprocess callbacks) or georeferenced GeoTIFF (the sample's pixels in the samples' CRS, written by
+ * GDAL, so a chip opens in any GIS); `flowFromFiles` reads `.npy` chips back in batches.
+ */
+import { ArgumentError, SourceError } from '../errors/index.js';
+import type { PixelArray } from '../engine/types.js';
+import { encodeRaster } from '../engine/encode.js';
+import { currentRuntime } from '../runtime/index.js';
+import type { SpatialDataGenerator } from '../generator/spatial-data-generator.js';
+import type { Batch } from '../generator/sample.js';
+import type { SampleSet } from '../samples/sample-set.js';
+import { decodeNpy, encodeNpy } from './npy.js';
+
+export interface ExportChipsOptions {
+  format: 'npy' | 'geotiff';
+  /** Folder the chips go to (created if missing, in Node and Deno). */
+  dir: string;
+  width: number;
+  height: number;
+  /** File names: `${prefix}${row}.npy` / `.tif` (default 'chip_'). */
+  prefix?: string;
+  /** How to write a file (default: node:fs in Node and Deno; required in browsers). */
+  writeFile?: (path: string, bytes: Uint8Array) => Promise<void>;
+  /** GeoTIFF creation options (default DEFLATE compression). */
+  creationOptions?: string[];
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** Called after each file with the number written so far. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Writes one file per sample and returns the sample set with a `file` column (the paths written). */
+export async function exportChips(sdg: SpatialDataGenerator, samples: SampleSet, options: ExportChipsOptions): Promise<SampleSet> {
+  if (!options || (options.format !== 'npy' && options.format !== 'geotiff')) throw new ArgumentError('format', "'npy' or 'geotiff'", options?.format);
+  if (typeof options.dir !== 'string' || !options.dir) throw new ArgumentError('dir', 'a folder path', options.dir);
+  const write = options.writeFile ?? (await defaultWriter(options.dir));
+  const prefix = options.prefix ?? 'chip_';
+  const ext = options.format === 'npy' ? 'npy' : 'tif';
+  const files: string[] = new Array(samples.length).fill(null);
+  const dir = options.dir.replace(/[\\/]+$/, '');
+  let done = 0;
+  const emit = async (row: number, bytes: Uint8Array) => {
+    const path = `${dir}/${prefix}${row}.${ext}`;
+    await write(path, bytes);
+    files[row] = path;
+    options.onProgress?.(++done, samples.length);
+  };
+  if (options.format === 'npy') {
+    for await (const b of sdg.flow(samples, options.width, options.height, { batchSize: options.batchSize ?? 16, signal: options.signal })) {
+      const per = b.data.length / b.indices.length;
+      for (let k = 0; k < b.indices.length; k++) {
+        const data = b.data.subarray(k * per, (k + 1) * per) as PixelArray;
+        await emit(b.indices[k], encodeNpy(data, b.shape.slice(1)));
+      }
+    }
+  } else {
+    const crs = samples.crs ?? sdg.crs;
+    for (let i = 0; i < samples.length; i++) {
+      options.signal?.throwIfAborted();
+      const w = await sdg.readWindow({ bounds: samples.bounds(i), crs, width: options.width, height: options.height, signal: options.signal });
+      const bytes = await encodeRaster({
+        data: w.data, width: options.width, height: options.height, bands: w.shape[0], dtype: w.dtype, bounds: w.bounds, crs, nodata: w.nodata, format: 'GTiff',
+        creationOptions: options.creationOptions ?? ['COMPRESS=DEFLATE'],
+      }, sdg.engine);
+      await emit(i, bytes);
+    }
+  }
+  return samples.withColumn('file', files);
+}
+
+async function defaultWriter(dir: string): Promise<(path: string, bytes: Uint8Array) => Promise<void>> {
+  if (currentRuntime().name === 'browser') throw new ArgumentError('writeFile', 'a function (path, bytes) => Promise<void> to write files in a browser', undefined);
+  const fs = await import('node:fs/promises');
+  await fs.mkdir(dir, { recursive: true });
+  return (path, bytes) => fs.writeFile(path, bytes);
+}
+
+export interface FlowFromFilesOptions {
+  batchSize?: number;
+  /** How to read a file (default: from disk in Node and Deno, by fetch in browsers). */
+  readFile?: (path: string) => Promise<Uint8Array>;
+}
+
+/**
+ * Batches of `.npy` chips (as written by exportChips): files in order, stacked; every chip must have
+ * the same shape and type. Iterable again for each epoch. Batch layout: [batch, ...chip shape].
+ */
+export function flowFromFiles(files: readonly string[] | SampleSet, options: FlowFromFilesOptions = {}): AsyncIterable<Batch> {
+  const list = Array.isArray(files) ? [...files] : ((files as SampleSet).column('file') as string[]);
+  if (list.length === 0 || list.some((f) => typeof f !== 'string' || !f)) throw new ArgumentError('files', 'file paths (or a SampleSet with a file column)', list);
+  const batchSize = options.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError('batchSize', 'an integer ≥ 1', batchSize);
+  const read = options.readFile ?? ((p: string) => currentRuntime().readFile(p));
+  return {
+    async *[Symbol.asyncIterator]() {
+      let first: { shape: number[]; dtype: string; name: string } | null = null;
+      for (let s = 0; s < list.length; s += batchSize) {
+        const names = list.slice(s, s + batchSize);
+        const chips = await Promise.all(names.map(async (n) => ({ n, c: decodeNpy(await read(n), n) })));
+        for (const { n, c } of chips) {
+          first ??= { shape: c.shape, dtype: c.dtype, name: n };
+          if (c.dtype !== first.dtype || c.shape.join() !== first.shape.join()) {
+            throw new SourceError('SOURCE_UNREADABLE', `${n}: is ${c.dtype} [${c.shape}], but ${first.name} is ${first.dtype} [${first.shape}]; chips of one flow need one shape and type`, { input: n });
+          }
+        }
+        const per = chips[0].c.data.length;
+        const Ctor = chips[0].c.data.constructor as new (n: number) => PixelArray;
+        const data = new Ctor(per * chips.length);
+        chips.forEach(({ c }, k) => data.set(c.data as never, k * per));
+        const shape = [chips.length, ...first!.shape];
+        yield { data, shape, dtype: chips[0].c.dtype, indices: Int32Array.from(names.map((_, k) => s + k)), layout: shape.length === 4 ? 'pixel' : 'squeezed' } as Batch;
+      }
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/** Chips out (npy, GeoTIFF) and back in (flowFromFiles), in Node, Deno and Chromium. */
+import { assert, test, testEnv } from './lib/harness.js';
+import { ArgumentError, decodeNpy, encodeNpy, exportChips, flowFromFiles, openRaster, SourceError, SpatialDataGenerator } from '../dist/index.js';
+
+/** Where chips go: a folder in Node and Deno; an in-memory map in the browser. */
+function store() {
+  const files = new Map<string, Uint8Array>();
+  const browser = testEnv().runtime === 'browser';
+  return {
+    dir: `.test-build/chips-${testEnv().runtime}-${Math.random().toString(36).slice(2, 8)}`,
+    io: browser ? { writeFile: async (p: string, b: Uint8Array) => void files.set(p, b.slice()), readFile: async (p: string) => files.get(p)! } : {},
+    bytes: async (p: string) => (browser ? files.get(p)! : new Uint8Array(await (await import('node:fs/promises')).readFile(p))),
+  };
+}
+
+test('npy chips: written once, read back by flowFromFiles as the same batches the flow gives', async () => {
+  const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('L7_ETMs.tif'), { indexes: [1, 2, 3] });
+  const samples = sdg.regularGrid(2000, 2000).take(7);
+  const s = store();
+  let progress = 0;
+  const out = await exportChips(sdg, samples, { format: 'npy', dir: s.dir, width: 32, height: 32, onProgress: (d) => (progress = d), writeFile: s.io.writeFile });
+  assert.equal(progress, 7);
+  const files = out.column('file') as string[];
+  assert.deepEqual(files, Array.from({ length: 7 }, (_, i) => `${s.dir}/chip_${i}.npy`));
+  const npy = await s.bytes(files[0]);
+  const header = new TextDecoder().decode(npy.subarray(10, 10 + (npy[8] | (npy[9] << 8))));
+  assert.ok(header.startsWith("{'descr': '|u1', 'fortran_order': False, 'shape': (32, 32, 3), }"), header);
+  assert.equal((10 + header.length) % 64, 0, 'header aligned to 64 bytes');
+  const expected: number[] = [];
+  for await (const b of sdg.flow(samples, 32, 32, { batchSize: 4 })) expected.push(...b.data);
+  const got: number[] = [];
+  const shapes: string[] = [];
+  for await (const b of flowFromFiles(out, { batchSize: 4, readFile: s.io.readFile })) {
+    got.push(...b.data);
+    shapes.push(b.shape.join('x'));
+  }
+  assert.deepEqual(shapes, ['4x32x32x3', '3x32x32x3']);
+  assert.deepEqual(got, expected);
+  await sdg.close();
+});
+
+test('GeoTIFF chips keep their georeferencing: each opens as a raster on its sample box, with the same pixels', async () => {
+  const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('olinda_dem_utm25s.tif'), { dtype: 'float32', resampling: 'bilinear' });
+  const samples = sdg.regularGrid(2500, 2500).take(3).toCrs('EPSG:4326');
+  const s = store();
+  const out = await exportChips(sdg, samples, { format: 'geotiff', dir: s.dir, width: 24, height: 20, writeFile: s.io.writeFile });
+  for (let i = 0; i < 3; i++) {
+    const bytes = await s.bytes((out.column('file') as string[])[i]);
+    const chip = await openRaster(bytes, { name: `chip_${i}.tif` });
+    assert.equal(chip.meta.crs?.epsg, 4326);
+    assert.deepEqual([chip.meta.width, chip.meta.height, chip.meta.dtype], [24, 20, 'float32']);
+    chip.meta.bounds!.forEach((v, k) => assert.close(v, samples.bounds(i)[k], 1e-9, `bounds[${k}]`));
+    const w = await sdg.readWindow({ bounds: samples.bounds(i), crs: 'EPSG:4326', width: 24, height: 20 });
+    const c = await chip.readWindow({ bounds: chip.meta.bounds!, width: 24, height: 20 });
+    assert.deepEqual(Array.from(c.data), Array.from(w.data));
+    await chip.close();
+  }
+  await sdg.close();
+});
+
+test('chips: bad input gets typed errors naming it', async () => {
+  const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'));
+  const samples = sdg.regularGrid(0.2, 0.2).take(2);
+  await assert.rejects(exportChips(sdg, samples, { format: 'png' as 'npy', dir: 'x', width: 8, height: 8 }), ArgumentError, { input: 'format' });
+  assert.throws(() => decodeNpy(new Uint8Array([1, 2, 3]), 'junk.npy'), ArgumentError, { input: 'junk.npy' });
+  const a = encodeNpy(new Float32Array(4), [2, 2]);
+  const b = encodeNpy(new Float32Array(6), [2, 3]);
+  const files = new Map([['a.npy', a], ['b.npy', b]]);
+  const e = await assert.rejects(async () => {
+    for await (const _ of flowFromFiles(['a.npy', 'b.npy'], { readFile: async (p) => files.get(p)! }));
+  }, SourceError);
+  assert.ok(/b\.npy: is float32 \[2,3\], but a\.npy is float32 \[2,2\]/.test(e.message), e.message);
+  assert.throws(() => flowFromFiles([]), ArgumentError, { input: 'files' });
+  if (testEnv().runtime === 'browser') await assert.rejects(exportChips(sdg, samples, { format: 'npy', dir: 'x', width: 8, height: 8 }), ArgumentError, { input: 'writeFile' });
+  await sdg.close();
+});
