@@ -30,4 +30,16 @@ export default defineConfig([
     noExternal: ['comlink', /^gdal3\.js/],
     external: [/^node:/, 'fs', 'path', 'crypto'],
   },
+  {
+    // The command line (`npx geotensor`): an ES module with a shebang; dependencies stay external.
+    entry: { cli: 'src/cli/index.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    clean: false,
+    target: 'es2022',
+    platform: 'node',
+    removeNodeProtocol: false,
+    noExternal: ['comlink'],
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ]);

@@ -62,6 +62,9 @@ if (want('browser')) {
     results.push(['browser', step('tests in headless Chromium', 'node', ['test/runners/browser-host.mjs'])]);
   }
 }
+if (want('cli')) {
+  results.push(['cli', step('the geotensor command (dist/cli.js)', 'node', ['test/cli.test.mjs'])]);
+}
 if (want('browser-example')) {
   // The browser example page in headless Chromium: the notebook flow, then a GeoTIFF chosen in the page.
   results.push(['browser example', step('browser example page (headless Chromium, screenshots)', 'node', ['examples/browser/build.mjs']) && step('', 'node', ['examples/browser/check.mjs'])]);
