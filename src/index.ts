@@ -28,3 +28,12 @@ export { readVector, readSamples, type VectorData, type VectorSource } from './s
 export { exportChips, flowFromFiles, type ExportChipsOptions, type FlowFromFilesOptions } from './chips/chips.js';
 export { encodeNpy, decodeNpy } from './chips/npy.js';
 export { encodeRaster, type EncodeRequest } from './engine/encode.js';
+export type { Batches } from './generator/zip.js';
+export type { SampleReader } from './generator/flow.js';
+export type { GeoJsonFeatureCollection, GeoJsonPolygonFeature, Bounds as SampleBounds } from './samples/sample-set.js';
+export type { Boxes, Extent } from './grid/index.js';
+export type { Bytes } from './samples/vector.js';
+export type { FlowLike } from './tf/index.js';
+export type { EngineWorker } from './engine/pool.js';
+export type { WorkerHandle } from './runtime/types.js';
+export type { EngineWorkerApi, WindowRequest, WindowResult, WorkerSource } from './engine/types.js';

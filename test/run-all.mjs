@@ -62,6 +62,9 @@ if (want('browser')) {
     results.push(['browser', step('tests in headless Chromium', 'node', ['test/runners/browser-host.mjs'])]);
   }
 }
+if (want('docs')) {
+  results.push(['docs', step('API reference (typedoc) is current', 'node', ['test/docs-current.mjs'])]);
+}
 if (want('cli')) {
   results.push(['cli', step('the geotensor command (dist/cli.js)', 'node', ['test/cli.test.mjs'])]);
 }

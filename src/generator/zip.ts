@@ -5,7 +5,7 @@
 import { SampleError } from '../errors/index.js';
 import type { Batch } from './sample.js';
 
-type Batches<T extends AsyncIterable<Batch>[]> = { [K in keyof T]: Batch };
+export type Batches<T extends AsyncIterable<Batch>[]> = { [K in keyof T]: Batch };
 
 export class Zip<T extends AsyncIterable<Batch>[]> implements AsyncIterable<Batches<T>> {
   readonly flows: T;

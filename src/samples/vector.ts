@@ -13,7 +13,7 @@ export interface VectorData {
   crs: string;
 }
 
-type Bytes = ArrayBuffer | Uint8Array | Blob;
+export type Bytes = ArrayBuffer | Uint8Array | Blob;
 export type VectorSource = string | GeoJsonFeatureCollection | { shp: Bytes; dbf?: Bytes; prj?: string | Bytes };
 
 type ShapefileApi = { read(shp: ArrayBuffer, dbf?: ArrayBuffer, options?: { encoding?: string }): Promise<GeoJsonFeatureCollection> };

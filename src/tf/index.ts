@@ -18,7 +18,7 @@ export function toTensor(batch: Batch): tf.Tensor {
   return tf.tensor(Int32Array.from(d as ArrayLike<number>), batch.shape, 'int32');
 }
 
-type FlowLike = AsyncIterable<Batch>;
+export type FlowLike = AsyncIterable<Batch>;
 
 export interface DatasetOptions {
   /** Cast both xs and ys to float32 (default true: what most losses expect). */
