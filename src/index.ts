@@ -37,3 +37,4 @@ export type { FlowLike } from './tf/index.js';
 export type { EngineWorker } from './engine/pool.js';
 export type { WorkerHandle } from './runtime/types.js';
 export type { EngineWorkerApi, WindowRequest, WindowResult, WorkerSource } from './engine/types.js';
+export { PredictionWriter, type PredictionWriterOptions, type Prediction, type Blend } from './chips/prediction-writer.js';

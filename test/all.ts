@@ -11,3 +11,4 @@ import './tf.test.js';
 import './remote.test.js';
 import './mosaic.test.js';
 import './chips.test.js';
+import './prediction.test.js';

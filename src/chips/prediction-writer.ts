@@ -1,0 +1,187 @@
+/**
+ * Predictions back onto the map: model outputs per sample box (any bands, any size) are resampled
+ * (bilinear) onto one output grid and blended where boxes overlap, then written by GDAL as a tiled,
+ * compressed GeoTIFF or a COG, georeferenced, with nodata where no sample fell.
+ */
+import { ArgumentError } from '../errors/index.js';
+import type { Bounds, DataType, PixelArray } from '../engine/types.js';
+import { typedArrayFor } from '../engine/types.js';
+import { encodeRaster } from '../engine/encode.js';
+import type { EnginePool } from '../engine/pool.js';
+import { currentRuntime } from '../runtime/index.js';
+import type { SampleSet } from '../samples/sample-set.js';
+
+export type Blend = 'mean' | 'max' | 'distance';
+
+export interface PredictionWriterOptions {
+  /** Extent of the output in `crs` (default with forSamples: the samples' total bounds). */
+  bounds: Bounds;
+  /** CRS of the boxes and of the output. */
+  crs: string;
+  /** Output pixel size in CRS units: one number or [x, y]. */
+  resolution: number | [number, number];
+  /** Bands of each prediction (default 1). */
+  bands?: number;
+  /**
+   * Overlaps: 'mean' (plain average), 'max', or 'distance' (default: weights falling linearly from
+   * the box centre to its edges, which hides the seams between samples).
+   */
+  blend?: Blend;
+  /** Output type (default float32). */
+  dtype?: DataType;
+  /** Value where no sample fell (default NaN for float types, else 0). */
+  nodata?: number;
+}
+
+/** One prediction: a typed array with its shape and layout ([h, w, bands] 'pixel' or [bands, h, w] 'band'; [h, w] for one band). */
+export interface Prediction {
+  data: ArrayLike<number>;
+  shape: number[];
+  layout?: 'pixel' | 'band';
+}
+
+export class PredictionWriter {
+  readonly width: number;
+  readonly height: number;
+  readonly bands: number;
+  readonly bounds: Bounds;
+  readonly crs: string;
+  private readonly rx: number;
+  private readonly ry: number;
+  private readonly blend: Blend;
+  private readonly acc: Float64Array;
+  private readonly weight: Float64Array;
+  private added = 0;
+
+  constructor(private readonly options: PredictionWriterOptions) {
+    const b = options?.bounds;
+    if (!b || b.length !== 4 || !b.every(Number.isFinite) || !(b[2] > b[0] && b[3] > b[1])) throw new ArgumentError('bounds', '[minx, miny, maxx, maxy] with max > min', b);
+    if (typeof options.crs !== 'string' || !options.crs) throw new ArgumentError('crs', 'a CRS string', options.crs);
+    const [rx, ry] = typeof options.resolution === 'number' ? [options.resolution, options.resolution] : (options.resolution ?? []);
+    if (!(rx > 0) || !(ry > 0)) throw new ArgumentError('resolution', 'a positive pixel size (or [x, y])', options.resolution);
+    this.blend = options.blend ?? 'distance';
+    if (!['mean', 'max', 'distance'].includes(this.blend)) throw new ArgumentError('blend', "'mean', 'max' or 'distance'", options.blend);
+    this.bands = options.bands ?? 1;
+    if (!Number.isInteger(this.bands) || this.bands < 1) throw new ArgumentError('bands', 'an integer ≥ 1', options.bands);
+    this.width = Math.max(1, Math.round((b[2] - b[0]) / rx));
+    this.height = Math.max(1, Math.round((b[3] - b[1]) / ry));
+    if (this.width * this.height * this.bands > 2 ** 28) throw new ArgumentError('resolution', `an output of at most 2^28 values (this one is ${this.width}x${this.height}x${this.bands})`, options.resolution);
+    this.rx = (b[2] - b[0]) / this.width;
+    this.ry = (b[3] - b[1]) / this.height;
+    this.bounds = [b[0], b[1], b[2], b[3]];
+    this.crs = options.crs;
+    this.acc = new Float64Array(this.width * this.height * this.bands).fill(this.blend === 'max' ? -Infinity : 0);
+    this.weight = new Float64Array(this.width * this.height);
+  }
+
+  /** A writer over the extent of `samples`, in their CRS. */
+  static forSamples(samples: SampleSet, options: Omit<PredictionWriterOptions, 'bounds' | 'crs'> & Partial<Pick<PredictionWriterOptions, 'bounds' | 'crs'>>): PredictionWriter {
+    const crs = options.crs ?? samples.crs;
+    if (!crs) throw new ArgumentError('crs', 'a CRS (the samples have none)', crs);
+    return new PredictionWriter({ ...options, bounds: options.bounds ?? samples.totalBounds, crs });
+  }
+
+  /** Adds one prediction for the box `bounds` (in the writer's CRS). */
+  add(bounds: Bounds, p: Prediction): void {
+    const [h, w, nb, at] = this.reader(p);
+    if (nb !== this.bands) throw new ArgumentError('prediction', `${this.bands} band(s)`, `${nb} bands (shape ${p.shape})`);
+    const [x0, y0, x1, y1] = bounds;
+    if (!(x1 > x0 && y1 > y0)) throw new ArgumentError('bounds', 'a box with max > min', bounds);
+    const [ox, , , oy] = [this.bounds[0], 0, 0, this.bounds[3]];
+    const c0 = Math.max(0, Math.ceil((x0 - ox) / this.rx - 0.5));
+    const c1 = Math.min(this.width - 1, Math.floor((x1 - ox) / this.rx - 0.5));
+    const r0 = Math.max(0, Math.ceil((oy - y1) / this.ry - 0.5));
+    const r1 = Math.min(this.height - 1, Math.floor((oy - y0) / this.ry - 0.5));
+    const bw = x1 - x0;
+    const bh = y1 - y0;
+    for (let r = r0; r <= r1; r++) {
+      const y = oy - (r + 0.5) * this.ry;
+      const v = ((y1 - y) / bh) * h - 0.5;
+      const vy = Math.min(h - 1, Math.max(0, v));
+      const j0 = Math.floor(vy);
+      const j1 = Math.min(h - 1, j0 + 1);
+      const fy = vy - j0;
+      const wy = this.blend === 'distance' ? Math.max(1e-3, 1 - Math.abs((2 * (y - y0)) / bh - 1)) : 1;
+      for (let c = c0; c <= c1; c++) {
+        const x = ox + (c + 0.5) * this.rx;
+        const u = ((x - x0) / bw) * w - 0.5;
+        const ux = Math.min(w - 1, Math.max(0, u));
+        const i0 = Math.floor(ux);
+        const i1 = Math.min(w - 1, i0 + 1);
+        const fx = ux - i0;
+        const wt = this.blend === 'distance' ? wy * Math.max(1e-3, 1 - Math.abs((2 * (x - x0)) / bw - 1)) : 1;
+        const pix = r * this.width + c;
+        for (let b = 0; b < nb; b++) {
+          const val = (at(j0, i0, b) * (1 - fx) + at(j0, i1, b) * fx) * (1 - fy) + (at(j1, i0, b) * (1 - fx) + at(j1, i1, b) * fx) * fy;
+          if (!Number.isFinite(val)) continue;
+          const k = b * this.width * this.height + pix;
+          if (this.blend === 'max') this.acc[k] = Math.max(this.acc[k], val);
+          else this.acc[k] += wt * val;
+        }
+        this.weight[pix] += wt;
+      }
+    }
+    this.added++;
+  }
+
+  /** Adds a batch of model outputs for the rows `indices` of `samples` (e.g. a flow's batch.indices). */
+  addBatch(samples: SampleSet, indices: ArrayLike<number>, outputs: { data: ArrayLike<number>; shape: number[]; layout?: 'pixel' | 'band' }): void {
+    const n = outputs.shape[0];
+    if (n !== indices.length) throw new ArgumentError('outputs', `${indices.length} predictions (one per index)`, `${n} (shape ${outputs.shape})`);
+    const per = outputs.data.length / n;
+    for (let k = 0; k < n; k++) {
+      const data = Array.prototype.slice.call(outputs.data, k * per, (k + 1) * per) as number[];
+      this.add(samples.bounds(indices[k]), { data, shape: outputs.shape.slice(1), layout: outputs.layout });
+    }
+  }
+
+  /** The blended raster: band-sequential pixels, nodata where no sample fell. */
+  pixels(): PixelArray {
+    const dtype = this.options.dtype ?? 'float32';
+    const nodata = this.nodata;
+    const out = typedArrayFor(dtype, this.acc.length);
+    const plane = this.width * this.height;
+    for (let b = 0; b < this.bands; b++) {
+      for (let i = 0; i < plane; i++) {
+        const wsum = this.weight[i];
+        const k = b * plane + i;
+        out[k] = wsum > 0 && Number.isFinite(this.acc[k]) ? (this.blend === 'max' ? this.acc[k] : this.acc[k] / wsum) : nodata;
+      }
+    }
+    return out;
+  }
+
+  get nodata(): number {
+    const dtype = this.options.dtype ?? 'float32';
+    return this.options.nodata ?? (dtype === 'float32' || dtype === 'float64' ? Number.NaN : 0);
+  }
+
+  /** Number of predictions added. */
+  get count(): number {
+    return this.added;
+  }
+
+  /** GeoTIFF (tiled, DEFLATE) or COG bytes, written by GDAL. */
+  async toBytes(options: { format?: 'GTiff' | 'COG'; creationOptions?: string[]; engine?: EnginePool } = {}): Promise<Uint8Array> {
+    const format = options.format ?? 'GTiff';
+    const creationOptions = options.creationOptions ?? (format === 'COG' ? ['COMPRESS=DEFLATE'] : ['TILED=YES', 'COMPRESS=DEFLATE']);
+    return encodeRaster({ data: this.pixels(), width: this.width, height: this.height, bands: this.bands, dtype: this.options.dtype ?? 'float32', bounds: this.bounds, crs: this.crs, nodata: this.nodata, format, creationOptions }, options.engine);
+  }
+
+  /** Writes the file (Node and Deno; in a browser use toBytes). */
+  async write(path: string, options: { format?: 'GTiff' | 'COG'; creationOptions?: string[]; engine?: EnginePool } = {}): Promise<void> {
+    if (currentRuntime().name === 'browser') throw new ArgumentError('path', 'Node or Deno to write files (use toBytes() in a browser)', path);
+    const bytes = await this.toBytes(options);
+    await (await import('node:fs/promises')).writeFile(path, bytes);
+  }
+
+  private reader(p: Prediction): [number, number, number, (j: number, i: number, b: number) => number] {
+    if (!p || !p.data || !Array.isArray(p.shape)) throw new ArgumentError('prediction', '{ data, shape }', p);
+    const s = p.shape;
+    const d = p.data;
+    if (s.length === 2) return [s[0], s[1], 1, (j, i) => d[j * s[1] + i]];
+    if (s.length !== 3) throw new ArgumentError('prediction.shape', '[h, w], [h, w, bands] or [bands, h, w]', s);
+    if ((p.layout ?? 'pixel') === 'band') return [s[1], s[2], s[0], (j, i, b) => d[(b * s[1] + j) * s[2] + i]];
+    return [s[0], s[1], s[2], (j, i, b) => d[(j * s[1] + i) * s[2] + b]];
+  }
+}
