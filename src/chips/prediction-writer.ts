@@ -125,13 +125,13 @@ export class PredictionWriter {
   }
 
   /** Adds a batch of model outputs for the rows `indices` of `samples` (e.g. a flow's batch.indices). */
-  addBatch(samples: SampleSet, indices: ArrayLike<number>, outputs: { data: ArrayLike<number>; shape: number[]; layout?: 'pixel' | 'band' }): void {
+  addBatch(samples: SampleSet, indices: ArrayLike<number>, outputs: { data: ArrayLike<number>; shape: number[]; layout?: 'pixel' | 'band' | 'squeezed' }): void {
     const n = outputs.shape[0];
     if (n !== indices.length) throw new ArgumentError('outputs', `${indices.length} predictions (one per index)`, `${n} (shape ${outputs.shape})`);
     const per = outputs.data.length / n;
     for (let k = 0; k < n; k++) {
       const data = Array.prototype.slice.call(outputs.data, k * per, (k + 1) * per) as number[];
-      this.add(samples.bounds(indices[k]), { data, shape: outputs.shape.slice(1), layout: outputs.layout });
+      this.add(samples.bounds(indices[k]), { data, shape: outputs.shape.slice(1), layout: outputs.layout === 'band' ? 'band' : 'pixel' });
     }
   }
 
