@@ -38,3 +38,4 @@ export type { EngineWorker } from './engine/pool.js';
 export type { WorkerHandle } from './runtime/types.js';
 export type { EngineWorkerApi, WindowRequest, WindowResult, WorkerSource } from './engine/types.js';
 export { PredictionWriter, type PredictionWriterOptions, type Prediction, type Blend } from './chips/prediction-writer.js';
+export type { ProgressOption, ProgressDetail } from './generator/progress.js';

@@ -221,3 +221,37 @@ test('flow arguments are checked; an aborted flow stops with AbortError', async 
   await assert.rejects(it.next(), AbortError);
   await g.close();
 });
+
+test('flows and attributes report progress: a callback, a terminal bar, a browser event', async () => {
+  const { SpatialDataGenerator, attributes } = await import('../dist/index.js');
+  const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'));
+  const samples = sdg.regularGrid(0.1, 0.1);
+  const seen: number[] = [];
+  for await (const _ of sdg.flow(samples, 8, 8, { batchSize: 10, progress: (d, t) => seen.push(d, t) }));
+  const dones = seen.filter((_, i) => i % 2 === 0);
+  assert.equal(dones.at(-1), samples.length);
+  assert.ok(dones.every((d, i) => i === 0 || d > dones[i - 1]) && seen[1] === samples.length, JSON.stringify(seen.slice(0, 6)));
+  if (testEnv().runtime === 'browser') {
+    const events: { label: string; done: number; total: number }[] = [];
+    const on = (e: Event) => events.push((e as CustomEvent).detail);
+    addEventListener('geotensor-progress', on);
+    await attributes(sdg, samples, { width: 8, height: 8, stats: ['max'], progress: true });
+    removeEventListener('geotensor-progress', on);
+    assert.equal(events.at(-1)?.done, samples.length);
+    assert.equal(events[0].label, 'attributes');
+  } else if (testEnv().runtime === 'node') {
+    const stderr = (globalThis as unknown as { process: { stderr: { isTTY?: boolean; write: (s: string) => boolean } } }).process.stderr;
+    const [tty, write] = [stderr.isTTY, stderr.write];
+    let text = '';
+    stderr.isTTY = true;
+    stderr.write = (s: string) => ((text += s), true);
+    try {
+      await attributes(sdg, samples, { width: 8, height: 8, stats: ['max'], progress: true });
+    } finally {
+      stderr.isTTY = tty;
+      stderr.write = write;
+    }
+    assert.ok(text.includes(`] ${samples.length}/${samples.length}`) && text.startsWith('\rattributes ['), JSON.stringify(text.slice(-80)));
+  }
+  await sdg.close();
+});

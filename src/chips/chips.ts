@@ -5,6 +5,7 @@
  * GDAL, so a chip opens in any GIS); `flowFromFiles` reads `.npy` chips back in batches.
  */
 import { ArgumentError, SourceError } from '../errors/index.js';
+import { progressReporter } from '../generator/progress.js';
 import type { PixelArray } from '../engine/types.js';
 import { encodeRaster } from '../engine/encode.js';
 import { currentRuntime } from '../runtime/index.js';
@@ -29,6 +30,8 @@ export interface ExportChipsOptions {
   signal?: AbortSignal;
   /** Called after each file with the number written so far. */
   onProgress?: (done: number, total: number) => void;
+  /** true: a bar on a terminal, a `geotensor-progress` event in browsers (see FlowOptions.progress). */
+  progress?: boolean;
 }
 
 /** Writes one file per sample and returns the sample set with a `file` column (the paths written). */
@@ -41,11 +44,14 @@ export async function exportChips(sdg: SpatialDataGenerator, samples: SampleSet,
   const files: string[] = new Array(samples.length).fill(null);
   const dir = options.dir.replace(/[\\/]+$/, '');
   let done = 0;
+  const bar = progressReporter('exportChips', samples.length, options.progress);
   const emit = async (row: number, bytes: Uint8Array) => {
     const path = `${dir}/${prefix}${row}.${ext}`;
     await write(path, bytes);
     files[row] = path;
     options.onProgress?.(++done, samples.length);
+    bar.tick(done);
+    if (done === samples.length) bar.end();
   };
   if (options.format === 'npy') {
     for await (const b of sdg.flow(samples, options.width, options.height, { batchSize: options.batchSize ?? 16, signal: options.signal })) {

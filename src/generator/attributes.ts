@@ -3,6 +3,7 @@
  * batch API and summarised into new columns; global statistics pool those columns; `normalize` is a
  * ready preprocess callback.
  */
+import { progressReporter } from './progress.js';
 import { ArgumentError } from '../errors/index.js';
 import { normalizeColumns, type SampleSet } from '../samples/sample-set.js';
 import type { SpatialDataGenerator } from './spatial-data-generator.js';
@@ -22,12 +23,15 @@ export interface AttributeOptions {
   signal?: AbortSignal;
   /** Called after each batch with the number of samples done. */
   onProgress?: (done: number, total: number) => void;
+  /** true: a bar on a terminal, a `geotensor-progress` event in browsers (see FlowOptions.progress). */
+  progress?: boolean;
 }
 
 /** The sample set with new columns: `min`, `max`, ... (suffixed `_b1`, `_b2` ... for several layers), `class_<v>` for class counts. */
 export async function attributes(sdg: SpatialDataGenerator, samples: SampleSet, options: AttributeOptions): Promise<SampleSet> {
   const stats = options.stats ?? ['min', 'max', 'mean', 'std', 'count', 'nodata'];
   for (const s of stats) if (!STATS.includes(s)) throw new ArgumentError('stats', `names from ${STATS.join(', ')}`, s);
+  const bar = progressReporter('attributes', samples.length, options.progress);
   const n = samples.length;
   const nodata = sdg.effectiveNodata();
   const isNo = (v: number) => Number.isNaN(v) || (nodata !== null && v === nodata);
@@ -99,7 +103,9 @@ export async function attributes(sdg: SpatialDataGenerator, samples: SampleSet, 
     }
     done += b;
     options.onProgress?.(done, n);
+    bar.tick(done);
   }
+  bar.end();
   let out = samples;
   for (const [name, c] of numeric) out = out.withColumn(name, c);
   for (const key of [...classNames].sort((a, b) => parseFloat(a) - parseFloat(b))) {

@@ -8,6 +8,7 @@ import { AbortError, ArgumentError, GeotensorError, SampleError } from '../error
 import { createRng, permutation } from '../grid/index.js';
 import type { SampleSet } from '../samples/sample-set.js';
 import { stack, type Batch, type Layout, type SampleArray } from './sample.js';
+import { progressReporter, type ProgressOption } from './progress.js';
 
 export interface FlowOptions {
   /** Samples per batch (default 32); the last batch may be smaller. */
@@ -28,6 +29,8 @@ export interface FlowOptions {
    */
   onError?: 'throw' | 'skip' | 'fill';
   onSampleError?: (error: GeotensorError, index: number) => void;
+  /** Report progress: a callback (done, total), or true for a bar on a terminal / a `geotensor-progress` event in browsers. */
+  progress?: ProgressOption;
 }
 
 /** What a flow needs from its generator. */
@@ -80,6 +83,7 @@ export class Flow implements AsyncIterable<Batch> {
     const policy = this.options.onError ?? 'throw';
     let lastSample: SampleArray | undefined;
     let scheduled = 0;
+    const progress = progressReporter('flow', n, this.options.progress);
     const schedule = (upTo: number) => {
       for (; scheduled < Math.min(n, upTo); scheduled++) {
         const i = at(scheduled);
@@ -125,6 +129,8 @@ export class Flow implements AsyncIterable<Batch> {
         const fill = reader.fillSample(lastSample?.shape ?? reader.rawShape(width, height), lastSample);
         for (const p of failedAt) parts[p] = fill;
       }
+      progress.tick(end);
+      if (end === n) progress.end();
       if (parts.length === 0) continue; // every sample of this batch was skipped (all reported)
       const batch = stack(parts, Int32Array.from(indices), reader.layout);
       if (skipped.length) batch.skipped = Int32Array.from(skipped);
