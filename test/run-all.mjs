@@ -107,9 +107,9 @@ if (want('examples')) {
     ['node', 'node', ['examples/node/keras-spatial-flow.mjs'], 'demo-output'],
     ['deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-write', '--allow-env', '--allow-sys', 'examples/deno/keras-spatial-flow.ts'], 'demo-output/deno'],
   ]) {
-    for (const f of ['grid.png', 'dem-samples.png', 'label-samples.png']) rmSync(`${dir}/${f}`, { force: true });
+    for (const f of ['grid.png', 'watershed.png', 'dem-samples.png', 'label-samples.png', 'loss.png']) rmSync(`${dir}/${f}`, { force: true });
     const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, DEMO_EPOCHS: '1' } });
-    const pngs = ['grid.png', 'dem-samples.png', 'label-samples.png'].every((f) => existsSync(`${dir}/${f}`) && readFileSync(`${dir}/${f}`).subarray(1, 4).toString() === 'PNG');
+    const pngs = ['grid.png', 'watershed.png', 'dem-samples.png', 'label-samples.png', 'loss.png'].every((f) => existsSync(`${dir}/${f}`) && readFileSync(`${dir}/${f}`).subarray(1, 4).toString() === 'PNG');
     const trained = /trained 1 epochs on \d+ aligned DEM\/label samples: loss \d/.test(r.stdout ?? '');
     if (r.status === 0 && pngs && trained) {
       ok++;

@@ -3,7 +3,7 @@
 // grid, global statistics from one pass, a normalisation callback, aligned DEM/label batches, a few
 // training steps of a small tfjs segmentation model, and pictures. Shared by the Node and Deno scripts.
 import * as tf from '@tensorflow/tfjs';
-import { previewGrid, previewSamples, SpatialDataGenerator, terminateEngine, toDataset, zip } from 'geotensor';
+import { attributes, previewCurve, previewGrid, previewSamples, readVector, SpatialDataGenerator, terminateEngine, toDataset, zip } from 'geotensor';
 
 /**
  * @param {{ data: string, writeFile: (path: string, bytes: Uint8Array) => Promise<void>, out: string, log?: (s: string) => void, epochs?: number }} io
@@ -22,6 +22,15 @@ export async function notebookFlow({ data, writeFile, out, log = console.log, ep
   const grid = dem.regularGrid(1500, 1500, { overlap: 0.25 });
   const random = dem.randomGrid(1500, 1500, 40, { seed: 1 });
   log(`regular grid: ${grid.length} samples of 1500 m (overlap 0.25); random grid: ${random.length} samples (seed 1)`);
+
+  // 3.1 The samples that meet the watershed (a polygon in EPSG:4326), and per-sample attributes
+  const watershed = await readVector(`${data}/watershed_4326.geojson`);
+  let inside = grid.intersects(watershed.geojson, { crs: watershed.crs });
+  inside = await attributes(labels, inside, { width: 64, height: 64, stats: ['classCounts'] });
+  inside = await attributes(dem, inside, { width: 64, height: 64, stats: ['max'] });
+  const waterways = inside.column('class_1');
+  log(`watershed: ${inside.length} of ${grid.length} samples intersect it; label pixels per sample ${Math.min(...waterways)}..${Math.max(...waterways)}, highest point ${Math.max(...inside.column('max')).toFixed(1)} m`);
+  await writeFile(`${out}/watershed.png`, await previewGrid(dem, inside, { column: 'class_1', outline: watershed }));
 
   // 3.2 Global statistics of the DEM over the samples, from one pass
   let gmin = Infinity;
@@ -55,7 +64,8 @@ export async function notebookFlow({ data, writeFile, out, log = console.log, ep
   const loss = history.history.loss.map((v) => Number(v).toFixed(3));
   const acc = history.history.acc ?? history.history.accuracy;
   log(`trained ${epochs} epochs on ${grid.length} aligned DEM/label samples: loss ${loss.join(' -> ')}, accuracy ${Number(acc.at(-1)).toFixed(3)} (${ms()})`);
-  log(`pictures: ${out}/grid.png, ${out}/dem-samples.png, ${out}/label-samples.png`);
+  await writeFile(`${out}/loss.png`, previewCurve(history.history.loss.map(Number)));
+  log(`pictures: ${out}/grid.png, ${out}/watershed.png, ${out}/dem-samples.png, ${out}/label-samples.png, ${out}/loss.png`);
 
   model.dispose();
   await dem.close();
