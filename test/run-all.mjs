@@ -62,6 +62,10 @@ if (want('browser')) {
     results.push(['browser', step('tests in headless Chromium', 'node', ['test/runners/browser-host.mjs'])]);
   }
 }
+if (want('browser')) {
+  // A page without COOP/COEP: no SharedArrayBuffer, so remote reads must go through the replay bridge.
+  results.push(['browser (not isolated)', step('remote COG in a page that is not cross-origin isolated', 'node', ['test/runners/browser-nonisolated.mjs'])]);
+}
 if (want('docs')) {
   results.push(['docs', step('API reference (typedoc) is current', 'node', ['test/docs-current.mjs'])]);
 }

@@ -17,7 +17,7 @@ const TYPES = {
   '.css': 'text/css',
 };
 
-export function startStaticServer({ root = process.cwd(), mounts = { '/shared/': resolve(root, '../shared/data') }, port = 0 } = {}) {
+export function startStaticServer({ root = process.cwd(), mounts = { '/shared/': resolve(root, '../shared/data') }, port = 0, isolated = true } = {}) {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let path = decodeURIComponent(url.pathname);
@@ -48,9 +48,8 @@ export function startStaticServer({ root = process.cwd(), mounts = { '/shared/':
     const headers = {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Accept-Ranges': 'bytes',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
+      // isolated: the headers that make a page cross-origin isolated (SharedArrayBuffer usable)
+      ...(isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' } : {}),
       'Cache-Control': 'no-store',
     };
     const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
