@@ -15,7 +15,7 @@ function step(name, cmd, args, env = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
   process.stdout.write(r.stdout ?? '');
   process.stderr.write(r.stderr ?? '');
-  const m = /^\w+: (\d+) passed, (\d+) failed$/m.exec(r.stdout ?? '');
+  const m = /^[\w-]+: (\d+) passed, (\d+) failed$/m.exec(r.stdout ?? '');
   if (m) {
     passed += Number(m[1]);
     failedTests += Number(m[2]);

@@ -66,9 +66,15 @@ export class Raster {
         ({ source, label } = await toWorkerSource(input as RasterFile, options.name, options, fileIds));
       }
       const id = nextId++;
-      let meta = await engine.use((worker) => openIn(worker, id, source, label, options.signal));
-      if (meta.parts) meta = mosaicMeta(label, meta.parts, (source as { parts: { label: string }[] }).parts.map((p) => p.label));
-      return new Raster(meta, label, id, source, engine, fileIds);
+      const meta = await engine.use((worker) => openIn(worker, id, source, label, options.signal));
+      const opened = new Raster(meta, label, id, source, engine, fileIds);
+      if (!meta.parts) return opened;
+      try {
+        return new Raster(mosaicMeta(label, meta.parts, (source as { parts: { label: string }[] }).parts.map((p) => p.label)), label, id, source, engine, fileIds);
+      } catch (e) {
+        await opened.close(); // files that cannot form a mosaic: nothing stays open in the workers
+        throw e;
+      }
     } catch (e) {
       for (const f of fileIds) unregisterByteSource(f);
       throw e;
