@@ -65,9 +65,7 @@ export function createEngineApi(): EngineWorkerApi {
     async supply(fileId: number, first: number, bytes: Uint8Array) {
       ready().supply(fileId, first, bytes);
     },
-    async bytesRead(fileId: number) {
-      return ready().bytesRead(fileId);
-    },
+
     async debug(action: 'exhaust-memory') {
       // Test hook: allocate until WebAssembly memory is exhausted, then ask GDAL for more.
       if (action !== 'exhaust-memory') throw new EngineError('INVALID_ARGUMENT', `unknown debug action ${String(action)}`);

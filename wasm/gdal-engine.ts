@@ -88,10 +88,6 @@ export class GdalEngine {
     this.lazy.supply(fileId, first, bytes);
   }
 
-  bytesRead(fileId: number): number {
-    return this.lazy.bytesRead(fileId);
-  }
-
   async open(id: number, source: WorkerSource, label: string): Promise<RasterMeta> {
     if (this.datasets.has(id)) throw new EngineError('ENGINE_FAILED', `dataset id ${id} is already open`, { input: label });
     const leaves = source.kind === 'mosaic' ? source.parts : [{ source, label }];
@@ -140,7 +136,9 @@ export class GdalEngine {
     let ds = 0;
     try {
       ds = this.openFile(file.path, label);
-      return { ds, file, label, meta: describeDataset(this.g, ds, label) };
+      const meta = describeDataset(this.g, ds, label);
+      this.checkLazy(label, ''); // gdalinfo reads too (overview directories): not on missed bytes either
+      return { ds, file, label, meta };
     } catch (e) {
       if (ds) this.g.GDALClose(ds);
       this.files.remove(file, !isNeedBytes(e));

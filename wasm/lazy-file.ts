@@ -10,14 +10,8 @@
  *   in-thread, and browser pages that are not cross-origin isolated);
  * - a synchronous reader in the worker (Blobs through FileReaderSync in browser workers).
  */
+import { BRIDGE } from '../src/engine/types.js';
 import { deserializeError, EngineError, GeotensorError, isSerializedError } from '../src/errors/index.js';
-
-/** Control words of the blocking bridge: [state, byteLength, ...]; data follows at byte 16. */
-export const BRIDGE_HEADER_BYTES = 16;
-export const BRIDGE_IDLE = 0;
-export const BRIDGE_WAITING = 1;
-export const BRIDGE_DONE = 2;
-export const BRIDGE_FAILED = 3;
 
 interface PortLike {
   postMessage(msg: unknown): void;
@@ -29,7 +23,7 @@ export class BlockingBridge {
   private readonly data: Uint8Array;
   constructor(sab: SharedArrayBuffer, private readonly port: PortLike, private readonly timeoutMs: number) {
     this.ctrl = new Int32Array(sab, 0, 4);
-    this.data = new Uint8Array(sab, BRIDGE_HEADER_BYTES);
+    this.data = new Uint8Array(sab, BRIDGE.HEADER_BYTES);
   }
 
   get capacity(): number {
@@ -37,14 +31,14 @@ export class BlockingBridge {
   }
 
   request(fileId: number, first: number, count: number): Uint8Array {
-    Atomics.store(this.ctrl, 0, BRIDGE_WAITING);
+    Atomics.store(this.ctrl, 0, BRIDGE.WAITING);
     this.port.postMessage({ fileId, first, count });
-    const r = Atomics.wait(this.ctrl, 0, BRIDGE_WAITING, this.timeoutMs);
+    const r = Atomics.wait(this.ctrl, 0, BRIDGE.WAITING, this.timeoutMs);
     const state = Atomics.load(this.ctrl, 0);
     const len = this.ctrl[1];
-    Atomics.store(this.ctrl, 0, BRIDGE_IDLE);
-    if (state === BRIDGE_DONE) return this.data.slice(0, len);
-    if (state === BRIDGE_FAILED) {
+    Atomics.store(this.ctrl, 0, BRIDGE.IDLE);
+    if (state === BRIDGE.DONE) return this.data.slice(0, len);
+    if (state === BRIDGE.FAILED) {
       const s = JSON.parse(new TextDecoder().decode(this.data.slice(0, len)));
       throw isSerializedError(s) ? deserializeError(s) : new EngineError('ENGINE_FAILED', String(s));
     }
@@ -58,7 +52,6 @@ interface LazyFile {
   label: string;
   /** Synchronous reader of a byte range (Blob sources), else blocks come from the bridge or replay. */
   reader?: (start: number, end: number) => Uint8Array;
-  bytesRead: number;
 }
 
 const EIO = 29;
@@ -77,9 +70,8 @@ export class LazyFiles {
   constructor(private readonly FS: any, private readonly capacityBytes = 32 << 20) {}
 
   /** Creates `dir/name` as a lazy file of `size` bytes. Returns the file id. */
-  create(dir: string, name: string, file: Omit<LazyFile, 'bytesRead'>, fileId?: number): { path: string; fileId: number } {
+  create(dir: string, name: string, f: LazyFile, fileId?: number): { path: string; fileId: number } {
     const id = fileId ?? this.nextLocalId--;
-    const f: LazyFile = { ...file, bytesRead: 0 };
     this.files.set(id, f);
     const FS = this.FS;
     const node = FS.createFile(dir, name, { isDevice: false, contents: { length: f.size } }, true, false);
@@ -98,8 +90,9 @@ export class LazyFiles {
 
   remove(fileId: number): void {
     this.files.delete(fileId);
+    const [lo, hi] = [this.key(fileId, 0), this.key(fileId + 1, 0)];
     for (const k of [...this.cache.keys()]) {
-      if (Math.floor(k / 2 ** 32) === fileId + 2 ** 20) {
+      if (k >= lo && k < hi) {
         this.cached -= this.cache.get(k)!.byteLength;
         this.cache.delete(k);
       }
@@ -112,7 +105,6 @@ export class LazyFiles {
     const f = this.files.get(fileId);
     if (!f) return;
     this.totalBytesRead += bytes.byteLength;
-    f.bytesRead += bytes.byteLength;
     for (let i = 0, o = 0; o < bytes.byteLength; i++, o += f.blockSize) this.put(fileId, first + i, bytes.slice(o, o + f.blockSize));
   }
 
@@ -139,10 +131,6 @@ export class LazyFiles {
     return e;
   }
 
-  bytesRead(fileId: number): number {
-    return this.files.get(fileId)?.bytesRead ?? 0;
-  }
-
   private key(fileId: number, block: number): number {
     return (fileId + 2 ** 20) * 2 ** 32 + block;
   }
@@ -166,7 +154,6 @@ export class LazyFiles {
     const end = Math.min(f.size, position + length);
     if (f.reader) {
       const bytes = f.reader(position, end);
-      f.bytesRead += bytes.byteLength;
       this.totalBytesRead += bytes.byteLength;
       buffer.set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset);
       return bytes.byteLength;

@@ -7,7 +7,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { writeFile } from 'node:fs/promises';
 import { GeotensorError } from '../errors/index.js';
-import { SpatialDataGenerator } from '../generator/spatial-data-generator.js';
+import { SpatialDataGenerator, type GeneratorOptions } from '../generator/spatial-data-generator.js';
 import { readSamples, readVector } from '../samples/vector.js';
 import { exportChips } from '../chips/chips.js';
 import { terminateEngine } from '../engine/pool.js';
@@ -47,8 +47,9 @@ function geojsonWithCrs(samples: SampleSet): unknown {
   return { ...fc, crs: crs ? { type: 'name', properties: { name: m ? `urn:ogc:def:crs:EPSG::${m[1]}` : crs } } : undefined };
 }
 
-async function open(source: string[], opts: { crs?: string }) {
-  return SpatialDataGenerator.open(source.length === 1 ? source[0] : source, { crs: opts.crs });
+/** One source, or several files read as one mosaic. */
+function open(source: string[], options: GeneratorOptions = {}) {
+  return SpatialDataGenerator.open(source.length === 1 ? source[0] : source, options);
 }
 
 export function program(): Command {
@@ -116,7 +117,7 @@ export function program(): Command {
       if (o.size.length !== 2 || !o.size.every((v) => Number.isInteger(v) && v > 0)) throw new InvalidArgumentError('--size: expected two positive integers (width height)');
       if (o.format !== 'npy' && o.format !== 'geotiff') throw new InvalidArgumentError(`--format: expected npy or geotiff, got "${o.format}"`);
       const samples = await readSamples(o.samples);
-      const sdg = await SpatialDataGenerator.open(source.length === 1 ? source[0] : source, { resampling: o.resampling as never, indexes: o.bands?.map(Number) });
+      const sdg = await open(source, { resampling: o.resampling as never, indexes: o.bands?.map(Number) });
       const bar = progress(`extract ${o.format}`, samples.length);
       try {
         const out = await exportChips(sdg, samples, { format: o.format, dir: o.output, width: o.size[0], height: o.size[1], onProgress: (d) => bar.tick(d) });

@@ -8,12 +8,10 @@ import * as Comlink from 'comlink';
 import type { ByteSource } from '../source/types.js';
 import { EngineError, GeotensorError, RemoteError, serializeError } from '../errors/index.js';
 import type { EngineWorker } from './pool.js';
+import { BRIDGE } from './types.js';
 
-const BRIDGE_HEADER_BYTES = 16;
-const BRIDGE_DONE = 2;
-const BRIDGE_FAILED = 3;
 /** Bytes the bridge carries per round trip (larger reads take several). */
-export const BRIDGE_CAPACITY = 8 << 20;
+const BRIDGE_CAPACITY = 8 << 20;
 /** A call replayed more often than this gives up (each round fetches what the last attempt missed). */
 const MAX_REPLAYS = 2000;
 
@@ -49,9 +47,9 @@ export function blockingBridgeAvailable(): boolean {
 
 /** Connects a worker to the blocking bridge: its lazy-file reads wait here for the host's fetches. */
 export async function connectBlockingBridge(worker: EngineWorker, timeoutMs: number): Promise<void> {
-  const sab = new SharedArrayBuffer(BRIDGE_HEADER_BYTES + BRIDGE_CAPACITY);
+  const sab = new SharedArrayBuffer(BRIDGE.HEADER_BYTES + BRIDGE_CAPACITY);
   const ctrl = new Int32Array(sab, 0, 4);
-  const data = new Uint8Array(sab, BRIDGE_HEADER_BYTES);
+  const data = new Uint8Array(sab, BRIDGE.HEADER_BYTES);
   const { port1, port2 } = new MessageChannel();
   const reply = (state: number, bytes: Uint8Array) => {
     data.set(bytes.subarray(0, data.byteLength));
@@ -64,8 +62,8 @@ export async function connectBlockingBridge(worker: EngineWorker, timeoutMs: num
     Promise.resolve()
       .then(() => sourceOrFail(fileId).readBlocks(first, count))
       .then(
-        (bytes) => reply(BRIDGE_DONE, bytes),
-        (e) => reply(BRIDGE_FAILED, new TextEncoder().encode(JSON.stringify(serializeError(e)))),
+        (bytes) => reply(BRIDGE.DONE, bytes),
+        (e) => reply(BRIDGE.FAILED, new TextEncoder().encode(JSON.stringify(serializeError(e)))),
       );
   });
   port1.start();

@@ -113,6 +113,13 @@ export interface WindowResult {
   nodata: number | null;
 }
 
+/**
+ * The blocking byte bridge's shared memory, as both sides read it (src/engine/byte-bridge.ts on the
+ * host, wasm/lazy-file.ts in the worker): Int32 control words [state, byteLength, ...] in the first
+ * HEADER_BYTES, then the data.
+ */
+export const BRIDGE = { HEADER_BYTES: 16, IDLE: 0, WAITING: 1, DONE: 2, FAILED: 3 } as const;
+
 /** Pixels with their place on the map, to be written as a raster file by GDAL. */
 export interface EncodeRequest {
   /** Band-sequential pixels: bands × height × width. */
@@ -145,8 +152,6 @@ export interface EngineWorkerApi {
   attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number): Promise<void>;
   /** Replay: blocks of lazy file `fileId` from block `first` on, fetched by the host after a miss. */
   supply(fileId: number, first: number, bytes: Uint8Array): Promise<void>;
-  /** Bytes the worker has read so far from lazy file `fileId`. */
-  bytesRead(fileId: number): Promise<number>;
   /** Test hook: 'exhaust-memory' allocates until WASM memory runs out, then makes GDAL allocate (it aborts). */
   debug(action: 'exhaust-memory'): Promise<void>;
 }
