@@ -1,6 +1,6 @@
 /** Per-sample attributes against native GDAL, global statistics, normalisation, terrain, class balance. */
 import { assert, test, testEnv } from './lib/harness.js';
-import { attributes, globalStats, normalize, SampleSet, SpatialDataGenerator, terrain, type SampleArray } from '../dist/index.js';
+import { attributes, globalStats, normalize, SampleSet, SpatialDataGenerator, terrain, type SampleArray } from '../src/index.js';
 import stats from './fixtures/reference/stats.json' with { type: 'json' };
 import cases from './fixtures/reference/cases.json' with { type: 'json' };
 

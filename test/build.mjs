@@ -1,11 +1,13 @@
-// Bundles the test runners with esbuild into .test-build/. Node and Deno import the built package
-// (dist/index.js) as a user would; the browser bundle includes it with its dependencies.
+// Bundles the test runners with esbuild into .test-build/. The test files import the sources
+// (src/index.ts, src/testing.ts) so that they type-check without a build; Node and Deno still run
+// them against the built package (dist/index.js, dist/testing.js) as a user would, the browser
+// bundle includes the sources with their dependencies.
 import { build } from 'esbuild';
 
 const distIsExternal = {
   name: 'dist-external',
   setup(b) {
-    b.onResolve({ filter: /dist\/index\.js$/ }, () => ({ path: '../dist/index.js', external: true }));
+    b.onResolve({ filter: /(^|\/)src\/(index|testing)\.js$/ }, (a) => ({ path: `../dist/${/testing\.js$/.test(a.path) ? 'testing' : 'index'}.js`, external: true }));
   },
 };
 

@@ -1,6 +1,6 @@
 /** Chips out (npy, GeoTIFF) and back in (flowFromFiles), in Node, Deno and Chromium. */
 import { assert, test, testEnv } from './lib/harness.js';
-import { ArgumentError, decodeNpy, encodeNpy, exportChips, flowFromFiles, openRaster, SourceError, SpatialDataGenerator } from '../dist/index.js';
+import { ArgumentError, decodeNpy, encodeNpy, exportChips, flowFromFiles, openRaster, SourceError, SpatialDataGenerator } from '../src/index.js';
 
 /** Where chips go: a folder in Node and Deno; an in-memory map in the browser. */
 function store() {

@@ -1,6 +1,6 @@
 /** CRS on the TypeScript side (proj4): EPSG codes, WKT with and without a code, PROJ strings, units. */
 import { assert, test } from './lib/harness.js';
-import { CrsError, parseCrs, registerCrs, transformer } from '../dist/index.js';
+import { CrsError, parseCrs, registerCrs, transformer } from '../src/index.js';
 import { shared } from './engine.test.js';
 
 test('EPSG:4326 is geographic, in degrees', () => {

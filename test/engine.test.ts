@@ -1,6 +1,6 @@
 /** The engine against native GDAL: meta equals gdalinfo, windows equal gdalwarp. Runs in Node, Deno and Chromium. */
 import { assert, test, testEnv } from './lib/harness.js';
-import { openRaster, type PixelArray, type Raster, type RasterMeta } from '../dist/index.js';
+import { openRaster, type PixelArray, type Raster, type RasterMeta } from '../src/index.js';
 import caseList from './fixtures/reference/cases.json' with { type: 'json' };
 
 interface RefMeta {

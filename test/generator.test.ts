@@ -11,7 +11,7 @@ import {
   zip,
   type Batch,
   type SampleArray,
-} from '../dist/index.js';
+} from '../src/index.js';
 import label from './fixtures/olinda_label_4326.json' with { type: 'json' };
 
 const open = async (file: string, opts = {}) => SpatialDataGenerator.open(await testEnv().sharedSource(file), opts);
@@ -223,7 +223,7 @@ test('flow arguments are checked; an aborted flow stops with AbortError', async 
 });
 
 test('flows and attributes report progress: a callback, a terminal bar, a browser event', async () => {
-  const { SpatialDataGenerator, attributes } = await import('../dist/index.js');
+  const { SpatialDataGenerator, attributes } = await import('../src/index.js');
   const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'));
   const samples = sdg.regularGrid(0.1, 0.1);
   const seen: number[] = [];

@@ -1,6 +1,6 @@
 /** Grids against Keras Spatial's formula computed with numpy on the real extents (test/reference/grids.py). */
 import { assert, test } from './lib/harness.js';
-import { ArgumentError, linspace, randomGrid, regularGrid, SpatialDataGenerator } from '../dist/index.js';
+import { ArgumentError, linspace, randomGrid, regularGrid, SpatialDataGenerator } from '../src/index.js';
 import grids from './fixtures/grids/regular.json' with { type: 'json' };
 import { testEnv } from './lib/harness.js';
 

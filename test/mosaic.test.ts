@@ -3,7 +3,8 @@
  * as a mosaic (a list of files, local or remote, or a VRT) through the same boxes as the original.
  */
 import { assert, remoteUrl, test, testEnv } from './lib/harness.js';
-import { ArgumentError, EnginePool, openRaster, SourceError, SpatialDataGenerator, type Raster } from '../dist/index.js';
+import { liveWorkers } from '../src/testing.js';
+import { ArgumentError, EnginePool, openRaster, SourceError, SpatialDataGenerator, type Raster } from '../src/index.js';
 
 type Box = [number, number, number, number];
 const TILES = ['nw.tif', 'ne.tif', 'sw.tif', 'se.tif'];
@@ -105,7 +106,7 @@ test('bad mosaics fail at open naming the file', async () => {
   const pool = new EnginePool({ workers: 1 });
   const e = await assert.rejects(openRaster([nw, six], { engine: pool }), SourceError, { message: /has 6 bands, but .*nw\.tif has 3/ });
   assert.ok(/L7_ETMs/.test(e.input ?? ''), e.input);
-  const [st] = await Promise.all(pool.live().map((w) => w.call((api) => api.stats())));
+  const [st] = await Promise.all(liveWorkers(pool).map((w) => w.call((api) => api.stats())));
   assert.deepEqual([st.openDatasets, st.virtualFiles], [0, 0], 'nothing left open in the worker');
   await pool.terminate();
   await assert.rejects(openRaster([nw, await testEnv().sharedSource('elev.tif')]), SourceError, { message: /elev\.tif: has 1 bands|is int16/ });

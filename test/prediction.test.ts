@@ -1,6 +1,6 @@
 /** Predictions back to a georeferenced raster: the identity round trip, blending, nodata, GeoTIFF/COG. */
 import { assert, test, testEnv } from './lib/harness.js';
-import { ArgumentError, openRaster, PredictionWriter, SpatialDataGenerator } from '../dist/index.js';
+import { ArgumentError, openRaster, PredictionWriter, SpatialDataGenerator } from '../src/index.js';
 
 async function roundTrip(blend: 'mean' | 'max' | 'distance') {
   const dem = await SpatialDataGenerator.open(await testEnv().sharedSource('olinda_dem_utm25s.tif'), { dtype: 'float32', resampling: 'bilinear' });

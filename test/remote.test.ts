@@ -4,7 +4,7 @@
  * blocking bridge, the replay bridge and the in-thread (edge) engine.
  */
 import { assert, remoteHeal, remoteReset, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
-import { AbortError, EnginePool, openRaster, RemoteError, SourceError, SpatialDataGenerator, type Raster } from '../dist/index.js';
+import { AbortError, EnginePool, openRaster, RemoteError, SourceError, SpatialDataGenerator, type Raster } from '../src/index.js';
 import { shared } from './engine.test.js';
 
 type Box = [number, number, number, number];
@@ -174,14 +174,14 @@ test('headers are sent (and never shown), 5xx are retried, timeouts end hung req
 });
 
 test('remote option errors are ArgumentErrors naming the option', async () => {
-  const { ArgumentError } = await import('../dist/index.js');
+  const { ArgumentError } = await import('../src/index.js');
   await assert.rejects(openRaster(remoteUrl('ok', 'elev.tif'), { remote: { blockSize: 1000 } }), ArgumentError, { input: 'remote.blockSize' });
   await assert.rejects(openRaster(remoteUrl('ok', 'elev.tif'), { remote: { timeoutMs: -1 } }), ArgumentError, { input: 'remote.timeoutMs' });
   await assert.rejects(openRaster(remoteUrl('ok', 'elev.tif'), { remote: { headers: { a: 1 as unknown as string } } }), ArgumentError, { input: 'remote.headers' });
 });
 
 test('workers wait for remote bytes on a SharedArrayBuffer here (the blocking bridge; in a page: cross-origin isolated)', async () => {
-  const { defaultEngine } = await import('../dist/index.js');
+  const { defaultEngine } = await import('../src/index.js');
   assert.equal(defaultEngine().blocking, true);
   assert.equal(new EnginePool({ mode: 'inline' }).blocking, false);
 });

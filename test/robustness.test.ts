@@ -1,5 +1,6 @@
 /** Robustness: the bad-input matrix, per-sample error policy, worker death and WASM abort, cancellation, a short soak. */
 import { assert, test, testEnv } from './lib/harness.js';
+import { liveWorkers } from '../src/testing.js';
 import {
   AbortError,
   ArgumentError,
@@ -12,7 +13,7 @@ import {
   SourceError,
   SpatialDataGenerator,
   type Batch,
-} from '../dist/index.js';
+} from '../src/index.js';
 import rotatedRef from './fixtures/matrix/rotated-ref.json' with { type: 'json' };
 import { compare, typed } from './engine.test.js';
 
@@ -131,7 +132,7 @@ test('worker death: killing a worker mid-flow loses nothing; every sample once, 
   for await (const b of g.flow(s, 24, 24, { batchSize: 5 })) {
     got.push(b);
     if (got.length === 2 || got.length === 6) {
-      const victim = pool.live()[0];
+      const victim = liveWorkers(pool)[0];
       if (victim) {
         await victim.terminate('killed by the test');
         killed++;
@@ -150,13 +151,13 @@ test('WASM abort (memory exhausted inside GDAL): the worker is replaced and work
   const g = await SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'), { engine: pool });
   const s = g.regularGrid(0.2, 0.2);
   const before = await all(g.flow(s, 8, 8));
-  const [w] = pool.live();
+  const [w] = liveWorkers(pool);
   const e = await assert.rejects(w.call((api) => api.debug('exhaust-memory')), EngineError, { code: 'ENGINE_FAILED' });
   assert.ok(e.details.fatal === true, `fatal: ${e.message}`);
   assert.ok(w.dead, 'the aborted worker is ended');
   const after = await all(g.flow(s, 8, 8));
   assert.deepEqual(after.map((b) => Array.from(b.data)), before.map((b) => Array.from(b.data)));
-  assert.ok(pool.live().length === 1 && pool.live()[0] !== w, 'a new worker took its place');
+  assert.ok(liveWorkers(pool).length === 1 && liveWorkers(pool)[0] !== w, 'a new worker took its place');
   await g.close();
   await pool.terminate();
 });
@@ -182,7 +183,7 @@ test('soak (short): 3,000 samples through a pool; WASM memory and virtual files 
   const pool = new EnginePool({ workers: 2 });
   const g = await SpatialDataGenerator.open(await testEnv().sharedSource('L7_ETMs.tif'), { engine: pool, resampling: 'bilinear' });
   const s = g.randomGrid(800, 800, 1000, { seed: 9 });
-  const stats = () => Promise.all(pool.live().map((w) => w.call((api) => api.stats())));
+  const stats = () => Promise.all(liveWorkers(pool).map((w) => w.call((api) => api.stats())));
   await all(g.flow(s, 32, 32, { batchSize: 50 }));
   const warm = await stats();
   for (let pass = 0; pass < 2; pass++) await all(g.flow(s, 32, 32, { batchSize: 50 }));

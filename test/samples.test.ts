@@ -1,7 +1,7 @@
 /** The sample space: masks (against turf, brute force), reprojection, GeoJSON, splits, shards, balance. */
 import * as turf from '@turf/turf';
 import { assert, test, testEnv } from './lib/harness.js';
-import { ArgumentError, CrsError, pointGrid, readVector, regularGrid, SampleSet, SpatialDataGenerator, transformer, randomGrid } from '../dist/index.js';
+import { ArgumentError, CrsError, pointGrid, readVector, regularGrid, SampleSet, SpatialDataGenerator, transformer, randomGrid } from '../src/index.js';
 
 type Poly = ReturnType<typeof turf.polygon> | ReturnType<typeof turf.multiPolygon>;
 

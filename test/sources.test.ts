@@ -1,5 +1,6 @@
 /** Every kind of source, the raster lifecycle, cancellation and every bad input of the engine. */
 import { assert, test, testEnv } from './lib/harness.js';
+import { liveWorkers } from '../src/testing.js';
 import {
   AbortError,
   ArgumentError,
@@ -10,7 +11,7 @@ import {
   openRaster,
   RESAMPLING_METHODS,
   SourceError,
-} from '../dist/index.js';
+} from '../src/index.js';
 import { shared } from './engine.test.js';
 
 const BOX = { bounds: [5.8, 49.5, 6.4, 50.1] as [number, number, number, number], width: 24, height: 20, resampling: 'bilinear' as const };
@@ -169,12 +170,12 @@ test('an aborted signal cancels with AbortError', async () => {
 
 test('a private pool: workers start lazily, datasets stay open across reads, terminate frees all', async () => {
   const pool = new EnginePool({ workers: 2 });
-  assert.equal(pool.live().length, 0, 'no worker before first use');
+  assert.equal(liveWorkers(pool).length, 0, 'no worker before first use');
   const r = await openRaster(await testEnv().sharedSource('elev.tif'), { engine: pool, name: 'elev.tif' });
   const reads = await Promise.all(Array.from({ length: 8 }, () => r.readWindow(BOX)));
   const first = Array.from(reads[0].data);
   for (const w of reads) assert.deepEqual(Array.from(w.data), first, 'same pixels from every worker');
-  const live = pool.live();
+  const live = liveWorkers(pool);
   assert.equal(live.length, 2, 'both workers used');
   const stats = await Promise.all(live.map((w) => w.call((api) => api.stats())));
   assert.equal(stats.reduce((s, x) => s + x.reads, 0), 8, 'reads counted in the workers');
@@ -186,14 +187,14 @@ test('a private pool: workers start lazily, datasets stay open across reads, ter
   await assert.rejects(openRaster(await testEnv().sharedSource('elev.tif'), { engine: pool }), EngineError, { code: 'ENGINE_CLOSED' });
 });
 
-test('an invalid pool size is an error', async () => {
+test('an invalid pool size is an ArgumentError naming the option', async () => {
   let err: unknown;
   try {
     new EnginePool({ workers: 0 });
   } catch (e) {
     err = e;
   }
-  assert.ok(err instanceof EngineError && err.code === 'INVALID_ARGUMENT', String(err));
+  assert.ok(err instanceof ArgumentError && err.code === 'INVALID_ARGUMENT' && err.input === 'workers', String(err));
 });
 
 test('inline mode (edge runtimes): the same engine in this thread gives the same pixels', async () => {
@@ -221,7 +222,7 @@ test('a File/Blob is read lazily in a browser worker: a sample of a 256 MB Blob 
   const box = { bounds: [290000, 9112000, 292000, 9114000] as [number, number, number, number], width: 32, height: 32 };
   const [a, b] = [await r.readWindow(box), await ref.readWindow(box)];
   assert.deepEqual(Array.from(a.data), Array.from(b.data));
-  const [st] = await Promise.all(pool.live().map((w) => w.call((api) => api.stats())));
+  const [st] = await Promise.all(liveWorkers(pool).map((w) => w.call((api) => api.stats())));
   assert.ok(st.lazyBytesRead > 0 && st.lazyBytesRead <= cog.length, `read ${st.lazyBytesRead} bytes of a ${blob.size}-byte Blob`);
   await r.close();
   await pool.terminate();

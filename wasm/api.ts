@@ -1,7 +1,7 @@
 /** The engine API as exposed over Comlink, shared by the worker and the in-thread (edge) entry. */
 import * as Comlink from 'comlink';
-import type { CrsInfo, EncodeRequest, EngineAssetConfig, EngineWorkerApi, RasterMeta, WindowRequest, WindowResult, WorkerSource } from '../src/engine/types.js';
-import { EngineError } from '../src/errors/index.js';
+import type { CrsInfo, EncodeRequest, EngineAssetConfig, EngineWorkerApi, RasterMeta, WindowRequest, WindowResult, DatasetSpec } from '../src/engine/protocol.js';
+import { EngineError } from '../src/core/errors.js';
 import { GdalEngine } from './gdal-engine.js';
 
 /**
@@ -42,7 +42,7 @@ export function createEngineApi(): EngineWorkerApi {
     async resolveCrs(input: string): Promise<CrsInfo> {
       return ready().resolveCrs(input);
     },
-    async open(id: number, source: WorkerSource, label: string): Promise<RasterMeta> {
+    async open(id: number, source: DatasetSpec, label: string): Promise<RasterMeta> {
       return ready().open(id, source, label);
     },
     async read(id: number, request: WindowRequest): Promise<WindowResult> {

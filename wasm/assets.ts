@@ -7,45 +7,23 @@
  *   passes (e.g. a CDN: https://cdn.jsdelivr.net/npm/gdal3.js@2.8.1/dist/package/).
  * - Edge runtimes: the user hands in a compiled `WebAssembly.Module` and the data bytes.
  */
-import type { EngineAssetConfig } from '../src/engine/types.js';
-import { EngineError } from '../src/errors/index.js';
+import type { EngineAssetConfig } from '../src/engine/protocol.js';
+import { EngineError } from '../src/core/errors.js';
+import { packageFile, readLocal } from './runtime.js';
 
 const WASM_NAME = 'gdal3WebAssembly.wasm';
 const DATA_NAME = 'gdal3WebAssembly.data';
 
-export const isNodeLike = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-
-/** Node-like runtimes (Node, Deno) get CommonJS helpers the Emscripten glue expects. */
-export async function installNodeShims(): Promise<void> {
-  if (!isNodeLike) return;
-  const g = globalThis as Record<string, unknown>;
-  const { createRequire } = await import('node:module');
-  const req = createRequire(import.meta.url);
-  if (typeof g.require !== 'function') g.require = req;
-  if (typeof g.__dirname !== 'string') {
-    const { fileURLToPath } = await import('node:url');
-    const path = await import('node:path');
-    g.__dirname = path.dirname(fileURLToPath(import.meta.url));
-  }
-  if (typeof g.Buffer !== 'function') g.Buffer = (await import('node:buffer')).Buffer;
-}
-
 async function defaultLocation(name: string): Promise<string | URL> {
-  if (isNodeLike) {
-    const { createRequire } = await import('node:module');
-    return createRequire(import.meta.url).resolve(`gdal3.js/dist/package/${name}`);
-  }
-  return new URL(`./${name}`, import.meta.url);
+  return (await packageFile(`gdal3.js/dist/package/${name}`)) ?? new URL(`./${name}`, import.meta.url);
 }
 
 async function readAsset(what: string, loc: string | URL): Promise<ArrayBuffer> {
   const href = loc instanceof URL ? loc.href : loc;
   try {
-    if (isNodeLike && !/^(https?|blob|data):/.test(href)) {
-      const fs = await import('node:fs/promises');
-      const { fileURLToPath } = await import('node:url');
-      const b = await fs.readFile(href.startsWith('file:') ? fileURLToPath(href) : href);
-      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+    if (!/^(https?|blob|data):/.test(href)) {
+      const local = await readLocal(href);
+      if (local) return local;
     }
     const res = await fetch(href);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);

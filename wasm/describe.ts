@@ -1,6 +1,8 @@
 /** Turns `gdalinfo -json` of an open dataset into Keras Spatial's `meta` (rasterio's profile). */
-import type { Bounds, DataType, RasterMeta } from '../src/engine/types.js';
-import { SourceError } from '../src/errors/index.js';
+import type { DataType } from '../src/core/pixels.js';
+import type { Bounds } from '../src/core/box.js';
+import type { RasterMeta } from '../src/engine/protocol.js';
+import { SourceError } from '../src/core/errors.js';
 import type { GdalModule } from './gdal-module.js';
 
 export const GDAL_TYPE_NAMES: Record<DataType, string> = {

@@ -3,9 +3,9 @@
  * memory), its geotransform and CRS set, then `gdal_translate` to GeoTIFF or COG in the engine's
  * memory file system; the file's bytes are returned and the file removed.
  */
-import type { EncodeRequest } from '../src/engine/types.js';
-import { bytesPerPixel } from '../src/engine/types.js';
-import { EngineError, SampleError } from '../src/errors/index.js';
+import type { EncodeRequest } from '../src/engine/protocol.js';
+import { bytesPerPixel } from '../src/core/pixels.js';
+import { EngineError, SampleError } from '../src/core/errors.js';
 import { GDAL_TYPE_NAMES } from './describe.js';
 import type { GdalModule } from './gdal-module.js';
 

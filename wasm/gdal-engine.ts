@@ -3,20 +3,10 @@
  * into WebAssembly memory (a MEM dataset over our own buffer) — no files written per sample.
  * Runtime-neutral: the worker wraps it with Comlink; edge runtimes may use it in-thread.
  */
-import type {
-  CrsInfo,
-  DataType,
-  EncodeRequest,
-  PixelArray,
-  EngineAssetConfig,
-  EngineStats,
-  RasterMeta,
-  WindowRequest,
-  WindowResult,
-  WorkerSource,
-} from '../src/engine/types.js';
-import { bytesPerPixel, typedArrayFor } from '../src/engine/types.js';
-import { CrsError, EngineError, SampleError, SourceError } from '../src/errors/index.js';
+import type { DataType, PixelArray } from '../src/core/pixels.js';
+import type { CrsInfo, EncodeRequest, EngineAssetConfig, EngineStats, RasterMeta, WindowRequest, WindowResult, DatasetSpec } from '../src/engine/protocol.js';
+import { bytesPerPixel, typedArrayFor } from '../src/core/pixels.js';
+import { CrsError, EngineError, SampleError, SourceError } from '../src/core/errors.js';
 import { describeDataset, GDAL_TYPE_NAMES } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles } from './lazy-file.js';
@@ -88,7 +78,7 @@ export class GdalEngine {
     this.lazy.supply(fileId, first, bytes);
   }
 
-  async open(id: number, source: WorkerSource, label: string): Promise<RasterMeta> {
+  async open(id: number, source: DatasetSpec, label: string): Promise<RasterMeta> {
     if (this.datasets.has(id)) throw new EngineError('ENGINE_FAILED', `dataset id ${id} is already open`, { input: label });
     const leaves = source.kind === 'mosaic' ? source.parts : [{ source, label }];
     if (leaves.length === 0) throw new SourceError('SOURCE_UNREADABLE', `${label}: a mosaic needs at least one file`, { input: label });
@@ -131,7 +121,7 @@ export class GdalEngine {
     d.sources = [];
   }
 
-  private async openPart(source: Exclude<WorkerSource, { kind: 'mosaic' }>, label: string): Promise<Part> {
+  private async openPart(source: Exclude<DatasetSpec, { kind: 'mosaic' }>, label: string): Promise<Part> {
     const file = await this.files.create(source, label);
     let ds = 0;
     try {

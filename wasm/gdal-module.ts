@@ -3,9 +3,10 @@
  * Runs wherever the engine runs: inside a worker, or in-thread on edge runtimes.
  */
 import CModule from 'gdal3.js/build/package/gdal3WebAssembly.js';
-import type { EngineAssetConfig } from '../src/engine/types.js';
-import { EngineError } from '../src/errors/index.js';
-import { installNodeShims, loadAssets } from './assets.js';
+import type { EngineAssetConfig } from '../src/engine/protocol.js';
+import { EngineError } from '../src/core/errors.js';
+import { loadAssets } from './assets.js';
+import { installNodeShims } from './runtime.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export interface GdalModule {

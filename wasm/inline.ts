@@ -5,8 +5,8 @@
  * `configureEngine({ mode: 'inline', inlineEngine: startInlineEngine, assets: { wasm: compiledModule, data: bytes } })`.
  */
 import * as Comlink from 'comlink';
-import { installErrorTransfer } from '../src/engine/error-transfer.js';
-import type { WorkerHandle } from '../src/runtime/types.js';
+import { installErrorTransfer } from '../src/engine/protocol.js';
+import type { EngineConnection } from '../src/engine/protocol.js';
 import { createEngineApi } from './api.js';
 
 type Listener = EventListenerOrEventListenerObject;
@@ -37,7 +37,7 @@ function endpointPair(): [Comlink.Endpoint, Comlink.Endpoint, () => void] {
   return [endpoint(a, b), endpoint(b, a), () => (closed = true)];
 }
 
-export function startInlineEngine(): WorkerHandle {
+export function startInlineEngine(): EngineConnection {
   installErrorTransfer();
   const [host, engine, close] = endpointPair();
   Comlink.expose(createEngineApi(), engine);

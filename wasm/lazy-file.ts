@@ -10,8 +10,8 @@
  *   in-thread, and browser pages that are not cross-origin isolated);
  * - a synchronous reader in the worker (Blobs through FileReaderSync in browser workers).
  */
-import { BRIDGE } from '../src/engine/types.js';
-import { deserializeError, EngineError, GeotensorError, isSerializedError } from '../src/errors/index.js';
+import { BRIDGE } from '../src/engine/protocol.js';
+import { deserializeError, EngineError, GeotensorError, isSerializedError } from '../src/core/errors.js';
 
 interface PortLike {
   postMessage(msg: unknown): void;

@@ -3,7 +3,7 @@
  * bilinear or cubic kernel reads across their edges as across one raster: no seam); the groups,
  * one per CRS, are warped together, later groups drawn over earlier ones.
  */
-import type { RasterMeta } from '../src/engine/types.js';
+import type { RasterMeta } from '../src/engine/protocol.js';
 import { GDAL_TYPE_NAMES } from './describe.js';
 
 export interface PartGroup {

@@ -3,9 +3,9 @@
  * never copied), Blobs read lazily (FileReaderSync in browser workers), bytes as a memory file,
  * remote files as lazy files filled from the host (see lazy-file.ts). One directory per part.
  */
-import type { WorkerSource } from '../src/engine/types.js';
-import { SourceError } from '../src/errors/index.js';
-import { isNodeLike } from './assets.js';
+import type { DatasetSpec } from '../src/engine/protocol.js';
+import { SourceError } from '../src/core/errors.js';
+import { splitLocalPath } from './runtime.js';
 import type { LazyFiles } from './lazy-file.js';
 
 /** A file of one part as GDAL sees it, and how to remove it. */
@@ -17,7 +17,7 @@ export interface PartFile {
   lazyId?: number;
 }
 
-type LeafSource = Exclude<WorkerSource, { kind: 'mosaic' }>;
+type LeafSource = Exclude<DatasetSpec, { kind: 'mosaic' }>;
 
 export class SourceFiles {
   private seq = 0;
@@ -33,11 +33,11 @@ export class SourceFiles {
     try {
       switch (source.kind) {
         case 'path': {
-          if (!isNodeLike) throw new SourceError('SOURCE_UNREADABLE', `${label}: local paths can only be opened in Node and Deno; pass a File, Blob, ArrayBuffer or URL`, { input: label });
-          const { dirname, basename } = await import('node:path');
-          M.FS.mount(M.NODEFS, { root: dirname(source.path) }, dir);
+          const local = await splitLocalPath(source.path);
+          if (!local) throw new SourceError('SOURCE_UNREADABLE', `${label}: local paths can only be opened in Node and Deno; pass a File, Blob, ArrayBuffer or URL`, { input: label });
+          M.FS.mount(M.NODEFS, { root: local.dir }, dir);
           mounted = true;
-          return { path: `${dir}/${basename(source.path)}`, dir, mounted };
+          return { path: `${dir}/${local.base}`, dir, mounted };
         }
         case 'blob': {
           const name = safeName(source.name);

@@ -4,9 +4,9 @@
  * preprocess callbacks) or georeferenced GeoTIFF (the sample's pixels in the samples' CRS, written by
  * GDAL, so a chip opens in any GIS); `flowFromFiles` reads `.npy` chips back in batches.
  */
-import { ArgumentError, SourceError } from '../errors/index.js';
+import { ArgumentError, SourceError } from '../core/errors.js';
 import { progressReporter } from '../generator/progress.js';
-import type { PixelArray } from '../engine/types.js';
+import type { PixelArray } from '../core/pixels.js';
 import { encodeRaster } from '../engine/encode.js';
 import { currentRuntime } from '../runtime/index.js';
 import type { SpatialDataGenerator } from '../generator/spatial-data-generator.js';
@@ -76,11 +76,10 @@ export async function exportChips(sdg: SpatialDataGenerator, samples: SampleSet,
   return samples.withColumn('file', files);
 }
 
-async function defaultWriter(dir: string): Promise<(path: string, bytes: Uint8Array) => Promise<void>> {
-  if (currentRuntime().name === 'browser') throw new ArgumentError('writeFile', 'a function (path, bytes) => Promise<void> to write files in a browser', undefined);
-  const fs = await import('node:fs/promises');
-  await fs.mkdir(dir, { recursive: true });
-  return (path, bytes) => fs.writeFile(path, bytes);
+async function defaultWriter(_dir: string): Promise<(path: string, bytes: Uint8Array) => Promise<void>> {
+  const rt = currentRuntime();
+  if (rt.name === 'browser') throw new ArgumentError('writeFile', 'a function (path, bytes) => Promise<void> to write files in a browser', undefined);
+  return (path, bytes) => rt.writeFile(path, bytes, 'dir');
 }
 
 export interface FlowFromFilesOptions {

@@ -1,7 +1,7 @@
 /** NumPy .npy files (format 1.0): what Keras Spatial's flow_to_numpy writes, readable by numpy.load. */
-import { ArgumentError } from '../errors/index.js';
-import type { DataType, PixelArray } from '../engine/types.js';
-import { typedArrayFor } from '../engine/types.js';
+import { ArgumentError } from '../core/errors.js';
+import type { DataType, PixelArray } from '../core/pixels.js';
+import { typedArrayFor } from '../core/pixels.js';
 
 const DESCR: Record<DataType, string> = { uint8: '|u1', int8: '|i1', uint16: '<u2', int16: '<i2', uint32: '<u4', int32: '<i4', float32: '<f4', float64: '<f8' };
 const FROM_DESCR = Object.fromEntries(Object.entries(DESCR).map(([k, v]) => [v, k as DataType]));

@@ -3,9 +3,10 @@
  * (bilinear) onto one output grid and blended where boxes overlap, then written by GDAL as a tiled,
  * compressed GeoTIFF or a COG, georeferenced, with nodata where no sample fell.
  */
-import { ArgumentError } from '../errors/index.js';
-import type { Bounds, DataType, PixelArray } from '../engine/types.js';
-import { typedArrayFor } from '../engine/types.js';
+import { ArgumentError } from '../core/errors.js';
+import type { DataType, PixelArray } from '../core/pixels.js';
+import type { Bounds } from '../core/box.js';
+import { typedArrayFor } from '../core/pixels.js';
 import { encodeRaster } from '../engine/encode.js';
 import type { EnginePool } from '../engine/pool.js';
 import { currentRuntime } from '../runtime/index.js';
@@ -170,9 +171,9 @@ export class PredictionWriter {
 
   /** Writes the file (Node and Deno; in a browser use toBytes). */
   async write(path: string, options: { format?: 'GTiff' | 'COG'; creationOptions?: string[]; engine?: EnginePool } = {}): Promise<void> {
-    if (currentRuntime().name === 'browser') throw new ArgumentError('path', 'Node or Deno to write files (use toBytes() in a browser)', path);
-    const bytes = await this.toBytes(options);
-    await (await import('node:fs/promises')).writeFile(path, bytes);
+    const rt = currentRuntime();
+    if (rt.name === 'browser') throw new ArgumentError('path', 'Node or Deno to write files (use toBytes() in a browser)', path);
+    await rt.writeFile(path, await this.toBytes(options), 'path');
   }
 
   private reader(p: Prediction): [number, number, number, (j: number, i: number, b: number) => number] {

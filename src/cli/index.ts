@@ -6,9 +6,9 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { writeFile } from 'node:fs/promises';
-import { GeotensorError } from '../errors/index.js';
+import { GeotensorError } from '../core/errors.js';
 import { SpatialDataGenerator, type GeneratorOptions } from '../generator/spatial-data-generator.js';
-import { readSamples, readVector } from '../samples/vector.js';
+import { readSamples, readVector } from '../io/vector.js';
 import { exportChips } from '../chips/chips.js';
 import { terminateEngine } from '../engine/pool.js';
 import type { SampleSet } from '../samples/sample-set.js';

@@ -5,7 +5,7 @@
  * resolves them) or by the user with `registerCrs`.
  */
 import proj4 from 'proj4';
-import { CrsError } from '../errors/index.js';
+import { CrsError } from '../core/errors.js';
 
 export type LinearUnit = 'metre' | 'US survey foot' | 'foot' | 'degree' | 'unknown';
 

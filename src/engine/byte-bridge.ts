@@ -5,44 +5,38 @@
  * supplies them to that worker and repeats the call). See wasm/lazy-file.ts for the worker side.
  */
 import * as Comlink from 'comlink';
-import type { ByteSource } from '../source/types.js';
-import { EngineError, GeotensorError, RemoteError, serializeError } from '../errors/index.js';
-import type { EngineWorker } from './pool.js';
-import { BRIDGE } from './types.js';
+import type { BlockReader } from '../remote/types.js';
+import { EngineError, GeotensorError, RemoteError, serializeError } from '../core/errors.js';
+import { BRIDGE } from './protocol.js';
+import type { EngineWorker } from './worker.js';
 
 /** Bytes the bridge carries per round trip (larger reads take several). */
 const BRIDGE_CAPACITY = 8 << 20;
 /** A call replayed more often than this gives up (each round fetches what the last attempt missed). */
 const MAX_REPLAYS = 2000;
 
-const sources = new Map<number, ByteSource>();
+const sources = new Map<number, BlockReader>();
 let nextFileId = 1;
 
-export function registerByteSource(src: ByteSource): number {
+export function registerBlockReader(src: BlockReader): number {
   const id = nextFileId++;
   sources.set(id, src);
   return id;
 }
 
-export function unregisterByteSource(id: number): void {
+export function unregisterBlockReader(id: number): void {
   sources.get(id)?.close();
   sources.delete(id);
 }
 
-export function byteSource(id: number): ByteSource | undefined {
+export function blockReader(id: number): BlockReader | undefined {
   return sources.get(id);
 }
 
-function sourceOrFail(id: number): ByteSource {
+function sourceOrFail(id: number): BlockReader {
   const s = sources.get(id);
   if (!s) throw new EngineError('ENGINE_CLOSED', `lazy file ${id} is closed`);
   return s;
-}
-
-/** Whether this host can run the blocking bridge (SharedArrayBuffer usable; in browsers: cross-origin isolated). */
-export function blockingBridgeAvailable(): boolean {
-  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; Atomics?: unknown };
-  return typeof g.SharedArrayBuffer === 'function' && typeof g.Atomics === 'object' && g.crossOriginIsolated !== false;
 }
 
 /** Connects a worker to the blocking bridge: its lazy-file reads wait here for the host's fetches. */

@@ -1,9 +1,9 @@
 /** Pixels with a box and a CRS to GeoTIFF/COG bytes, written by GDAL in the engine. */
-import type { EncodeRequest } from './types.js';
+import type { EncodeRequest } from './protocol.js';
 import { defaultEngine, type EnginePool } from './pool.js';
 
-export type { EncodeRequest } from './types.js';
+export type { EncodeRequest } from './protocol.js';
 
 export function encodeRaster(request: EncodeRequest, engine: EnginePool = defaultEngine()): Promise<Uint8Array> {
-  return engine.use((w) => w.call((api) => api.encode(request)));
+  return engine.run({ label: 'encodeRaster' }, (api) => api.encode(request));
 }

@@ -3,8 +3,9 @@
  * extended over the union of every file's bounds; windows are warped from the files that intersect
  * them, later files drawn over earlier ones.
  */
-import type { Bounds, RasterMeta } from './types.js';
-import { SourceError } from '../errors/index.js';
+import type { Bounds } from '../core/box.js';
+import type { RasterMeta } from './protocol.js';
+import { SourceError } from '../core/errors.js';
 import { transformBounds } from '../crs/index.js';
 
 function crsOf(m: RasterMeta): string {

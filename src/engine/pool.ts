@@ -1,15 +1,15 @@
 /**
  * Host side of the engine: a pool of GDAL workers reached through Comlink. Workers start lazily,
- * each with its own GDAL; a call goes to the least busy live worker. A worker that dies rejects its
- * in-flight calls with an EngineError (never a hang) and is replaced on the next call.
+ * each with its own GDAL; a call goes to the least busy live worker. The pool owns everything about
+ * running a call: the worker choice, opening a dataset in the worker that reads it, replaying a call
+ * that missed remote bytes, and retrying once on a fresh worker when a worker dies under a call.
  */
-import * as Comlink from 'comlink';
-import type { EngineAssetConfig, EngineWorkerApi } from './types.js';
-import { AbortError, EngineError, GeotensorError } from '../errors/index.js';
-import { currentRuntime, type RuntimeAdapter, type WorkerHandle } from '../runtime/index.js';
-import { installErrorTransfer } from './error-transfer.js';
-import { onAbort } from './abort.js';
-import { blockingBridgeAvailable, connectBlockingBridge } from './byte-bridge.js';
+import type * as Comlink from 'comlink';
+import { ArgumentError, EngineError, GeotensorError } from '../core/errors.js';
+import { currentRuntime, type RuntimeAdapter } from '../runtime/index.js';
+import { connectBlockingBridge, withBytes } from './byte-bridge.js';
+import { type DatasetSpec, type EngineAssetConfig, type EngineConnection, type EngineWorkerApi, installErrorTransfer, type RasterMeta } from './protocol.js';
+import { EngineWorker } from './worker.js';
 
 export interface EngineOptions {
   /** Number of engine workers (default: available cores, at most 8). */
@@ -29,7 +29,7 @@ export interface EngineOptions {
    * 'inline' mode where modules cannot be imported by URL (bundled edge workers): the factory from
    * `geotensor/inline` (`import { startInlineEngine } from 'geotensor/inline'`).
    */
-  inlineEngine?: () => WorkerHandle;
+  inlineEngine?: () => EngineConnection;
   /** A call running longer than this kills its worker (default 300,000 ms): nothing hangs forever. */
   callTimeoutMs?: number;
   /**
@@ -39,86 +39,6 @@ export interface EngineOptions {
    * usable in workers (Node, Deno, cross-origin-isolated pages), else replay (inline/edge engines).
    */
   byteBridge?: 'auto' | 'blocking' | 'replay';
-}
-
-export class EngineWorker {
-  readonly api: Comlink.Remote<EngineWorkerApi>;
-  dead: string | null = null;
-  /** Dataset ids opened in this worker (value: the open call, shared by concurrent readers). */
-  readonly opened = new Map<number, Promise<unknown>>();
-  private readonly rejecters = new Set<(e: Error) => void>();
-  private readonly deathCallbacks: ((reason: string) => void)[] = [];
-  readonly ready: Promise<void>;
-
-  constructor(readonly index: number, private readonly handle: WorkerHandle, assets: EngineAssetConfig, private readonly timeoutMs = 300_000, blocking = false) {
-    this.api = Comlink.wrap<EngineWorkerApi>(handle.endpoint);
-    handle.onDeath((reason) => this.kill(reason));
-    this.ready = this.call((api) => api.init(assets)).then(() => (blocking ? connectBlockingBridge(this, this.timeoutMs) : undefined));
-  }
-
-  /** Runs `cb` when this worker dies or is terminated. */
-  onDeath(cb: (reason: string) => void): void {
-    if (this.dead) cb(this.dead);
-    else this.deathCallbacks.push(cb);
-  }
-
-  /** Runs one call on this worker; rejects (instead of hanging) if the worker dies meanwhile. */
-  call<T>(fn: (api: Comlink.Remote<EngineWorkerApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (this.dead) return Promise.reject(new EngineError('ENGINE_FAILED', `engine worker ${this.index} is dead: ${this.dead}`));
-    if (signal?.aborted) return Promise.reject(new AbortError('engine call', signal.reason));
-    return new Promise<T>((resolve, reject) => {
-      const rejecter = (e: Error) => finish(() => reject(e));
-      let done = false;
-      const finish = (f: () => void) => {
-        if (done) return;
-        done = true;
-        this.rejecters.delete(rejecter);
-        // Idle: the worker must not keep the process alive (Node); a call in flight must.
-        if (this.rejecters.size === 0) this.handle.unref?.();
-        stopListening?.();
-        clearTimeout(timer);
-        f();
-      };
-      this.rejecters.add(rejecter);
-      if (this.rejecters.size === 1) this.handle.ref?.();
-      const stopListening = signal ? onAbort(signal, () => finish(() => reject(new AbortError('engine call', signal.reason)))) : null;
-      // A call that never returns (GDAL stuck in a loop on a hostile file) is ended by killing the worker.
-      // (cleared in finish(), however the call ends; unref'd so it never keeps a process alive)
-      const timer: ReturnType<typeof setTimeout> = setTimeout(() => {
-        void this.terminate(`a call took longer than ${this.timeoutMs} ms`);
-      }, this.timeoutMs);
-      (timer as { unref?: () => void }).unref?.();
-      fn(this.api).then(
-        (v) => finish(() => resolve(v)),
-        (e) => {
-          finish(() => reject(e instanceof GeotensorError ? e : new EngineError('ENGINE_FAILED', `engine call failed: ${(e as Error)?.message ?? e}`)));
-          // The WebAssembly instance is unusable: end this worker (other calls in flight on it are
-          // rejected as "worker died" and retried); its slot restarts on next use.
-          if (e instanceof GeotensorError && e.details.fatal) void this.terminate(e.message);
-        },
-      );
-    });
-  }
-
-  kill(reason: string): void {
-    if (this.dead) return;
-    this.dead = reason;
-    const err = new EngineError('ENGINE_FAILED', `engine worker ${this.index} died: ${reason}`, { workerDied: true });
-    for (const r of [...this.rejecters]) r(err);
-    for (const cb of this.deathCallbacks.splice(0)) cb(reason);
-  }
-
-  /** Ends the worker thread for real; calls in flight reject with an EngineError (workerDied). */
-  async terminate(reason = 'terminated'): Promise<void> {
-    const first = !this.dead;
-    this.kill(reason);
-    if (!first && this.terminated) return;
-    this.terminated = true;
-    this.api[Comlink.releaseProxy]();
-    await this.handle.terminate();
-  }
-
-  private terminated = false;
 }
 
 export class EnginePool {
@@ -138,16 +58,16 @@ export class EnginePool {
     installErrorTransfer();
     this.runtime = currentRuntime();
     if (options.mode !== undefined && options.mode !== 'worker' && options.mode !== 'inline') {
-      throw new EngineError('INVALID_ARGUMENT', `mode: expected 'worker' or 'inline', got ${String(options.mode)}`, { input: 'mode' });
+      throw new ArgumentError('mode', "'worker' or 'inline'", options.mode);
     }
     const n = options.workers ?? (options.mode === 'inline' ? 1 : this.runtime.defaultWorkers());
     if (options.byteBridge !== undefined && !['auto', 'blocking', 'replay'].includes(options.byteBridge)) {
-      throw new EngineError('INVALID_ARGUMENT', `byteBridge: expected 'auto', 'blocking' or 'replay', got ${String(options.byteBridge)}`, { input: 'byteBridge' });
+      throw new ArgumentError('byteBridge', "'auto', 'blocking' or 'replay'", options.byteBridge);
     }
-    if (options.byteBridge === 'blocking' && (options.mode === 'inline' || !blockingBridgeAvailable())) {
-      throw new EngineError('INVALID_ARGUMENT', `byteBridge: 'blocking' needs engine workers and SharedArrayBuffer (in a browser page: cross-origin isolation, COOP/COEP headers)`, { input: 'byteBridge' });
+    if (options.byteBridge === 'blocking' && (options.mode === 'inline' || !this.runtime.canBlock())) {
+      throw new ArgumentError('byteBridge', "'auto' or 'replay' here: 'blocking' needs engine workers and SharedArrayBuffer (in a browser page: cross-origin isolation, COOP/COEP headers)", options.byteBridge);
     }
-    if (!Number.isInteger(n) || n < 1 || n > 64) throw new EngineError('INVALID_ARGUMENT', `workers: expected an integer from 1 to 64, got ${n}`, { input: 'workers' });
+    if (!Number.isInteger(n) || n < 1 || n > 64) throw new ArgumentError('workers', 'an integer from 1 to 64', n);
     this.size = n;
     this.workers = new Array(n).fill(null);
     this.starting = new Array(n).fill(null);
@@ -157,11 +77,7 @@ export class EnginePool {
   /** True when workers wait for remote bytes on a SharedArrayBuffer; false when reads are replayed. */
   get blocking(): boolean {
     const b = this.options.byteBridge ?? 'auto';
-    return b === 'blocking' || (b === 'auto' && this.options.mode !== 'inline' && blockingBridgeAvailable());
-  }
-
-  get runtimeName(): string {
-    return this.runtime.name;
+    return b === 'blocking' || (b === 'auto' && this.options.mode !== 'inline' && this.runtime.canBlock());
   }
 
   get isClosed(): boolean {
@@ -172,7 +88,7 @@ export class EnginePool {
    * Runs `fn` on the least loaded worker, starting one when a slot is free and every live worker is
    * busy. The load is counted from the moment of choice, so concurrent callers spread out.
    */
-  async use<T>(fn: (w: EngineWorker) => Promise<T>): Promise<T> {
+  private async use<T>(fn: (w: EngineWorker) => Promise<T>): Promise<T> {
     this.assertOpen();
     let slot = -1;
     let bestLoad = Infinity;
@@ -199,17 +115,73 @@ export class EnginePool {
     }
   }
 
-  /** Every live worker (for broadcasting closes). */
-  live(): EngineWorker[] {
+  /**
+   * Runs one engine call. With `dataset`, the dataset is opened in the chosen worker first (once per
+   * worker; concurrent callers share the open). A call that misses remote bytes is replayed once the
+   * host has fetched them; a call whose worker dies under it is retried once on a fresh worker
+   * (`details.retried` on a second failure).
+   */
+  async run<T>(job: EngineJob, fn: (api: Comlink.Remote<EngineWorkerApi>) => Promise<T>): Promise<T> {
+    return this.retryOnce(job.signal, () =>
+      this.use(async (worker) => {
+        if (job.dataset) await this.openIn(worker, job.dataset, job.signal);
+        return withBytes(worker, job.label, () => worker.call(fn, job.signal), job.signal);
+      }),
+    );
+  }
+
+  /** Opens a dataset in one worker and returns its description (other workers open it on first use). */
+  open(dataset: OpenDataset, signal?: AbortSignal): Promise<RasterMeta> {
+    return this.retryOnce(signal, () => this.use((worker) => this.openIn(worker, dataset, signal)));
+  }
+
+  /** Runs `attempt`, and once more if its worker died under it (killed, WebAssembly abort, time limit). */
+  private async retryOnce<T>(signal: AbortSignal | undefined, attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!(e instanceof EngineError && e.details.workerDied) || this.closed || signal?.aborted) throw e;
+      try {
+        return await attempt();
+      } catch (e2) {
+        if (e2 instanceof GeotensorError) Object.assign(e2.details, { retried: true });
+        throw e2;
+      }
+    }
+  }
+
+  /** Opens a dataset in one worker, shared by concurrent callers; forgotten again if it fails. */
+  private openIn(worker: EngineWorker, d: OpenDataset, signal?: AbortSignal): Promise<RasterMeta> {
+    const had = worker.opened.get(d.id);
+    if (had) return had as Promise<RasterMeta>;
+    const p = withBytes(worker, d.label, () => worker.call((api) => api.open(d.id, d.spec, d.label), signal), signal);
+    worker.opened.set(d.id, p);
+    p.catch(() => worker.opened.delete(d.id));
+    return p;
+  }
+
+  /** Closes a dataset in every worker that opened it. */
+  async closeDataset(id: number): Promise<void> {
+    await Promise.all(
+      this.liveWorkers().map(async (w) => {
+        if (!w.opened.has(id)) return;
+        w.opened.delete(id);
+        await w.call((api) => api.close(id)).catch(() => undefined);
+      }),
+    );
+  }
+
+  private liveWorkers(): EngineWorker[] {
     return this.workers.filter((w): w is EngineWorker => !!w && !w.dead);
   }
 
   private start(i: number): Promise<EngineWorker> {
     const p = (async () => {
       const handle = this.options.mode === 'inline' ? await this.startInline() : await this.runtime.startWorker(this.workerUrl());
-      const w = new EngineWorker(i, handle, this.options.assets ?? {}, this.options.callTimeoutMs, this.blocking);
+      const w = new EngineWorker(i, handle, this.options.assets ?? {}, this.options.callTimeoutMs);
       try {
         await w.ready;
+        if (this.blocking) await connectBlockingBridge(w, w.timeoutMs);
       } catch (e) {
         await w.terminate();
         throw e;
@@ -232,13 +204,13 @@ export class EnginePool {
   /** Where engine.worker.js is (resolved when a worker starts: bundled edge code has no usable module URL). */
   private workerUrl(): URL {
     const o = this.options.workerUrl;
-    return o ? new URL(o, baseUrl()) : new URL('./engine.worker.js', import.meta.url);
+    return o ? new URL(o, this.runtime.baseUrl()) : new URL('./engine.worker.js', import.meta.url);
   }
 
   private async startInline() {
     if (this.options.inlineEngine) return this.options.inlineEngine();
-    const url = this.options.inlineUrl ? new URL(this.options.inlineUrl, baseUrl()) : new URL('./engine.inline.js', import.meta.url);
-    const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url.href)) as typeof import('../../wasm/inline.js');
+    const url = this.options.inlineUrl ? new URL(this.options.inlineUrl, this.runtime.baseUrl()) : new URL('./engine.inline.js', import.meta.url);
+    const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url.href)) as { startInlineEngine(): EngineConnection };
     return mod.startInlineEngine();
   }
 
@@ -253,13 +225,6 @@ export class EnginePool {
   private assertOpen(): void {
     if (this.closed) throw new EngineError('ENGINE_CLOSED', 'the engine was terminated');
   }
-}
-
-function baseUrl(): string {
-  const g = globalThis as { location?: { href: string }; process?: { cwd(): string } };
-  if (g.location?.href) return g.location.href;
-  if (g.process?.cwd) return `file://${g.process.cwd()}/`;
-  return import.meta.url;
 }
 
 let defaultPool: EnginePool | null = null;
@@ -286,4 +251,23 @@ export async function terminateEngine(): Promise<void> {
   const p = defaultPool;
   defaultPool = null;
   await p?.terminate();
+}
+
+/** A call's context: what to name in errors, its AbortSignal, and the dataset it reads, if any. */
+export interface EngineJob {
+  label: string;
+  signal?: AbortSignal;
+  dataset?: OpenDataset;
+}
+
+/** A dataset as the pool opens it in a worker: an id chosen by the host, its spec and label. */
+export interface OpenDataset {
+  id: number;
+  spec: DatasetSpec;
+  label: string;
+}
+
+/** Test-only: the pool's live workers (see src/testing.ts). */
+export function liveWorkers(pool: EnginePool): EngineWorker[] {
+  return (pool as unknown as { liveWorkers(): EngineWorker[] }).liveWorkers();
 }

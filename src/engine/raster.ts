@@ -2,14 +2,15 @@
  * `openRaster`: the engine's public face. A raster is opened once (in each worker that reads it)
  * and stays open until `close()`; `readWindow` returns the pixels of a box in any CRS at any size.
  */
-import type { Bounds, CrsInfo, RasterMeta, WindowResult, WorkerSource } from './types.js';
-import { ArgumentError, EngineError, GeotensorError, SourceError } from '../errors/index.js';
+import type { Bounds } from '../core/box.js';
+import type { CrsInfo, RasterMeta, WindowResult, DatasetSpec } from './protocol.js';
+import { ArgumentError, EngineError, GeotensorError, SourceError } from '../core/errors.js';
 import { currentRuntime } from '../runtime/index.js';
-import { RemoteFile, isRemoteUrl } from '../source/remote.js';
-import type { ByteSourceStats, RemoteOptions } from '../source/types.js';
-import { byteSource, registerByteSource, unregisterByteSource, withBytes } from './byte-bridge.js';
+import { RemoteFile, isRemoteUrl } from '../remote/remote.js';
+import type { RemoteStats, RemoteOptions } from '../remote/types.js';
+import { blockReader, registerBlockReader, unregisterBlockReader } from './byte-bridge.js';
 import { mosaicMeta, partsFor } from './mosaic.js';
-import { defaultEngine, type EnginePool, type EngineWorker } from './pool.js';
+import { defaultEngine, type EnginePool, type OpenDataset } from './pool.js';
 import { toWindowRequest, type ReadWindowOptions } from './validate.js';
 
 /** One file: a local path, an http(s) URL, a File/Blob or bytes. */
@@ -41,7 +42,7 @@ export class Raster {
     readonly meta: RasterMeta,
     readonly label: string,
     private readonly id: number,
-    private readonly source: WorkerSource,
+    private readonly source: DatasetSpec,
     private readonly engine: EnginePool,
     private readonly fileIds: number[],
   ) {}
@@ -54,19 +55,20 @@ export class Raster {
     const engine = options.engine ?? defaultEngine();
     const fileIds: number[] = [];
     try {
-      let source: WorkerSource;
+      let source: DatasetSpec;
       let label: string;
       if (Array.isArray(input)) {
         if (input.length === 0) throw new ArgumentError('source', 'a file or a non-empty list of files', input);
         const parts = [];
-        for (const item of input as readonly RasterFile[]) parts.push(await toWorkerSource(item, undefined, options, fileIds));
+        for (const item of input as readonly RasterFile[]) parts.push(await toDatasetSpec(item, undefined, options, fileIds));
         source = { kind: 'mosaic', parts };
         label = parts.length === 1 ? parts[0].label : `mosaic of ${parts.length} files (${parts[0].label}, ...)`;
       } else {
-        ({ source, label } = await toWorkerSource(input as RasterFile, options.name, options, fileIds));
+        ({ source, label } = await toDatasetSpec(input as RasterFile, options.name, options, fileIds));
       }
       const id = nextId++;
-      const meta = await engine.use((worker) => openIn(worker, id, source, label, options.signal));
+      const dataset: OpenDataset = { id, spec: source, label };
+      const meta = await engine.open(dataset, options.signal);
       const opened = new Raster(meta, label, id, source, engine, fileIds);
       if (!meta.parts) return opened;
       try {
@@ -76,7 +78,7 @@ export class Raster {
         throw e;
       }
     } catch (e) {
-      for (const f of fileIds) unregisterByteSource(f);
+      for (const f of fileIds) unregisterBlockReader(f);
       throw e;
     }
   }
@@ -94,53 +96,30 @@ export class Raster {
     if (this.closed) throw new EngineError('ENGINE_CLOSED', `${this.label}: raster is closed`, { input: this.label });
     const req = toWindowRequest(options, this.meta);
     if (this.meta.parts) req.parts = partsFor(this.meta, req.bounds, req.crs);
-    const attempt = () =>
-      this.engine.use(async (worker) => {
-        await this.ensureOpen(worker, options.signal);
-        return withBytes(worker, this.label, () => worker.call((api) => api.read(this.id, req), options.signal), options.signal);
-      });
-    let r;
-    try {
-      r = await attempt();
-    } catch (e) {
-      // The worker died under this read (killed, WASM abort, timeout): retry once on a fresh worker.
-      if (!(e instanceof EngineError && e.details.workerDied) || this.closed) throw e;
-      try {
-        r = await attempt();
-      } catch (e2) {
-        if (e2 instanceof GeotensorError) Object.assign(e2.details, { retried: true });
-        throw e2;
-      }
-    }
+    const r = await this.engine.run({ label: this.label, signal: options.signal, dataset: this.dataset }, (api) => api.read(this.id, req));
     return { ...r, bounds: req.bounds, crs: req.crs };
   }
 
   /** Resolves a CRS string with GDAL (WKT1 for proj4, WKT2, EPSG code). */
   async resolveCrs(crs: string): Promise<CrsInfo> {
     if (typeof crs !== 'string' || !crs.trim()) throw new ArgumentError('crs', 'a CRS string', crs);
-    return this.engine.use((worker) => worker.call((api) => api.resolveCrs(crs.trim())));
+    return this.engine.run({ label: crs }, (api) => api.resolveCrs(crs.trim()));
   }
 
   /** Closes the dataset in every worker. Further reads fail with ENGINE_CLOSED. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(
-      this.engine.live().map(async (w) => {
-        if (!w.opened.has(this.id)) return;
-        w.opened.delete(this.id);
-        await w.call((api) => api.close(this.id)).catch(() => undefined);
-      }),
-    );
-    for (const f of this.fileIds) unregisterByteSource(f);
+    await this.engine.closeDataset(this.id);
+    for (const f of this.fileIds) unregisterBlockReader(f);
   }
 
   /**
    * What reading the source's bytes has cost so far, for remote files (summed over the files of a
    * mosaic): requests, bytes fetched, cache hits and misses, retries. Null for local sources.
    */
-  sourceStats(): ByteSourceStats | null {
-    const all = this.fileIds.map((f) => byteSource(f)?.stats()).filter((s): s is ByteSourceStats => !!s);
+  sourceStats(): RemoteStats | null {
+    const all = this.fileIds.map((f) => blockReader(f)?.stats()).filter((s): s is RemoteStats => !!s);
     if (all.length === 0) return null;
     return all.reduce((a, b) => ({
       requests: a.requests + b.requests,
@@ -166,17 +145,9 @@ export class Raster {
     return this.closed;
   }
 
-  private ensureOpen(worker: EngineWorker, signal?: AbortSignal): Promise<unknown> {
-    return worker.opened.get(this.id) ?? openIn(worker, this.id, this.source, this.label, signal);
+  private get dataset(): OpenDataset {
+    return { id: this.id, spec: this.source, label: this.label };
   }
-}
-
-/** Opens dataset `id` in one worker, shared by concurrent callers; forgotten again if it fails. */
-function openIn(worker: EngineWorker, id: number, source: WorkerSource, label: string, signal?: AbortSignal): Promise<RasterMeta> {
-  const p = withBytes(worker, label, () => worker.call((api) => api.open(id, source, label), signal), signal);
-  worker.opened.set(id, p);
-  p.catch(() => worker.opened.delete(id));
-  return p;
 }
 
 /** Opens a raster (see {@link Raster.open}). */
@@ -184,21 +155,17 @@ export function openRaster(input: RasterSource, options?: OpenRasterOptions): Pr
   return Raster.open(input, options);
 }
 
-async function toWorkerSource(input: RasterFile, name: string | undefined, options: OpenRasterOptions, fileIds: number[]): Promise<{ source: WorkerSource; label: string }> {
+async function toDatasetSpec(input: RasterFile, name: string | undefined, options: OpenRasterOptions, fileIds: number[]): Promise<{ source: DatasetSpec; label: string }> {
   if (typeof input === 'string' || input instanceof URL) {
     const s = input instanceof URL ? input.href : input;
     if (s.trim() === '') throw new ArgumentError('source', 'a path, URL, File, Blob, ArrayBuffer or Uint8Array', input);
     if (isRemoteUrl(s)) {
       const file = await RemoteFile.open(s, options.remote, options.signal);
-      const fileId = registerByteSource(file);
+      const fileId = registerBlockReader(file);
       fileIds.push(fileId);
       return { source: { kind: 'lazy', fileId, name: file.name, size: file.size, blockSize: file.blockSize }, label: file.label };
     }
-    if (s.startsWith('file:')) {
-      const { fileURLToPath } = await import('node:url');
-      return currentRuntime().pathSource(fileURLToPath(s));
-    }
-    return currentRuntime().pathSource(s);
+    return { source: { kind: 'path', path: await currentRuntime().localFile(s) }, label: s };
   }
   if (typeof Blob !== 'undefined' && input instanceof Blob) {
     const label = name ?? ((input as File).name || 'blob');

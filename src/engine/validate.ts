@@ -1,6 +1,8 @@
 /** Checks read options at the API boundary: wrong values are rejected before any work. */
-import { ArgumentError } from '../errors/index.js';
-import { DATA_TYPES, RESAMPLING_METHODS, isFloat, type Bounds, type DataType, type RasterMeta, type Resampling, type WindowRequest } from './types.js';
+import { ArgumentError } from '../core/errors.js';
+import { DATA_TYPES, RESAMPLING_METHODS, isFloat, type DataType, type Resampling } from '../core/pixels.js';
+import { type Bounds } from '../core/box.js';
+import { type RasterMeta, type WindowRequest } from './protocol.js';
 
 export const MAX_SIZE = 16384;
 

@@ -4,7 +4,7 @@
  * ready preprocess callback.
  */
 import { progressReporter } from './progress.js';
-import { ArgumentError } from '../errors/index.js';
+import { ArgumentError } from '../core/errors.js';
 import { normalizeColumns, type SampleSet } from '../samples/sample-set.js';
 import type { SpatialDataGenerator } from './spatial-data-generator.js';
 import type { SampleArray } from './sample.js';

@@ -1,7 +1,8 @@
 /** Preprocess callbacks, run in insertion order on each sample (Keras Spatial's add_preprocess_callback). */
-import { ArgumentError, SampleError } from '../errors/index.js';
-import type { PixelArray } from '../engine/types.js';
-import { product, type SampleArray } from './sample.js';
+import { ArgumentError, SampleError } from '../core/errors.js';
+import type { PixelArray } from '../core/pixels.js';
+import { product } from '../core/layout.js';
+import type { SampleArray } from './sample.js';
 
 /**
  * `fn(sample, ...args)` gets a sample `{ data, shape }` with shape [1, h, w, c] ('pixel'),

@@ -4,7 +4,7 @@
  * (backpressure: nothing more is read until the consumer pulls), spread over the engine's workers;
  * batches always come out in sample order (or the seeded shuffle order).
  */
-import { AbortError, ArgumentError, GeotensorError, SampleError } from '../errors/index.js';
+import { AbortError, ArgumentError, GeotensorError, SampleError } from '../core/errors.js';
 import { createRng, permutation } from '../grid/index.js';
 import type { SampleSet } from '../samples/sample-set.js';
 import { stack, type Batch, type Layout, type SampleArray } from './sample.js';

@@ -3,6 +3,8 @@
  * a terminal (stderr, Node and Deno) and a `geotensor-progress` event on `globalThis` elsewhere
  * (browsers: `addEventListener('geotensor-progress', e => e.detail)`).
  */
+import { currentRuntime } from '../runtime/index.js';
+
 export type ProgressOption = boolean | ((done: number, total: number) => void);
 
 export interface ProgressDetail {
@@ -11,17 +13,11 @@ export interface ProgressDetail {
   total: number;
 }
 
-interface Stderr {
-  isTTY?: boolean;
-  write(s: string): unknown;
-  columns?: number;
-}
-
 export function progressReporter(label: string, total: number, option: ProgressOption | undefined): { tick(done: number): void; end(): void } {
   if (!option || total <= 0) return { tick() {}, end() {} };
   if (typeof option === 'function') return { tick: (d) => option(d, total), end() {} };
-  const stderr = (globalThis as { process?: { stderr?: Stderr } }).process?.stderr;
-  if (stderr?.isTTY) {
+  const stderr = currentRuntime().terminal();
+  if (stderr) {
     let last = -1;
     const draw = (d: number) => {
       const width = Math.max(10, Math.min(40, (stderr.columns ?? 80) - label.length - 20));

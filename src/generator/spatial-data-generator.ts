@@ -3,19 +3,21 @@
  * coordinates (a SampleSet); each is warped by the engine into the sample set's CRS at the asked
  * size, so several generators read through the same boxes come out aligned pixel for pixel.
  */
-import { ArgumentError, SourceError } from '../errors/index.js';
-import { typedArrayFor, type DataType, type RasterMeta, type Resampling } from '../engine/types.js';
+import { ArgumentError, SourceError } from '../core/errors.js';
+import { dtypeOf, typedArrayFor, type DataType, type Resampling } from '../core/pixels.js';
+import { type RasterMeta } from '../engine/protocol.js';
 import { openRaster, type Raster, type RasterSource, type Window } from '../engine/raster.js';
 import type { EnginePool } from '../engine/pool.js';
-import type { ByteSourceStats, RemoteOptions } from '../source/types.js';
+import type { RemoteStats, RemoteOptions } from '../remote/types.js';
 import { checkBands, checkCrs, checkDtype, checkResampling, checkSize, defaultNodata, type ReadWindowOptions } from '../engine/validate.js';
 import { isCrsKnown, registerCrs, sameCrs, transformBounds } from '../crs/index.js';
-import type { Extent } from '../grid/index.js';
 import { randomGrid, regularGrid } from '../samples/grids.js';
-import type { Bounds, SampleSet } from '../samples/sample-set.js';
+import type { Bounds } from '../core/box.js';
+import type { SampleSet } from '../samples/sample-set.js';
 import { CallbackChain, type PreprocessCallback } from './callbacks.js';
 import { Flow, type FlowOptions } from './flow.js';
-import { dtypeOf, layout, sampleShape, type Interleave, type Layout, type SampleArray } from './sample.js';
+import { fromBandSequential, type Interleave, type Layout, sampleShape } from '../core/layout.js';
+import type { SampleArray } from './sample.js';
 
 export interface GeneratorOptions {
   /** A band number (samples without a band axis), a list of band numbers, or all bands (default). */
@@ -104,7 +106,7 @@ export class SpatialDataGenerator {
   }
 
   /** Requests, bytes fetched and cache hits of a remote source so far (null for local sources). */
-  sourceStats(): ByteSourceStats | null {
+  sourceStats(): RemoteStats | null {
     return this.raster.sourceStats();
   }
 
@@ -266,7 +268,9 @@ export class SpatialDataGenerator {
       signal,
     });
     const [c, h, wd] = w.shape;
-    const sample: SampleArray = { ...layout(w.data, c, h, wd, this.interleave, typeof this._indexes === 'number'), bounds, crs: w.crs };
+    const squeeze = typeof this._indexes === 'number';
+    const lay: Layout = squeeze ? 'squeezed' : this.interleave;
+    const sample: SampleArray = { data: fromBandSequential(w.data, { c, h, w: wd }, lay), shape: sampleShape(c, h, wd, this.interleave, squeeze), bounds, crs: w.crs };
     return preprocess && this.callbacks.size ? this.callbacks.run(sample, index) : sample;
   }
 
@@ -277,7 +281,7 @@ export class SpatialDataGenerator {
     return defaultNodata(this.nodata, this.meta, bands, dtype);
   }
 
-  private gridFrame(width: number, height: number, units: 'native' | 'pixels' = 'native'): [Extent, number, number] {
+  private gridFrame(width: number, height: number, units: 'native' | 'pixels' = 'native'): [Bounds, number, number] {
     if (units !== 'native' && units !== 'pixels') throw new ArgumentError('units', "'native' or 'pixels'", units);
     const src = this.bounds;
     const same = sameCrs(this.crs, this.sourceCrs);

@@ -3,7 +3,7 @@
  * slope, aspect and curvatures from the Evans–Young quadratic fitted to each 3×3 neighbourhood. The
  * pixel size comes from the sample's box and size, so use a CRS in metres (or feet).
  */
-import { ArgumentError, SampleError } from '../errors/index.js';
+import { ArgumentError, SampleError } from '../core/errors.js';
 import type { SampleArray } from './sample.js';
 
 export type TerrainLayer = 'slope' | 'aspect' | 'profileCurvature' | 'planCurvature';

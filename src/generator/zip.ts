@@ -2,7 +2,7 @@
  * `zip(labels.flow(samples), dem.flow(samples))`: aligned tuples of batches from several flows over
  * the same samples. Different lengths, rows or shapes are an error, never a silent truncation.
  */
-import { SampleError } from '../errors/index.js';
+import { SampleError } from '../core/errors.js';
 import type { Batch } from './sample.js';
 
 export type Batches<T extends AsyncIterable<Batch>[]> = { [K in keyof T]: Batch };

@@ -2,12 +2,12 @@
  * Sample grids as columnar boxes, pure TypeScript (no engine, no I/O), with Keras Spatial's exact
  * semantics. The sample-space layer wraps these into SampleSets.
  */
-import { ArgumentError } from '../errors/index.js';
-import { createRng } from './random.js';
+import type { Bounds } from '../core/box.js';
+import { ArgumentError } from '../core/errors.js';
+import { createRng } from '../core/rng.js';
 
-export { createRng, permutation, type Rng } from './random.js';
+export { createRng, permutation, type Rng } from '../core/rng.js';
 
-export type Extent = readonly [number, number, number, number];
 
 /** Boxes stored column by column. */
 export interface Boxes {
@@ -44,13 +44,13 @@ export function floorDiv(a: number, b: number): number {
   return q;
 }
 
-function checkExtent(name: string, e: unknown): Extent {
+function checkExtent(name: string, e: unknown): Bounds {
   if (!Array.isArray(e) && !ArrayBuffer.isView(e)) throw new ArgumentError(name, '[minx, miny, maxx, maxy]', e);
   const a = Array.from(e as ArrayLike<number>);
   if (a.length !== 4 || a.some((v) => typeof v !== 'number' || !Number.isFinite(v)) || !(a[0] < a[2]) || !(a[1] < a[3])) {
     throw new ArgumentError(name, 'finite [minx, miny, maxx, maxy] with minx < maxx and miny < maxy', e);
   }
-  return a as unknown as Extent;
+  return a as unknown as Bounds;
 }
 
 function checkPositive(name: string, v: unknown): number {
@@ -63,7 +63,7 @@ function checkPositive(name: string, v: unknown): number {
  * whose origins are `linspace(min, max - size)`, so the first and last samples touch the extent's
  * edges; rows from the bottom (min y) up, x fastest.
  */
-export function regularGridBoxes(extent: Extent, width: number, height: number, overlap = 0): Boxes {
+export function regularGridBoxes(extent: Bounds, width: number, height: number, overlap = 0): Boxes {
   const [xmin, ymin, xmax, ymax] = checkExtent('bounds', extent);
   checkPositive('width', width);
   checkPositive('height', height);
@@ -87,7 +87,7 @@ export function regularGridBoxes(extent: Extent, width: number, height: number, 
 }
 
 /** Keras Spatial's `random_grid`, seeded: `count` boxes of the given size fully inside the extent. */
-export function randomGridBoxes(extent: Extent, width: number, height: number, count: number, seed: number | string = 0): Boxes {
+export function randomGridBoxes(extent: Bounds, width: number, height: number, count: number, seed: number | string = 0): Boxes {
   const [xmin, ymin, xmax, ymax] = checkExtent('bounds', extent);
   checkPositive('width', width);
   checkPositive('height', height);

@@ -2,7 +2,7 @@
  * Pictures: a mosaic of samples, and the sample grid drawn over the raster, as PNG bytes (written to
  * a file in Node and Deno, shown in a page or a notebook elsewhere).
  */
-import { ArgumentError } from '../errors/index.js';
+import { ArgumentError } from '../core/errors.js';
 import type { Batch } from '../generator/sample.js';
 import type { SpatialDataGenerator } from '../generator/spatial-data-generator.js';
 import type { SampleSet } from '../samples/sample-set.js';

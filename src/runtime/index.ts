@@ -1,13 +1,12 @@
-import type { RuntimeAdapter } from './types.js';
+/** The adapter for the runtime this code runs in (one detector: core/runtime-kind.ts). */
+import { runtimeKind } from '../core/runtime-kind.js';
 import { nodeRuntime } from './node.js';
+import type { RuntimeAdapter } from './types.js';
 import { browserRuntime, denoRuntime } from './web.js';
 
-export type { RuntimeAdapter, WorkerHandle } from './types.js';
+export type { RuntimeAdapter, Terminal } from './types.js';
 
-/** The adapter for the runtime this code runs in. */
 export function currentRuntime(): RuntimeAdapter {
-  const g = globalThis as { Deno?: unknown; process?: { versions?: { node?: string } } };
-  if (typeof g.Deno !== 'undefined') return denoRuntime;
-  if (typeof g.process?.versions?.node === 'string') return nodeRuntime;
-  return browserRuntime;
+  const k = runtimeKind();
+  return k === 'deno' ? denoRuntime : k === 'node' ? nodeRuntime : browserRuntime;
 }

@@ -1,25 +1,34 @@
-import type { Endpoint } from 'comlink';
-import type { WorkerSource } from '../engine/types.js';
+import type { EngineConnection } from '../engine/protocol.js';
 
-/** A started worker: a Comlink endpoint plus lifecycle hooks. */
-export interface WorkerHandle {
-  endpoint: Endpoint;
-  /** Called once if the worker dies (uncaught error, exit, WebAssembly abort). */
-  onDeath(cb: (reason: string) => void): void;
-  terminate(): Promise<void> | void;
-  /** Node: keep the process alive while calls are in flight (ref), not when the engine is idle (unref). */
-  ref?(): void;
-  unref?(): void;
+/** A terminal to draw progress on (Node and Deno's stderr when it is a TTY). */
+export interface Terminal {
+  columns?: number;
+  write(s: string): unknown;
 }
 
-/** What differs between Node, Deno and browsers; everything else in geotensor is runtime-neutral. */
+/**
+ * Everything the core needs that differs between Node, Deno, browsers and edge runtimes. These
+ * adapters are the only code that knows which runtime it is in (asked of core/runtime-kind.ts).
+ */
 export interface RuntimeAdapter {
   readonly name: 'node' | 'deno' | 'browser';
   /** How many engine workers to run by default. */
   defaultWorkers(): number;
-  startWorker(url: URL): Promise<WorkerHandle>;
-  /** Turns a local path into something a worker can open, checking that it exists. */
-  pathSource(path: string): Promise<{ source: WorkerSource; label: string }>;
-  /** Reads a small file whole (vector masks, sidecar files): from disk in Node and Deno, by fetch in browsers. */
+  /** Starts the engine worker script at `url`. */
+  startWorker(url: URL): Promise<EngineConnection>;
+  /** Whether a worker can block on a SharedArrayBuffer while this thread fetches (in pages: cross-origin isolation). */
+  canBlock(): boolean;
+  /** What relative URLs given by the user (workerUrl, assets) are resolved against. */
+  baseUrl(): string;
+  /** A local path or file: URL as an absolute path to a regular file (SourceError otherwise; browsers have none). */
+  localFile(path: string): Promise<string>;
+  /** Reads a file whole: from disk in Node and Deno, by fetch in browsers. */
   readFile(path: string): Promise<Uint8Array>;
+  /**
+   * Writes a file so that it appears under its name only when complete (a temporary name in the same
+   * folder, then a rename), creating folders as needed. Browsers: an ArgumentError naming `what`.
+   */
+  writeFile(path: string, bytes: Uint8Array, what: string): Promise<void>;
+  /** The terminal for progress bars, or null (no TTY, browsers). */
+  terminal(): Terminal | null;
 }

@@ -1,9 +1,10 @@
-/** Deno and browser adapter: standard module Web Workers. */
-import type { RuntimeAdapter, WorkerHandle } from './types.js';
-import { SourceError } from '../errors/index.js';
-import { localPathSource, readLocalFile } from './node.js';
+/** Deno and browser adapters: standard module Web Workers. Deno reads and writes local files too. */
+import { ArgumentError, SourceError } from '../core/errors.js';
+import type { EngineConnection } from '../engine/protocol.js';
+import { cwdUrl, localFile, localTerminal, readLocalFile, sharedMemoryUsable, writeLocalFile } from './local-fs.js';
+import type { RuntimeAdapter } from './types.js';
 
-async function startWebWorker(url: URL): Promise<WorkerHandle> {
+async function startWebWorker(url: URL): Promise<EngineConnection> {
   const w = new Worker(url, { type: 'module', name: 'geotensor-engine' });
   let deathCb: ((r: string) => void) | null = null;
   let dead = false;
@@ -25,19 +26,27 @@ async function startWebWorker(url: URL): Promise<WorkerHandle> {
   };
 }
 
+const webWorkers = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8));
+
 export const denoRuntime: RuntimeAdapter = {
   name: 'deno',
-  defaultWorkers: () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8)),
+  defaultWorkers: webWorkers,
   startWorker: startWebWorker,
-  pathSource: (path) => localPathSource(path),
-  readFile: (path) => readLocalFile(path),
+  canBlock: sharedMemoryUsable,
+  baseUrl: cwdUrl,
+  localFile,
+  readFile: readLocalFile,
+  writeFile: writeLocalFile,
+  terminal: localTerminal,
 };
 
 export const browserRuntime: RuntimeAdapter = {
   name: 'browser',
-  defaultWorkers: () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8)),
+  defaultWorkers: webWorkers,
   startWorker: startWebWorker,
-  async pathSource(path) {
+  canBlock: sharedMemoryUsable,
+  baseUrl: () => (globalThis as { location?: { href: string } }).location?.href ?? import.meta.url,
+  async localFile(path) {
     throw new SourceError('SOURCE_UNREADABLE', `${path}: local paths cannot be opened in a browser; pass a File, Blob, ArrayBuffer or URL`, { input: path });
   },
   async readFile(path) {
@@ -51,4 +60,8 @@ export const browserRuntime: RuntimeAdapter = {
     if (!res.ok) throw new SourceError(res.status === 404 ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNREADABLE', `${url}: HTTP ${res.status}`, { input: url });
     return new Uint8Array(await res.arrayBuffer());
   },
+  async writeFile(path, _bytes, what) {
+    throw new ArgumentError(what, 'Node or Deno to write files (in a browser, pass a writeFile function or use bytes)', path);
+  },
+  terminal: () => null,
 };

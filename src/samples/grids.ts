@@ -1,5 +1,6 @@
 /** Grids as SampleSets (the pure box generators live in src/grid). */
-import { randomGridBoxes, regularGridBoxes, type Extent } from '../grid/index.js';
+import type { Bounds } from '../core/box.js';
+import { randomGridBoxes, regularGridBoxes } from '../grid/index.js';
 import { SampleSet } from './sample-set.js';
 
 export interface RegularGridOptions {
@@ -16,11 +17,11 @@ export interface RandomGridOptions {
 }
 
 /** Keras Spatial's `regular_grid` over an extent; sizes in the extent's units. */
-export function regularGrid(bounds: Extent | number[], width: number, height: number, options: RegularGridOptions = {}): SampleSet {
-  return new SampleSet(regularGridBoxes(bounds as Extent, width, height, options.overlap ?? 0), options.crs ?? null);
+export function regularGrid(bounds: Bounds | number[], width: number, height: number, options: RegularGridOptions = {}): SampleSet {
+  return new SampleSet(regularGridBoxes(bounds as Bounds, width, height, options.overlap ?? 0), options.crs ?? null);
 }
 
 /** Keras Spatial's `random_grid`, deterministic for a seed; boxes fully inside the extent. */
-export function randomGrid(bounds: Extent | number[], width: number, height: number, count: number, options: RandomGridOptions = {}): SampleSet {
-  return new SampleSet(randomGridBoxes(bounds as Extent, width, height, count, options.seed ?? 0), options.crs ?? null);
+export function randomGrid(bounds: Bounds | number[], width: number, height: number, count: number, options: RandomGridOptions = {}): SampleSet {
+  return new SampleSet(randomGridBoxes(bounds as Bounds, width, height, count, options.seed ?? 0), options.crs ?? null);
 }

@@ -7,7 +7,7 @@
  */
 import Flatbush from 'flatbush';
 import { booleanIntersects, booleanWithin, polygon as turfPolygon } from '@turf/turf';
-import { ArgumentError, CrsError } from '../errors/index.js';
+import { ArgumentError, CrsError } from '../core/errors.js';
 import { parseCrs, transformer } from '../crs/index.js';
 import type { SampleSet } from './sample-set.js';
 

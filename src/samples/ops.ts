@@ -1,5 +1,5 @@
 /** Sample-set operations that need more than the table: reprojection, point grids, splits, shards, balance. */
-import { ArgumentError } from '../errors/index.js';
+import { ArgumentError } from '../core/errors.js';
 import { transformBounds } from '../crs/index.js';
 import { allocBoxes, createRng, permutation } from '../grid/index.js';
 import { normalizeColumns, SampleSet, type Column, type ColumnValue } from './sample-set.js';

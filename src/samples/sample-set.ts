@@ -2,14 +2,14 @@
  * SampleSet: the table of samples (Keras Spatial's GeoDataFrame of boxes). Boxes are stored column by
  * column in typed arrays, with a CRS and named attribute columns. Every operation returns a new set.
  */
-import type { Boxes, Extent } from '../grid/index.js';
+import type { Bounds } from '../core/box.js';
+import type { Boxes } from '../grid/index.js';
 import { allocBoxes } from '../grid/index.js';
-import { ArgumentError } from '../errors/index.js';
+import { ArgumentError } from '../core/errors.js';
 import { classify } from './mask.js';
 import { concat, sampleRows, toCrs } from './ops.js';
 import { balance, shard, spatialSplit, type BalanceOptions, type SpatialSplit, type SpatialSplitOptions } from './splits.js';
 
-export type Bounds = readonly [number, number, number, number];
 export type ColumnValue = number | string | null;
 export type Column = Float64Array | ColumnValue[];
 
@@ -277,7 +277,6 @@ export class SampleSet implements Iterable<Sample> {
   }
 }
 
-export type { Extent };
 
 function min(a: Float64Array): number {
   let m = Infinity;

@@ -1,5 +1,5 @@
 /** Spatial splits without leakage, shards for data-parallel training, class balance. */
-import { ArgumentError } from '../errors/index.js';
+import { ArgumentError } from '../core/errors.js';
 import { createRng, permutation } from '../grid/index.js';
 import { weightedDraw } from './ops.js';
 import type { SampleSet } from './sample-set.js';

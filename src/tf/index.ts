@@ -3,7 +3,7 @@
  * `tf.data.Dataset` that `model.fitDataset` accepts. Pure-JS tfjs only (never tfjs-node).
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError } from '../errors/index.js';
+import { ArgumentError } from '../core/errors.js';
 import type { Batch } from '../generator/sample.js';
 import { zip } from '../generator/zip.js';
 

@@ -1,6 +1,6 @@
 /** Runs the test files in a browser page: rasters as Blobs fetched from the test server. */
 import { run, setEnv } from '../lib/harness.js';
-import { configureEngine, terminateEngine } from '../../dist/index.js';
+import { configureEngine, terminateEngine } from '../../src/index.js';
 
 async function get(url: string): Promise<Response> {
   const r = await fetch(url);

@@ -14,7 +14,7 @@ setEnv({
   sharedBytes: (name) => Deno.readFile(`../shared/data/${name}`),
 });
 await import('../all.js');
-const { terminateEngine } = await import('../../dist/index.js');
+const { terminateEngine } = await import('../../src/index.js');
 const r = await run(console.log, Deno.env.get('TEST_FILTER'));
 await terminateEngine();
 Deno.exit(r.failed ? 1 : 0);

@@ -15,7 +15,7 @@ setEnv({
   sharedBytes: async (name) => new Uint8Array(await readFile(resolve(root, '../shared/data', name))),
 });
 await import('../all.js');
-const { terminateEngine } = await import('../../dist/index.js');
+const { terminateEngine } = await import('../../src/index.js');
 const r = await run(console.log, process.env.TEST_FILTER);
 await terminateEngine();
 process.exitCode = r.failed ? 1 : 0;

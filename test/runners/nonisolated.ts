@@ -3,7 +3,7 @@
  * SharedArrayBuffer, so the engine must choose the replay bridge by itself and still read remote
  * COGs exactly. Run by test/runners/browser-nonisolated.mjs.
  */
-import { configureEngine, defaultEngine, openRaster, terminateEngine } from '../../dist/index.js';
+import { configureEngine, defaultEngine, openRaster, terminateEngine } from '../../src/index.js';
 
 declare global {
   interface Window {

@@ -23,7 +23,7 @@ export interface RemoteOptions {
 }
 
 /** What a byte source has done so far. */
-export interface ByteSourceStats {
+export interface RemoteStats {
   /** HTTP requests sent (retries included) or Blob slices read. */
   requests: number;
   /** Bytes received from the network or read from the Blob. */
@@ -39,7 +39,7 @@ export interface ByteSourceStats {
 }
 
 /** A file read by blocks: a remote file over HTTP ranges or a Blob. Host side only. */
-export interface ByteSource {
+export interface BlockReader {
   /** Name for messages (a URL without its query string, a file name). */
   readonly label: string;
   /** A name ending like the file (for GDAL's driver detection). */
@@ -48,6 +48,6 @@ export interface ByteSource {
   readonly blockSize: number;
   /** Blocks `first … first+count-1` concatenated (the last block of the file may be short). */
   readBlocks(first: number, count: number, signal?: AbortSignal): Promise<Uint8Array>;
-  stats(): ByteSourceStats;
+  stats(): RemoteStats;
   close(): void;
 }

@@ -1,41 +1,14 @@
-/** Types shared by the host side (src/engine) and the worker side (wasm/) of the engine boundary. */
+/**
+ * The engine's protocol: everything the host side (src/engine/) and the WebAssembly side (wasm/)
+ * share, and nothing else. The wire types of the worker API, the blocking bridge's shared-memory
+ * layout, how errors cross the boundary, and the endpoint a started engine is reached through.
+ * Both sides import this module and the ground floor (src/core/); neither imports the other.
+ */
+import * as Comlink from 'comlink';
+import type { Bounds } from '../core/box.js';
+import { deserializeError, isSerializedError, serializeError, type SerializedError } from '../core/errors.js';
+import type { DataType, PixelArray, Resampling } from '../core/pixels.js';
 
-/** A box in map units: [minx, miny, maxx, maxy]. */
-export type Bounds = readonly [number, number, number, number];
-
-/** Pixel data types geotensor reads and returns (numpy / rasterio names). */
-export type DataType = 'uint8' | 'int8' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64';
-
-export type PixelArray =
-  | Uint8Array
-  | Int8Array
-  | Uint16Array
-  | Int16Array
-  | Uint32Array
-  | Int32Array
-  | Float32Array
-  | Float64Array;
-
-/** Every resampling method of gdalwarp (`-r`). */
-export const RESAMPLING_METHODS = [
-  'nearest',
-  'bilinear',
-  'cubic',
-  'cubicspline',
-  'lanczos',
-  'average',
-  'rms',
-  'mode',
-  'max',
-  'min',
-  'med',
-  'q1',
-  'q3',
-  'sum',
-] as const;
-export type Resampling = (typeof RESAMPLING_METHODS)[number];
-
-export const DATA_TYPES: readonly DataType[] = ['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64'];
 
 /** The CRS of a raster as GDAL reports it. */
 export interface CrsInfo {
@@ -78,14 +51,14 @@ export interface RasterMeta {
 }
 
 /** What the worker needs to open a raster. */
-export type WorkerSource =
+export type DatasetSpec =
   | { kind: 'path'; path: string }
   | { kind: 'blob'; blob: Blob; name: string }
   | { kind: 'bytes'; bytes: ArrayBuffer; name: string }
   /** Bytes that come from the host block by block (a remote file): see wasm/lazy-file.ts. */
   | { kind: 'lazy'; fileId: number; name: string; size: number; blockSize: number }
   /** Several files read as one source (scene tiles, possibly in different CRSs). */
-  | { kind: 'mosaic'; parts: { source: WorkerSource; label: string }[] };
+  | { kind: 'mosaic'; parts: { source: DatasetSpec; label: string }[] };
 
 /** A read request after validation on the host side: every field filled in. */
 export interface WindowRequest {
@@ -142,7 +115,7 @@ export interface EngineWorkerApi {
   init(config: EngineAssetConfig): Promise<{ initMs: number }>;
   /** Parses a CRS (EPSG:n, WKT, PROJ string) with GDAL. */
   resolveCrs(input: string): Promise<CrsInfo>;
-  open(id: number, source: WorkerSource, label: string): Promise<RasterMeta>;
+  open(id: number, source: DatasetSpec, label: string): Promise<RasterMeta>;
   read(id: number, request: WindowRequest): Promise<WindowResult>;
   close(id: number): Promise<void>;
   stats(): Promise<EngineStats>;
@@ -179,23 +152,68 @@ export interface EngineAssetConfig {
   gdalConfig?: Record<string, string>;
 }
 
-export function typedArrayFor(dtype: DataType, length: number): PixelArray {
-  switch (dtype) {
-    case 'uint8': return new Uint8Array(length);
-    case 'int8': return new Int8Array(length);
-    case 'uint16': return new Uint16Array(length);
-    case 'int16': return new Int16Array(length);
-    case 'uint32': return new Uint32Array(length);
-    case 'int32': return new Int32Array(length);
-    case 'float32': return new Float32Array(length);
-    case 'float64': return new Float64Array(length);
-  }
+/** A started engine (a worker, or GDAL in this thread): a Comlink endpoint plus lifecycle hooks. */
+export interface EngineConnection {
+  endpoint: Comlink.Endpoint;
+  /** Called once if the engine dies (uncaught error, exit, WebAssembly abort). */
+  onDeath(cb: (reason: string) => void): void;
+  terminate(): Promise<void> | void;
+  /** Node: keep the process alive while calls are in flight (ref), not when the engine is idle (unref). */
+  ref?(): void;
+  unref?(): void;
 }
 
-export function bytesPerPixel(dtype: DataType): number {
-  return typedArrayFor(dtype, 0).BYTES_PER_ELEMENT;
+/**
+ * Makes thrown errors cross the worker boundary with their class, code and details intact
+ * (Comlink's default keeps only name, message and stack). Both sides install it.
+ */
+let installed = false;
+
+export function installErrorTransfer(): void {
+  if (installed) return;
+  installed = true;
+  const builtin = Comlink.transferHandlers.get('throw');
+  if (!builtin) return;
+  Comlink.transferHandlers.set('throw', {
+    canHandle: builtin.canHandle,
+    serialize(v: { value: unknown }) {
+      return [serializeError(v.value), []];
+    },
+    deserialize(s: SerializedError): never {
+      throw isSerializedError(s) ? deserializeError(s) : s;
+    },
+  } as Comlink.TransferHandler<unknown, unknown>);
 }
 
-export function isFloat(dtype: DataType | string): boolean {
-  return dtype === 'float32' || dtype === 'float64';
+interface NodePort {
+  postMessage(msg: unknown, transfer?: readonly unknown[]): void;
+  on(ev: 'message', l: (data: unknown) => void): unknown;
+  off(ev: 'message', l: (data: unknown) => void): unknown;
+  start?: () => void;
+}
+
+type Listener = EventListenerOrEventListenerObject;
+
+/** A Comlink endpoint over a Node worker_threads Worker or MessagePort (as comlink's node-adapter). */
+export function nodeEndpoint(port: NodePort): Comlink.Endpoint {
+  const listeners = new WeakMap<Listener, (data: unknown) => void>();
+  return {
+    postMessage: (msg: unknown, transfer?: Transferable[]) => port.postMessage(msg, transfer),
+    addEventListener: (_type: string, eh: Listener) => {
+      const l = (data: unknown) => {
+        const ev = { data } as MessageEvent;
+        if (typeof eh === 'function') eh(ev);
+        else eh.handleEvent(ev);
+      };
+      port.on('message', l);
+      listeners.set(eh, l);
+    },
+    removeEventListener: (_type: string, eh: Listener) => {
+      const l = listeners.get(eh);
+      if (!l) return;
+      port.off('message', l);
+      listeners.delete(eh);
+    },
+    start: port.start?.bind(port),
+  } as Comlink.Endpoint;
 }

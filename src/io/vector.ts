@@ -3,9 +3,9 @@
  * (read by the `shapefile` package; the CRS comes from the .prj).
  */
 import * as shapefileModule from 'shapefile';
-import { ArgumentError, SourceError } from '../errors/index.js';
+import { ArgumentError, SourceError } from '../core/errors.js';
 import { currentRuntime } from '../runtime/index.js';
-import { SampleSet, type GeoJsonFeatureCollection } from './sample-set.js';
+import { SampleSet, type GeoJsonFeatureCollection } from '../samples/sample-set.js';
 
 export interface VectorData {
   geojson: GeoJsonFeatureCollection;

@@ -3,10 +3,10 @@
  * the server once (first block, file size, Range support) so that a 404 or a server that ignores
  * Range fails at open, with the URL (without its query string) in the message.
  */
-import { ArgumentError, RemoteError, redactUrl } from '../errors/index.js';
+import { ArgumentError, RemoteError, redactUrl } from '../core/errors.js';
 import { BlockCache } from './block-cache.js';
 import { fetchRange } from './http.js';
-import type { ByteSource, ByteSourceStats, RemoteOptions } from './types.js';
+import type { BlockReader, RemoteStats, RemoteOptions } from './types.js';
 
 const DEFAULTS = { timeoutMs: 30_000, retries: 3, retryDelayMs: 200, blockSize: 65_536, cacheBytes: 64 << 20, maxRequestBytes: 8 << 20 };
 
@@ -14,7 +14,7 @@ export function isRemoteUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
 }
 
-export class RemoteFile implements ByteSource {
+export class RemoteFile implements BlockReader {
   readonly label: string;
   readonly name: string;
   private readonly cache: BlockCache;
@@ -60,7 +60,7 @@ export class RemoteFile implements ByteSource {
     return this.cache.read(first, count, signal);
   }
 
-  stats(): ByteSourceStats {
+  stats(): RemoteStats {
     return { requests: this.requests, bytesFetched: this.bytesFetched, cacheHits: this.cache.hits, cacheMisses: this.cache.misses, retries: this.retries, size: this.size };
   }
 

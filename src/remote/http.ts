@@ -3,7 +3,7 @@
  * truncated bodies, 429, 5xx) and an AbortSignal. Errors name the URL without its query string;
  * request headers (tokens) never appear in a message.
  */
-import { AbortError, RemoteError, redactUrl } from '../errors/index.js';
+import { AbortError, RemoteError, redactUrl } from '../core/errors.js';
 
 export interface RangeRequest {
   url: string;

@@ -1,0 +1,81 @@
+/**
+ * Sample and batch layout: the one place that knows where pixel (k, y, x, layer) sits in a batch.
+ * 'pixel' is [n, h, w, c] (what tfjs conv layers take), 'band' is [n, c, h, w] (PyTorch's order),
+ * 'squeezed' is [n, h, w] (a single band index). Every reader of batches (attributes, previews, zip,
+ * chips, the prediction writer, tf) goes through `dims` and `offset`.
+ */
+import { dtypeOf, type PixelArray, typedArrayFor } from './pixels.js';
+
+export type Interleave = 'pixel' | 'band';
+export type Layout = Interleave | 'squeezed';
+
+/** Sizes of a batch: n samples of h×w pixels with c layers. */
+export interface Dims {
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+}
+
+/** The shape of one sample of c layers: [1, h, w] (squeezed), [1, c, h, w] ('band') or [1, h, w, c] ('pixel'). */
+export function sampleShape(c: number, h: number, w: number, interleave: Interleave, squeeze: boolean): number[] {
+  return squeeze ? [1, h, w] : interleave === 'band' ? [1, c, h, w] : [1, h, w, c];
+}
+
+/** The shape of a batch of n samples. */
+export function batchShape(d: Dims, layout: Layout): number[] {
+  return layout === 'squeezed' ? [d.n, d.h, d.w] : layout === 'band' ? [d.n, d.c, d.h, d.w] : [d.n, d.h, d.w, d.c];
+}
+
+/** The layout a shape of `rank` dimensions has, given the interleave it was made with. */
+export function layoutFor(rank: number, interleave: Interleave): Layout {
+  return rank === 3 ? 'squeezed' : interleave;
+}
+
+/** n, h, w, c of a batch (shape [n, h, w, c], [n, c, h, w] or [n, h, w] by its layout). */
+export function dims(batch: { shape: readonly number[]; layout: Layout }): Dims {
+  const s = batch.shape;
+  if (batch.layout === 'squeezed') return { n: s[0], h: s[1], w: s[2], c: 1 };
+  if (batch.layout === 'band') return { n: s[0], c: s[1], h: s[2], w: s[3] };
+  return { n: s[0], h: s[1], w: s[2], c: s[3] };
+}
+
+/** h, w, c of one sample without its batch dimension ([h, w, c], [c, h, w] or [h, w]). */
+export function sampleDims(shape: readonly number[], layout: Layout): Dims {
+  return dims({ shape: [1, ...shape], layout });
+}
+
+/** Index into a batch's data of sample k, row y, column x, layer l. */
+export function offset(d: Dims, layout: Layout, k: number, y: number, x: number, l: number): number {
+  return layout === 'band' ? ((k * d.c + l) * d.h + y) * d.w + x : ((k * d.h + y) * d.w + x) * d.c + l;
+}
+
+/** The value of sample k, row y, column x, layer l. */
+export function at(batch: { data: ArrayLike<number>; shape: readonly number[]; layout: Layout }, k: number, y: number, x: number, l: number): number {
+  return batch.data[offset(dims(batch), batch.layout, k, y, x, l)];
+}
+
+/** Band-sequential [c, h, w] pixels (what GDAL returns) in `layout` (a new array for 'pixel' with c > 1). */
+export function fromBandSequential(data: PixelArray, d: Omit<Dims, 'n'>, layout: Layout): PixelArray {
+  if (layout !== 'pixel' || d.c === 1) return data;
+  const out = typedArrayFor(dtypeOf(data), data.length);
+  const hw = d.h * d.w;
+  for (let b = 0; b < d.c; b++) {
+    const base = b * hw;
+    for (let p = 0; p < hw; p++) out[p * d.c + b] = data[base + p];
+  }
+  return out;
+}
+
+/** One sample (k) of a batch as band-sequential [c, h, w] numbers (what GDAL writes). */
+export function toBandSequential(batch: { data: ArrayLike<number>; shape: readonly number[]; layout: Layout }, k: number): Float64Array {
+  const d = dims(batch);
+  const out = new Float64Array(d.c * d.h * d.w);
+  let i = 0;
+  for (let l = 0; l < d.c; l++) for (let y = 0; y < d.h; y++) for (let x = 0; x < d.w; x++) out[i++] = batch.data[offset(d, batch.layout, k, y, x, l)];
+  return out;
+}
+
+export function product(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}

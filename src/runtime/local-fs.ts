@@ -1,0 +1,66 @@
+/** Files on a local disk, for the Node and Deno adapters (Deno implements node:fs and node:path). */
+import { ArgumentError, SourceError } from '../core/errors.js';
+import type { Terminal } from './types.js';
+
+export async function readLocalFile(path: string): Promise<Uint8Array> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (e as Error).name})`;
+    throw new SourceError(code === 'ENOENT' ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNREADABLE', `${path}: ${why}`, { input: path });
+  }
+}
+
+export async function localFile(path: string): Promise<string> {
+  const { resolve } = await import('node:path');
+  const { stat } = await import('node:fs/promises');
+  let p = path;
+  if (p.startsWith('file:')) p = (await import('node:url')).fileURLToPath(p);
+  const abs = resolve(p);
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(abs);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new SourceError('SOURCE_NOT_FOUND', `${path}: no such file${code && code !== 'ENOENT' ? ` (${code})` : ''}`, { input: path });
+  }
+  if (!st.isFile()) throw new SourceError('SOURCE_UNREADABLE', `${path}: is not a regular file`, { input: path });
+  return abs;
+}
+
+let tmpCounter = 0;
+
+/** Writes `bytes` to a temporary name beside `path`, then renames it: no half-written file under `path`. */
+export async function writeLocalFile(path: string, bytes: Uint8Array, what: string): Promise<void> {
+  const fs = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  const tmp = `${path}.${Date.now().toString(36)}-${(tmpCounter++).toString(36)}.partial`;
+  try {
+    await fs.mkdir(dirname(path), { recursive: true });
+    await fs.writeFile(tmp, bytes);
+    await fs.rename(tmp, path);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    const code = (e as { code?: string }).code;
+    throw new ArgumentError(what, `a path that can be written`, `${path} (${code ?? (e as Error).message})`);
+  }
+}
+
+export function localTerminal(): Terminal | null {
+  const stderr = (globalThis as { process?: { stderr?: Terminal & { isTTY?: boolean } } }).process?.stderr;
+  return stderr?.isTTY ? stderr : null;
+}
+
+/** Node and Deno resolve relative URLs against the working directory. */
+export function cwdUrl(): string {
+  const g = globalThis as { process?: { cwd(): string } };
+  return g.process ? `file://${g.process.cwd()}/` : import.meta.url;
+}
+
+/** Whether workers can block on shared memory (SharedArrayBuffer and Atomics, and in pages cross-origin isolation). */
+export function sharedMemoryUsable(): boolean {
+  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; Atomics?: unknown };
+  return typeof g.SharedArrayBuffer === 'function' && typeof g.Atomics === 'object' && g.crossOriginIsolated !== false;
+}

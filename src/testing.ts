@@ -1,0 +1,5 @@
+/**
+ * Test-only entry (dist/testing.js, not in the package's exports): engine internals the suite
+ * inspects — live workers, their stats, the WebAssembly-abort hook. Not public API.
+ */
+export { liveWorkers } from './engine/pool.js';
