@@ -48,7 +48,16 @@ const time = async (f) => {
 const py = '/usr/bin/python3';
 const w1 = `${cache}/w1.tif`;
 let native = null;
-const hasRasterio = existsSync(py) && (() => { try { execFileSync(py, ['-c', 'import rasterio']); return true; } catch { return false; } })();
+const hasRasterio =
+  existsSync(py) &&
+  (() => {
+    try {
+      execFileSync(py, ['-c', 'import rasterio']);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 if (hasRasterio) {
   if (!existsSync(w1)) execFileSync(py, ['bench/baseline.py', 'make', w1]);
   native = JSON.parse(execFileSync(py, ['bench/baseline.py', 'run', w1]).toString());
@@ -62,7 +71,12 @@ if (existsSync(w1)) {
   for (const workers of [1, cores]) {
     const r = await w1Workload(lib, w1, { workers });
     node[workers] = r.samplesPerSecond;
-    row(`W1 geotensor, Node, ${workers} worker${workers > 1 ? 's' : ''}`, r.samplesPerSecond, 'samples/s', native ? `(${(r.samplesPerSecond / native.samples_per_s).toFixed(2)}x native)` : '');
+    row(
+      `W1 geotensor, Node, ${workers} worker${workers > 1 ? 's' : ''}`,
+      r.samplesPerSecond,
+      'samples/s',
+      native ? `(${(r.samplesPerSecond / native.samples_per_s).toFixed(2)}x native)` : '',
+    );
   }
   // W1-R and W2 in Node, against the native baseline on the same boxes.
   const w1r = `${cache}/w1r.tif`;
@@ -71,12 +85,22 @@ if (existsSync(w1)) {
     const nr = hasRasterio ? JSON.parse(execFileSync(py, ['bench/baseline.py', 'w1r', w1, w1r]).toString()) : null;
     if (nr) row('W1-R native GDAL in-process (label EPSG:26916 10 m through the W1 boxes, nearest)', nr.samples_per_s, 'samples/s');
     const r = await w1rWorkload(lib, w1, w1r, { workers: cores });
-    row(`W1-R geotensor, Node, ${cores} workers`, r.samplesPerSecond, 'samples/s', nr ? `(${(r.samplesPerSecond / nr.samples_per_s).toFixed(2)}x native; target >= 450)` : '(target >= 450)');
+    row(
+      `W1-R geotensor, Node, ${cores} workers`,
+      r.samplesPerSecond,
+      'samples/s',
+      nr ? `(${(r.samplesPerSecond / nr.samples_per_s).toFixed(2)}x native; target >= 450)` : '(target >= 450)',
+    );
   }
   const n2 = hasRasterio ? JSON.parse(execFileSync(py, ['bench/baseline.py', 'w2', w1]).toString()) : null;
   if (n2) row('W2 native GDAL in-process (10,000 random 64x64, nearest)', n2.samples_per_s, 'samples/s');
   const r2 = await w2Workload(lib, w1, { workers: cores });
-  row(`W2 geotensor, Node, ${cores} workers`, r2.samplesPerSecond, 'samples/s', n2 ? `(${(r2.samplesPerSecond / n2.samples_per_s).toFixed(2)}x native; target >= 3000)` : '(target >= 3000)');
+  row(
+    `W2 geotensor, Node, ${cores} workers`,
+    r2.samplesPerSecond,
+    'samples/s',
+    n2 ? `(${(r2.samplesPerSecond / n2.samples_per_s).toFixed(2)}x native; target >= 3000)` : '(target >= 3000)',
+  );
 
   // Remote W1: the DEM as a COG behind the test range server with 20 ms injected latency, one cold
   // pass each (native: GDAL's /vsicurl/ through rasterio; the server is in this process, so the
@@ -92,10 +116,20 @@ if (existsSync(w1)) {
       const { stdout } = await promisify(execFile)(py, ['bench/baseline.py', 'remote', url]);
       nativeRemote = JSON.parse(stdout);
       const served = (await (await fetch(`${server.url}/__stats`)).json()).byPath['/lat-20/w1-cog.tif'];
-      row('W1 remote (COG, 20 ms latency) native GDAL /vsicurl/ in-process, cold', nativeRemote.samples_per_s, 'samples/s', `(${(served.bytes / nativeRemote.samples / 1024).toFixed(0)} KiB and ${(served.requests / nativeRemote.samples).toFixed(2)} requests per sample)`);
+      row(
+        'W1 remote (COG, 20 ms latency) native GDAL /vsicurl/ in-process, cold',
+        nativeRemote.samples_per_s,
+        'samples/s',
+        `(${(served.bytes / nativeRemote.samples / 1024).toFixed(0)} KiB and ${(served.requests / nativeRemote.samples).toFixed(2)} requests per sample)`,
+      );
     }
     const r = await w1remote(lib, url, { workers: cores });
-    row(`W1 remote (COG, 20 ms latency) geotensor, Node, ${cores} workers, cold`, r.samplesPerSecond, 'samples/s', `(${nativeRemote ? `${(r.samplesPerSecond / nativeRemote.samples_per_s).toFixed(2)}x native; ` : ''}${(r.bytesFetched / r.samples / 1024).toFixed(0)} KiB and ${(r.requests / r.samples).toFixed(2)} requests per sample; file ${(r.size / 2 ** 20).toFixed(1)} MiB)`);
+    row(
+      `W1 remote (COG, 20 ms latency) geotensor, Node, ${cores} workers, cold`,
+      r.samplesPerSecond,
+      'samples/s',
+      `(${nativeRemote ? `${(r.samplesPerSecond / nativeRemote.samples_per_s).toFixed(2)}x native; ` : ''}${(r.bytesFetched / r.samples / 1024).toFixed(0)} KiB and ${(r.requests / r.samples).toFixed(2)} requests per sample; file ${(r.size / 2 ** 20).toFixed(1)} MiB)`,
+    );
   } finally {
     await server.close();
   }
@@ -104,25 +138,46 @@ if (existsSync(w1)) {
   try {
     const out = execFileSync('node_modules/.bin/deno', ['run', '--allow-read', '--allow-env', '--allow-sys', 'bench/deno.mjs', String(cores)], { encoding: 'utf8' });
     const r = JSON.parse(out.trim().split('\n').pop());
-    row(`W1 geotensor, Deno, ${cores} workers`, r.samplesPerSecond, 'samples/s', `(${(r.samplesPerSecond / node[cores]).toFixed(2)}x Node${native ? `, ${(r.samplesPerSecond / native.samples_per_s).toFixed(2)}x native` : ''}) RSS ${(r.rss / 2 ** 20).toFixed(0)} MB`);
+    row(
+      `W1 geotensor, Deno, ${cores} workers`,
+      r.samplesPerSecond,
+      'samples/s',
+      `(${(r.samplesPerSecond / node[cores]).toFixed(2)}x Node${native ? `, ${(r.samplesPerSecond / native.samples_per_s).toFixed(2)}x native` : ''}) RSS ${(r.rss / 2 ** 20).toFixed(0)} MB`,
+    );
   } catch (e) {
     console.log(`Deno run failed: ${e.message}`);
   }
   // Chromium (Debian's, headless), the raster as a Blob in module workers.
   if (existsSync('/usr/bin/chromium')) {
     const { build } = await import('esbuild');
-    await build({ entryPoints: ['bench/browser-entry.mjs'], bundle: true, format: 'esm', outfile: 'bench/.cache/browser.js', platform: 'browser', external: ['node:*'], logLevel: 'error' });
+    await build({
+      entryPoints: ['bench/browser-entry.mjs'],
+      bundle: true,
+      format: 'esm',
+      outfile: 'bench/.cache/browser.js',
+      platform: 'browser',
+      external: ['node:*'],
+      logLevel: 'error',
+    });
     writeFileSync('bench/.cache/index.html', '<!doctype html><script type="module" src="/bench/.cache/browser.js"></script>');
     const { chromium } = await import('playwright-core');
     const { startStaticServer } = await import('../test/lib/static-server.mjs');
     const server = await startStaticServer();
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'] });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    });
     try {
       const page = await browser.newPage();
       await page.goto(`${server.url}/bench/.cache/index.html`);
       await page.waitForFunction(() => globalThis.runW1);
       const r = await page.evaluate((n) => globalThis.runW1(n), cores);
-      row(`W1 geotensor, Chromium, ${cores} workers`, r.samplesPerSecond, 'samples/s', `(${(r.samplesPerSecond / node[cores]).toFixed(2)}x Node${native ? `, ${(r.samplesPerSecond / native.samples_per_s).toFixed(2)}x native` : ''})`);
+      row(
+        `W1 geotensor, Chromium, ${cores} workers`,
+        r.samplesPerSecond,
+        'samples/s',
+        `(${(r.samplesPerSecond / node[cores]).toFixed(2)}x Node${native ? `, ${(r.samplesPerSecond / native.samples_per_s).toFixed(2)}x native` : ''})`,
+      );
     } finally {
       await browser.close();
       await server.close();

@@ -4,12 +4,26 @@ import { attributes, globalStats, normalize, SampleSet, SpatialDataGenerator, te
 import stats from './fixtures/reference/stats.json' with { type: 'json' };
 import cases from './fixtures/reference/cases.json' with { type: 'json' };
 
-interface StatCase { bounds: number[]; crs: string; width: number; height: number; min: number | null; max: number | null; mean: number | null; std: number | null; count: number; command: string }
+interface StatCase {
+  bounds: number[];
+  crs: string;
+  width: number;
+  height: number;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  std: number | null;
+  count: number;
+  command: string;
+}
 
 test('attributes equal native gdalwarp + gdalinfo -stats for the same boxes (nodata excluded and counted)', async () => {
   const list = (stats as unknown as { gdal: string; cases: StatCase[] }).cases;
   const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'), { dtype: 'float32', resampling: 'bilinear' });
-  const samples = SampleSet.fromBounds(list.map((c) => c.bounds), 'EPSG:2169');
+  const samples = SampleSet.fromBounds(
+    list.map((c) => c.bounds),
+    'EPSG:2169',
+  );
   const withStats = await attributes(sdg, samples, { width: 20, height: 20, stats: ['min', 'max', 'mean', 'std', 'count', 'nodata', 'sum'] });
   list.forEach((c, i) => {
     const v = (name: string) => (withStats.column(name) as Float64Array)[i];
@@ -27,7 +41,9 @@ test('attributes equal native gdalwarp + gdalinfo -stats for the same boxes (nod
 });
 
 test('classCounts on lc.tif equal the class counts of native gdalwarp pixels; custom columns', async () => {
-  const c = (cases as unknown as { cases: { name: string; out: string; bounds: number[]; width: number; height: number }[] }).cases.find((x) => x.name === 'lc-same-nearest-uint8')!;
+  const c = (cases as unknown as { cases: { name: string; out: string; bounds: number[]; width: number; height: number }[] }).cases.find(
+    (x) => x.name === 'lc-same-nearest-uint8',
+  )!;
   const native = await testEnv().fixtureBytes(`reference/${c.out}`);
   const expected = new Map<number, number>();
   for (const v of native) expected.set(v, (expected.get(v) ?? 0) + 1);
@@ -87,7 +103,10 @@ test('terrain (Evans–Young) on a tilted plane: slope atan(0.1), aspect west; a
   for await (const b of sdg.flow(sdg.regularGrid(2000, 2000), 32, 32, { batchSize: 4 })) {
     assert.deepEqual(b.shape, [4, 32, 32, 5]);
     const slopes = Array.from({ length: 4 * 32 * 32 }, (_, i) => b.data[i * 5 + 1]);
-    assert.ok(slopes.every((v) => v >= 0 && v < 90), 'slopes in [0, 90)');
+    assert.ok(
+      slopes.every((v) => v >= 0 && v < 90),
+      'slopes in [0, 90)',
+    );
     break;
   }
   await sdg.close();
@@ -111,14 +130,23 @@ test('balance on lc.tif majority classes: undersample, oversample, weights', asy
   assert.ok(before.size >= 3, `classes ${[...before.keys()]}`);
   const sizes = [...before.values()];
   const under = count(s.balance('majority', { strategy: 'undersample', seed: 1 }));
-  assert.ok([...under.values()].every((n) => n === Math.min(...sizes)), `undersampled ${[...under.values()]}`);
+  assert.ok(
+    [...under.values()].every((n) => n === Math.min(...sizes)),
+    `undersampled ${[...under.values()]}`,
+  );
   const over = count(s.balance('majority', { strategy: 'oversample', seed: 1 }));
-  assert.ok([...over.values()].every((n) => n === Math.max(...sizes)), `oversampled ${[...over.values()]}`);
+  assert.ok(
+    [...over.values()].every((n) => n === Math.max(...sizes)),
+    `oversampled ${[...over.values()]}`,
+  );
   const w = s.balance('majority', { strategy: 'weights' });
   const per = new Map<number, number>();
   const wc = w.column('weight') as Float64Array;
   (w.column('majority') as Float64Array).forEach((v, i) => per.set(v, (per.get(v) ?? 0) + wc[i]));
   const totals = [...per.values()];
-  assert.ok(totals.every((t) => Math.abs(t - totals[0]) < 1e-9), `each class weighs the same in total: ${totals}`);
+  assert.ok(
+    totals.every((t) => Math.abs(t - totals[0]) < 1e-9),
+    `each class weighs the same in total: ${totals}`,
+  );
   await sdg.close();
 });

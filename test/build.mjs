@@ -13,7 +13,21 @@ const distIsExternal = {
 
 const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: 'inline', logLevel: 'warning' };
 await Promise.all([
-  build({ ...common, entryPoints: ['test/runners/node.ts'], outfile: '.test-build/node.js', platform: 'node', plugins: [distIsExternal], external: ['@tensorflow/tfjs', '@turf/turf'] }),
-  build({ ...common, entryPoints: ['test/runners/deno.ts'], outfile: '.test-build/deno.js', platform: 'neutral', plugins: [distIsExternal], external: ['node:*', '@tensorflow/tfjs', '@turf/turf'] }),
+  build({
+    ...common,
+    entryPoints: ['test/runners/node.ts'],
+    outfile: '.test-build/node.js',
+    platform: 'node',
+    plugins: [distIsExternal],
+    external: ['@tensorflow/tfjs', '@turf/turf'],
+  }),
+  build({
+    ...common,
+    entryPoints: ['test/runners/deno.ts'],
+    outfile: '.test-build/deno.js',
+    platform: 'neutral',
+    plugins: [distIsExternal],
+    external: ['node:*', '@tensorflow/tfjs', '@turf/turf'],
+  }),
   build({ ...common, entryPoints: ['test/runners/browser.ts'], outfile: '.test-build/browser.js', platform: 'browser', external: ['node:*'] }),
 ]);

@@ -1,6 +1,6 @@
 /** Chips out (npy, GeoTIFF) and back in (flowFromFiles), in Node, Deno and Chromium. */
 import { assert, test, testEnv } from './lib/harness.js';
-import { ArgumentError, decodeNpy, encodeNpy, exportChips, flowFromFiles, openRaster, SourceError, SpatialDataGenerator } from '../src/index.js';
+import { ArgumentError, attributes, decodeNpy, encodeNpy, exportChips, flowFromFiles, openRaster, SourceError, SpatialDataGenerator } from '../src/index.js';
 
 /** Where chips go: a folder in Node and Deno; an in-memory map in the browser. */
 function store() {
@@ -18,10 +18,13 @@ test('npy chips: written once, read back by flowFromFiles as the same batches th
   const samples = sdg.regularGrid(2000, 2000).take(7);
   const s = store();
   let progress = 0;
-  const out = await exportChips(sdg, samples, { format: 'npy', dir: s.dir, width: 32, height: 32, onProgress: (d) => (progress = d), writeFile: s.io.writeFile });
+  const out = await exportChips(sdg, samples, { format: 'npy', dir: s.dir, width: 32, height: 32, progress: (d) => (progress = d), writeFile: s.io.writeFile });
   assert.equal(progress, 7);
   const files = out.column('file') as string[];
-  assert.deepEqual(files, Array.from({ length: 7 }, (_, i) => `${s.dir}/chip_${i}.npy`));
+  assert.deepEqual(
+    files,
+    Array.from({ length: 7 }, (_, i) => `${s.dir}/chip_${i}.npy`),
+  );
   const npy = await s.bytes(files[0]);
   const header = new TextDecoder().decode(npy.subarray(10, 10 + (npy[8] | (npy[9] << 8))));
   assert.ok(header.startsWith("{'descr': '|u1', 'fortran_order': False, 'shape': (32, 32, 3), }"), header);
@@ -65,12 +68,51 @@ test('chips: bad input gets typed errors naming it', async () => {
   assert.throws(() => decodeNpy(new Uint8Array([1, 2, 3]), 'junk.npy'), ArgumentError, { input: 'junk.npy' });
   const a = encodeNpy(new Float32Array(4), [2, 2]);
   const b = encodeNpy(new Float32Array(6), [2, 3]);
-  const files = new Map([['a.npy', a], ['b.npy', b]]);
+  const files = new Map([
+    ['a.npy', a],
+    ['b.npy', b],
+  ]);
   const e = await assert.rejects(async () => {
     for await (const _ of flowFromFiles(['a.npy', 'b.npy'], { readFile: async (p) => files.get(p)! }));
   }, SourceError);
   assert.ok(/b\.npy: is float32 \[2,3\], but a\.npy is float32 \[2,2\]/.test(e.message), e.message);
   assert.throws(() => flowFromFiles([]), ArgumentError, { input: 'files' });
   if (testEnv().runtime === 'browser') await assert.rejects(exportChips(sdg, samples, { format: 'npy', dir: 'x', width: 8, height: 8 }), ArgumentError, { input: 'writeFile' });
+  await sdg.close();
+});
+
+test("interleave 'band' survives exportChips → flowFromFiles → attributes: bands stay bands", async () => {
+  const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('L7_ETMs.tif'), { indexes: [1, 2, 3], interleave: 'band' });
+  const samples = sdg.regularGrid(2000, 2000).take(5);
+  const s = store();
+  const out = await exportChips(sdg, samples, { format: 'npy', dir: s.dir, width: 16, height: 16, writeFile: s.io.writeFile });
+  assert.deepEqual(Array.from(new Set(out.column('layout') as string[])), ['band'], 'the written set records the layout');
+  const direct = await attributes(sdg, samples, { width: 16, height: 16, stats: ['min', 'max', 'mean'] });
+  const batches: { layout: string; shape: number[] }[] = [];
+  const viaFiles = await attributes(
+    (async function* () {
+      for await (const b of flowFromFiles(out, { batchSize: 2, readFile: s.io.readFile })) {
+        batches.push({ layout: b.layout, shape: b.shape });
+        yield b;
+      }
+    })(),
+    samples,
+    { stats: ['min', 'max', 'mean'] },
+  );
+  assert.deepEqual(batches[0], { layout: 'band', shape: [2, 3, 16, 16] });
+  for (const col of ['min_b1', 'max_b1', 'mean_b1', 'min_b2', 'max_b2', 'mean_b3']) {
+    assert.deepEqual(Array.from(viaFiles.column(col) as Float64Array), Array.from(direct.column(col) as Float64Array), col);
+  }
+  // The bands differ on this scene, so reading bands as rows would not give these columns.
+  assert.ok((direct.column('mean_b1') as Float64Array)[0] !== (direct.column('mean_b3') as Float64Array)[0]);
+  // A list of paths has no layout column: the interleave option says it.
+  const files = out.column('file') as string[];
+  const [first] = await (async () => {
+    const got = [];
+    for await (const b of flowFromFiles(files, { batchSize: 5, interleave: 'band', readFile: s.io.readFile })) got.push(b);
+    return got;
+  })();
+  assert.equal(first.layout, 'band');
+  await assert.rejects(async () => flowFromFiles(files, { interleave: 'planar' as never }), ArgumentError, { input: 'interleave' });
   await sdg.close();
 });

@@ -69,7 +69,10 @@ await t('extract writes one npy chip per sample and samples.geojson with the fil
   const files = readdirSync(`${dir}/chips`).filter((f) => f.endsWith('.npy'));
   const chip = decodeNpy(new Uint8Array(readFileSync(`${dir}/chips/chip_0.npy`)));
   const out = JSON.parse(readFileSync(`${dir}/chips/samples.geojson`, 'utf8'));
-  check(r.status === 0 && files.length === n && chip.shape.join() === '12,16,1' && chip.dtype === 'int16' && out.features[0].properties.file.endsWith('chip_0.npy'), `${r.status} ${files.length}/${n} ${chip.shape} ${r.stderr}`);
+  check(
+    r.status === 0 && files.length === n && chip.shape.join() === '12,16,1' && chip.dtype === 'int16' && out.features[0].properties.file.endsWith('chip_0.npy'),
+    `${r.status} ${files.length}/${n} ${chip.shape} ${r.stderr}`,
+  );
   check(/extract npy: \d+\/\d+/.test(r.stderr), 'no progress reported');
 });
 await t('usage errors: exit 2 with a message naming the option', () => {

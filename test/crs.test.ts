@@ -1,7 +1,7 @@
 /** CRS on the TypeScript side (proj4): EPSG codes, WKT with and without a code, PROJ strings, units. */
 import { assert, test } from './lib/harness.js';
 import { CrsError, parseCrs, registerCrs, transformer } from '../src/index.js';
-import { shared } from './engine.test.js';
+import { shared } from './lib/rasters.js';
 
 test('EPSG:4326 is geographic, in degrees', () => {
   const c = parseCrs('EPSG:4326');
@@ -10,7 +10,7 @@ test('EPSG:4326 is geographic, in degrees', () => {
   assert.ok(c.isGeographic);
 });
 
-test('a raster\'s WKT without an EPSG code (olinda DEM) is understood, in metres', async () => {
+test("a raster's WKT without an EPSG code (olinda DEM) is understood, in metres", async () => {
   const r = await shared('olinda_dem_utm25s.tif');
   assert.equal(r.meta.crs!.epsg, null);
   const c = parseCrs(r.meta.crs!.wkt1);

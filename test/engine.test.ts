@@ -1,6 +1,7 @@
 /** The engine against native GDAL: meta equals gdalinfo, windows equal gdalwarp. Runs in Node, Deno and Chromium. */
 import { assert, test, testEnv } from './lib/harness.js';
-import { openRaster, type PixelArray, type Raster, type RasterMeta } from '../src/index.js';
+import { compare, shared, typed } from './lib/rasters.js';
+import type { RasterMeta } from '../src/index.js';
 import caseList from './fixtures/reference/cases.json' with { type: 'json' };
 
 interface RefMeta {
@@ -29,45 +30,6 @@ interface RefCase {
 const FILES = ['elev.tif', 'L7_ETMs.tif', 'olinda_dem_utm25s.tif', 'lc.tif', 'na.tif', 'keras_spatial_small.tif'];
 const TYPES: Record<string, string> = { Byte: 'uint8', Int16: 'int16', Float32: 'float32' };
 
-const opened = new Map<string, Promise<Raster>>();
-export function shared(name: string): Promise<Raster> {
-  let p = opened.get(name);
-  if (!p) {
-    p = testEnv().sharedSource(name).then((s) => openRaster(s, { name }));
-    opened.set(name, p);
-  }
-  return p;
-}
-
-export function typed(dtype: string, bytes: Uint8Array): PixelArray {
-  const b = bytes.slice().buffer;
-  if (dtype === 'uint8') return new Uint8Array(b);
-  if (dtype === 'int16') return new Int16Array(b);
-  return new Float32Array(b);
-}
-
-/** Max |a-b| over pixels valid in both, plus mismatches in where nodata/NaN is. */
-export function compare(actual: PixelArray, expected: PixelArray, nodata: number | null) {
-  const isNo = (v: number) => Number.isNaN(v) || (nodata !== null && v === nodata);
-  let maxDiff = 0;
-  let maskMismatch = 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (isNo(a) !== isNo(e)) {
-      maskMismatch++;
-      continue;
-    }
-    if (isNo(e)) continue;
-    lo = Math.min(lo, e);
-    hi = Math.max(hi, e);
-    maxDiff = Math.max(maxDiff, Math.abs(a - e));
-  }
-  return { maxDiff, maskMismatch, range: hi > lo ? hi - lo : Math.abs(hi) || 1 };
-}
-
 for (const file of FILES) {
   test(`describe ${file} equals native gdalinfo`, async () => {
     const ref = await testEnv().fixtureJson<RefMeta>(`reference/meta/${file}.json`);
@@ -76,7 +38,11 @@ for (const file of FILES) {
     assert.equal(m.driver, ref.driverShortName, 'driver');
     assert.deepEqual([m.width, m.height], ref.size, 'size');
     assert.equal(m.count, ref.bands.length, 'count');
-    assert.deepEqual(m.dtypes, ref.bands.map((b) => TYPES[b.type] ?? b.type.toLowerCase()), 'dtypes');
+    assert.deepEqual(
+      m.dtypes,
+      ref.bands.map((b) => TYPES[b.type] ?? b.type.toLowerCase()),
+      'dtypes',
+    );
     const nod = ref.bands.map((b) => (b.noDataValue === null ? null : Number(b.noDataValue)));
     assert.deepEqual(m.nodatavals, nod, 'nodata');
     assert.equal(m.nodata, nod[0], 'nodata of band 1');
@@ -144,7 +110,7 @@ test('dtype and nodata overrides', async () => {
   assert.ok(nan > 100 && nan < asInt.data.length, `box is partly outside (${nan} nodata pixels)`);
 });
 
-test('default CRS is the raster\'s; an explicit equal CRS gives the same pixels', async () => {
+test("default CRS is the raster's; an explicit equal CRS gives the same pixels", async () => {
   const r = await shared('keras_spatial_small.tif');
   const box = { bounds: [817000, 1445000, 817500, 1445500] as [number, number, number, number], width: 16, height: 16, resampling: 'bilinear' as const };
   const a = await r.readWindow(box);

@@ -8,7 +8,10 @@ import { createRng, EnginePool, GeotensorError, openRaster } from '../dist/index
 const N = Number(process.env.FUZZ_N ?? 10000);
 const SEED = process.env.FUZZ_SEED ?? 'geotensor-fuzz';
 const PER_CASE_MS = Number(process.env.FUZZ_TIMEOUT_MS ?? 30000);
-const files = ['elev.tif', 'L7_ETMs.tif', 'lc.tif', 'na.tif', 'keras_spatial_small.tif', 'olinda_dem_utm25s.tif'].map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(`../shared/data/${f}`)) }));
+const files = ['elev.tif', 'L7_ETMs.tif', 'lc.tif', 'na.tif', 'keras_spatial_small.tif', 'olinda_dem_utm25s.tif'].map((f) => ({
+  name: f,
+  bytes: new Uint8Array(readFileSync(`../shared/data/${f}`)),
+}));
 const rng = createRng(SEED);
 const pool = new EnginePool({ workers: Number(process.env.FUZZ_WORKERS ?? 2), callTimeoutMs: 10000 });
 
@@ -77,10 +80,15 @@ for (let i = 0; i < N; i++) {
     count('ok');
   } catch (e) {
     if (e instanceof GeotensorError) {
-      const why = e.details.fatal ? ' (GDAL aborted in WASM; worker replaced)' : /longer than/.test(e.message) ? ' (call over the time limit; worker killed and replaced)' : /died/.test(e.message) ? ' (worker died; replaced)' : '';
+      const why = e.details.fatal
+        ? ' (GDAL aborted in WASM; worker replaced)'
+        : /longer than/.test(e.message)
+          ? ' (call over the time limit; worker killed and replaced)'
+          : /died/.test(e.message)
+            ? ' (worker died; replaced)'
+            : '';
       count(`${e.name}/${e.code}${why}`, e.message);
-    }
-    else {
+    } else {
       failed++;
       count('NOT A GeotensorError');
       console.log(`not ok - ${label}: ${e?.stack ?? e}`);
@@ -92,6 +100,7 @@ for (let i = 0; i < N; i++) {
 }
 await pool.terminate();
 console.log(`\nmutations: ${N} in ${((performance.now() - t0) / 1000).toFixed(1)} s (seed ${SEED})`);
-for (const [k, v] of [...outcomes.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${String(v).padStart(6)}  ${k}${examples.has(k) ? `\n          e.g. ${examples.get(k)}` : ''}`);
+for (const [k, v] of [...outcomes.entries()].sort((a, b) => b[1] - a[1]))
+  console.log(`  ${String(v).padStart(6)}  ${k}${examples.has(k) ? `\n          e.g. ${examples.get(k)}` : ''}`);
 console.log(`fuzz: ${N - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

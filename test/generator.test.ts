@@ -1,17 +1,6 @@
 /** SpatialDataGenerator, flows, callbacks and aligned sources (Keras Spatial's API), on real rasters. */
 import { assert, test, testEnv } from './lib/harness.js';
-import {
-  AbortError,
-  ArgumentError,
-  openRaster,
-  SampleError,
-  SampleSet,
-  SourceError,
-  SpatialDataGenerator,
-  zip,
-  type Batch,
-  type SampleArray,
-} from '../src/index.js';
+import { AbortError, ArgumentError, openRaster, SampleError, SampleSet, SourceError, SpatialDataGenerator, zip, type Batch, type SampleArray } from '../src/index.js';
 import label from './fixtures/olinda_label_4326.json' with { type: 'json' };
 
 const open = async (file: string, opts = {}) => SpatialDataGenerator.open(await testEnv().sharedSource(file), opts);
@@ -41,7 +30,14 @@ test('a missing file fails at open with SourceError, as Keras Spatial does', asy
 }, ['node', 'deno']);
 
 test('shapes for every interleave and indexes combination', async () => {
-  const samples = SampleSet.fromBounds([[290000, 9112000, 292000, 9114000], [292000, 9114000, 294000, 9116000], [294000, 9116000, 296000, 9118000]], 'EPSG:31985');
+  const samples = SampleSet.fromBounds(
+    [
+      [290000, 9112000, 292000, 9114000],
+      [292000, 9114000, 294000, 9116000],
+      [294000, 9116000, 296000, 9118000],
+    ],
+    'EPSG:31985',
+  );
   const cases: [object, number[]][] = [
     [{}, [2, 16, 20, 6]],
     [{ interleave: 'band' }, [2, 6, 16, 20]],
@@ -57,17 +53,20 @@ test('shapes for every interleave and indexes combination', async () => {
     assert.deepEqual(batches[0].shape, shape, JSON.stringify(opts));
     assert.deepEqual(batches[1].shape, [1, ...shape.slice(1)], 'last batch is smaller');
     assert.deepEqual(Array.from(batches[1].indices), [2]);
-    assert.equal(batches[0].data.length, shape.reduce((a, b) => a * b, 1));
+    assert.equal(
+      batches[0].data.length,
+      shape.reduce((a, b) => a * b, 1),
+    );
     assert.ok(batches[0].data instanceof Uint8Array, 'source dtype kept');
     await g.close();
   }
   const elev = await open('elev.tif');
   const b = await all(elev.flow(elev.regularGrid(0.2, 0.2), 8, 8, { batchSize: 4 }));
-  assert.deepEqual(b[0].shape, [4, 8, 8, 1], 'one-band source: [batch, h, w, 1] as Keras Spatial\'s README shows');
+  assert.deepEqual(b[0].shape, [4, 8, 8, 1], "one-band source: [batch, h, w, 1] as Keras Spatial's README shows");
   await elev.close();
 });
 
-test('pixel interleave is the band-sequential warp transposed, and each sample is the engine\'s exact warp', async () => {
+test("pixel interleave is the band-sequential warp transposed, and each sample is the engine's exact warp", async () => {
   const box = [290000, 9112000, 292000, 9114000];
   const samples = SampleSet.fromBounds([box], 'EPSG:31985');
   const px = await open('L7_ETMs.tif', { indexes: [3, 2, 1], resampling: 'bilinear' });
@@ -88,16 +87,29 @@ test('batches come in sample order; shuffle is a seeded permutation, new each ep
   const s = g.regularGrid(0.1, 0.1);
   assert.equal(s.length, 49);
   const ordered = (await all(g.flow(s, 4, 4, { batchSize: 10 }))).flatMap((b) => Array.from(b.indices));
-  assert.deepEqual(ordered, Array.from({ length: 49 }, (_, i) => i));
+  assert.deepEqual(
+    ordered,
+    Array.from({ length: 49 }, (_, i) => i),
+  );
   const f1 = g.flow(s, 4, 4, { batchSize: 10, shuffle: true, seed: 42 });
   const f2 = g.flow(s, 4, 4, { batchSize: 10, shuffle: true, seed: 42 });
   const e1 = (await all(f1)).flatMap((b) => Array.from(b.indices));
   const e2 = (await all(f2)).flatMap((b) => Array.from(b.indices));
   const e1b = (await all(f1)).flatMap((b) => Array.from(b.indices));
   assert.deepEqual(e1, e2, 'same seed, same order');
-  assert.deepEqual([...e1].sort((a, b) => a - b), ordered, 'a permutation of every sample');
-  assert.ok(e1.some((v, i) => v !== i), 'shuffled');
-  assert.ok(e1b.some((v, i) => v !== e1[i]), 'the next epoch is shuffled differently');
+  assert.deepEqual(
+    [...e1].sort((a, b) => a - b),
+    ordered,
+    'a permutation of every sample',
+  );
+  assert.ok(
+    e1.some((v, i) => v !== i),
+    'shuffled',
+  );
+  assert.ok(
+    e1b.some((v, i) => v !== e1[i]),
+    'the next epoch is shuffled differently',
+  );
   // the shuffled batch holds the same pixels as the ordered read of those samples
   const [first] = await all(g.flow(s.select(e1.slice(0, 10)), 4, 4, { batchSize: 10 }));
   const [shuf] = await all(g.flow(s, 4, 4, { batchSize: 10, shuffle: true, seed: 42 }));

@@ -19,7 +19,9 @@ const generators = new Map<string, Promise<SpatialDataGenerator>>();
 function sdg(file: string) {
   let p = generators.get(file);
   if (!p) {
-    p = testEnv().sharedSource(file).then((s) => SpatialDataGenerator.open(s));
+    p = testEnv()
+      .sharedSource(file)
+      .then((s) => SpatialDataGenerator.open(s));
     generators.set(file, p);
   }
   return p;
@@ -31,7 +33,7 @@ for (const c of (grids as unknown as { cases: GridCase[] }).cases) {
     assert.deepEqual(Array.from(g.bounds), c.bounds, 'source bounds as rasterio reports them');
     const s = g.regularGrid(c.width, c.height, { units: c.units, overlap: c.overlap });
     assert.equal(s.length, c.count, 'count');
-    assert.equal(s.crs, g.crs, 'the grid is in the generator\'s CRS');
+    assert.equal(s.crs, g.crs, "the grid is in the generator's CRS");
     for (let i = 0; i < c.count; i++) assert.deepEqual(Array.from(s.bounds(i)), c.boxes[i], `box ${i}`);
     if (c.units === 'native') {
       const t = regularGrid(c.bounds, c.width, c.height, { overlap: c.overlap });
@@ -40,7 +42,7 @@ for (const c of (grids as unknown as { cases: GridCase[] }).cases) {
   });
 }
 
-test('linspace is numpy\'s (first at start, last exactly at stop)', () => {
+test("linspace is numpy's (first at start, last exactly at stop)", () => {
   const a = linspace(0.1, 0.7, 7);
   assert.equal(a[0], 0.1);
   assert.equal(a[6], 0.7);
@@ -71,7 +73,10 @@ test('randomGrid: count boxes fully inside the extent, the same for a seed, diff
   assert.equal(a.length, 500);
   assert.equal(a.crs, 'EPSG:3443');
   assert.deepEqual(Array.from(a.minx), Array.from(b.minx), 'same seed, same boxes');
-  assert.ok(Array.from(a.minx).some((v, i) => v !== c.minx[i]), 'another seed, other boxes');
+  assert.ok(
+    Array.from(a.minx).some((v, i) => v !== c.minx[i]),
+    'another seed, other boxes',
+  );
   for (let i = 0; i < a.length; i++) {
     const [x0, y0, x1, y1] = a.bounds(i);
     assert.ok(x0 >= e[0] && y0 >= e[1] && x1 <= e[2] && y1 <= e[3], `box ${i} inside`);
@@ -81,7 +86,10 @@ test('randomGrid: count boxes fully inside the extent, the same for a seed, diff
   // spread over the extent, not clumped: every quarter of the x range gets samples
   const q = [0, 0, 0, 0];
   for (const x of a.minx) q[Math.min(3, Math.floor(((x - e[0]) / (e[2] - e[0] - 5000)) * 4))]++;
-  assert.ok(q.every((n) => n > 80), `quarters ${q}`);
+  assert.ok(
+    q.every((n) => n > 80),
+    `quarters ${q}`,
+  );
 });
 
 test('bad grid arguments are ArgumentErrors naming the argument', async () => {

@@ -57,9 +57,13 @@ test('nodata where no sample fell; the GeoTIFF and COG are georeferenced, tiled 
   const px = writer.pixels();
   const plane = writer.width * writer.height;
   let covered = 0;
-  for (let k = 0; k < plane; k++) if (!Number.isNaN(px[k])) (covered++, assert.equal(px[k], 7));
+  for (let k = 0; k < plane; k++) if (!Number.isNaN(px[k])) covered++, assert.equal(px[k], 7);
   const boxPixels = (b: readonly number[]) => Math.round((b[2] - b[0]) / 100) * Math.round((b[3] - b[1]) / 100);
-  assert.equal(covered, [0, 1, 2].reduce((s, i) => s + boxPixels(some.bounds(i)), 0), 'covered pixels = pixels of the 3 boxes');
+  assert.equal(
+    covered,
+    [0, 1, 2].reduce((s, i) => s + boxPixels(some.bounds(i)), 0),
+    'covered pixels = pixels of the 3 boxes',
+  );
   for (const format of ['GTiff', 'COG'] as const) {
     const bytes = await writer.toBytes({ format });
     const r = await openRaster(bytes, { name: `pred.${format}.tif` });
@@ -69,7 +73,10 @@ test('nodata where no sample fell; the GeoTIFF and COG are georeferenced, tiled 
     assert.equal(r.meta.crs?.wkt, dem.meta.crs?.wkt);
     assert.ok(r.meta.blockSize![0] < writer.width || writer.width <= 256, `tiled: block ${r.meta.blockSize}`);
     const back = await r.readWindow({ bounds: r.meta.bounds!, width: writer.width, height: writer.height });
-    assert.deepEqual(Array.from(back.data).map((v) => (Number.isNaN(v) ? null : v)), Array.from(px).map((v) => (Number.isNaN(v) ? null : v)));
+    assert.deepEqual(
+      Array.from(back.data).map((v) => (Number.isNaN(v) ? null : v)),
+      Array.from(px).map((v) => (Number.isNaN(v) ? null : v)),
+    );
     await r.close();
   }
   await dem.close();

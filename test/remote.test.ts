@@ -5,7 +5,7 @@
  */
 import { assert, remoteHeal, remoteReset, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
 import { AbortError, EnginePool, openRaster, RemoteError, SourceError, SpatialDataGenerator, type Raster } from '../src/index.js';
-import { shared } from './engine.test.js';
+import { shared } from './lib/rasters.js';
 
 type Box = [number, number, number, number];
 
@@ -29,7 +29,10 @@ for (const file of ['L7_ETMs.tif', 'elev.tif', 'keras_spatial_small.tif', 'olind
     const remote = await openRaster(remoteUrl('ok', file));
     const local = await shared(file);
     assert.equal(remote.label, remoteUrl('ok', file));
-    assert.deepEqual([remote.meta.width, remote.meta.height, remote.meta.count, remote.meta.crs?.wkt], [local.meta.width, local.meta.height, local.meta.count, local.meta.crs?.wkt]);
+    assert.deepEqual(
+      [remote.meta.width, remote.meta.height, remote.meta.count, remote.meta.crs?.wkt],
+      [local.meta.width, local.meta.height, local.meta.count, local.meta.crs?.wkt],
+    );
     assert.deepEqual(remote.meta.transform, local.meta.transform);
     for (const frac of [0, 0.37, 0.8]) {
       const box = { ...nativeBox(local, frac, 16), resampling: 'nearest' as const };
@@ -38,7 +41,12 @@ for (const file of ['L7_ETMs.tif', 'elev.tif', 'keras_spatial_small.tif', 'olind
     }
     // The same box reprojected and resampled (bilinear) through both.
     const [minx, miny, maxx, maxy] = local.meta.bounds!;
-    const warp = { bounds: [minx + (maxx - minx) * 0.2, miny + (maxy - miny) * 0.2, minx + (maxx - minx) * 0.6, miny + (maxy - miny) * 0.6] as Box, width: 20, height: 20, resampling: 'bilinear' as const };
+    const warp = {
+      bounds: [minx + (maxx - minx) * 0.2, miny + (maxy - miny) * 0.2, minx + (maxx - minx) * 0.6, miny + (maxy - miny) * 0.6] as Box,
+      width: 20,
+      height: 20,
+      resampling: 'bilinear' as const,
+    };
     assert.equal(same((await remote.readWindow(warp)).data, (await local.readWindow(warp)).data), 0, 'bilinear window');
     await remote.close();
   });
@@ -94,8 +102,16 @@ for (const mode of ['replay', 'inline'] as const) {
     const r = await openRaster(remoteUrl('ok', 'big.tif'), { engine });
     const ref = await openRaster(remoteUrl('ok', 'big.tif'));
     const [minx, miny, maxx, maxy] = r.meta.bounds!;
-    for (const [f, px] of [[0.5, 64], [0.1, 32]] as const) {
-      const box = { bounds: [minx + (maxx - minx) * f, miny + (maxy - miny) * f, minx + (maxx - minx) * (f + 0.002), miny + (maxy - miny) * (f + 0.002)] as Box, width: px, height: px, resampling: 'bilinear' as const };
+    for (const [f, px] of [
+      [0.5, 64],
+      [0.1, 32],
+    ] as const) {
+      const box = {
+        bounds: [minx + (maxx - minx) * f, miny + (maxy - miny) * f, minx + (maxx - minx) * (f + 0.002), miny + (maxy - miny) * (f + 0.002)] as Box,
+        width: px,
+        height: px,
+        resampling: 'bilinear' as const,
+      };
       assert.equal(same((await r.readWindow(box)).data, (await ref.readWindow(box)).data), 0, `window at ${f}`);
     }
     const coarse = { bounds: [minx, miny, maxx, maxy] as Box, width: 64, height: 64 };
@@ -163,7 +179,9 @@ test('headers are sent (and never shown), 5xx are retried, timeouts end hung req
   await assert.rejects(openRaster(remoteUrl('flaky-5', 'elev.tif'), { remote: { retries: 2, retryDelayMs: 1 } }), RemoteError, { message: /HTTP 503.*gave up after 3 attempts/ });
 
   const t0 = performance.now();
-  await assert.rejects(openRaster(remoteUrl('hang', 'elev.tif'), { remote: { timeoutMs: 300, retries: 1, retryDelayMs: 1 } }), RemoteError, { message: /no response within 300 ms/ });
+  await assert.rejects(openRaster(remoteUrl('hang', 'elev.tif'), { remote: { timeoutMs: 300, retries: 1, retryDelayMs: 1 } }), RemoteError, {
+    message: /no response within 300 ms/,
+  });
   assert.ok(performance.now() - t0 < 5000, 'the timeout ended the hung request');
 
   const ac = new AbortController();

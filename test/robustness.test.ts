@@ -15,7 +15,7 @@ import {
   type Batch,
 } from '../src/index.js';
 import rotatedRef from './fixtures/matrix/rotated-ref.json' with { type: 'json' };
-import { compare, typed } from './engine.test.js';
+import { compare, typed } from './lib/rasters.js';
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -72,13 +72,19 @@ test('matrix: samples with NaN coordinates fail with their index; onError skip a
   assert.equal(e.details.sample, 1, 'the error names the sample');
   const reported: number[] = [];
   const skipped = await all(g.flow(s, 8, 8, { batchSize: 2, onError: 'skip', onSampleError: (_e, i) => reported.push(i) }));
-  assert.deepEqual(skipped.map((b) => Array.from(b.indices)), [[0], [2, 3]]);
+  assert.deepEqual(
+    skipped.map((b) => Array.from(b.indices)),
+    [[0], [2, 3]],
+  );
   assert.deepEqual(Array.from(skipped[0].skipped!), [1]);
   assert.deepEqual(reported, [1]);
   const filled = await all(g.flow(s, 8, 8, { batchSize: 2, onError: 'fill' }));
   assert.deepEqual(filled[0].shape, [2, 8, 8, 1]);
   assert.deepEqual(Array.from(filled[0].filled!), [1]);
-  assert.ok(Array.from(filled[0].data.subarray(64)).every((v) => v === -32768), 'filled with the nodata value');
+  assert.ok(
+    Array.from(filled[0].data.subarray(64)).every((v) => v === -32768),
+    'filled with the nodata value',
+  );
   assert.throws(() => g.flow(s, 8, 8, { onError: 'ignore' as never }), ArgumentError, { input: 'onError' });
   await g.close();
 });
@@ -88,8 +94,15 @@ test('matrix: concurrent flows over one generator give the same batches as one a
   const s = g.regularGrid(1500, 1500);
   const alone = await all(g.flow(s, 16, 16, { batchSize: 7 }));
   const [a, b, c] = await Promise.all([all(g.flow(s, 16, 16, { batchSize: 7 })), all(g.flow(s, 16, 16, { batchSize: 7 })), all(g.flow(s.take(10), 16, 16, { batchSize: 3 }))]);
-  for (const run of [a, b]) assert.deepEqual(run.map((x) => Array.from(x.data)), alone.map((x) => Array.from(x.data)));
-  assert.equal(c.reduce((n, x) => n + x.shape[0], 0), 10);
+  for (const run of [a, b])
+    assert.deepEqual(
+      run.map((x) => Array.from(x.data)),
+      alone.map((x) => Array.from(x.data)),
+    );
+  assert.equal(
+    c.reduce((n, x) => n + x.shape[0], 0),
+    10,
+  );
   await g.close();
 });
 
@@ -140,8 +153,16 @@ test('worker death: killing a worker mid-flow loses nothing; every sample once, 
     }
   }
   assert.equal(killed, 2);
-  assert.deepEqual(got.flatMap((b) => Array.from(b.indices)), Array.from({ length: s.length }, (_, i) => i), 'every sample exactly once, in order');
-  assert.deepEqual(got.map((b) => Array.from(b.data)), clean.map((b) => Array.from(b.data)), 'same pixels as without the kills');
+  assert.deepEqual(
+    got.flatMap((b) => Array.from(b.indices)),
+    Array.from({ length: s.length }, (_, i) => i),
+    'every sample exactly once, in order',
+  );
+  assert.deepEqual(
+    got.map((b) => Array.from(b.data)),
+    clean.map((b) => Array.from(b.data)),
+    'same pixels as without the kills',
+  );
   await g.close();
   await pool.terminate();
 });
@@ -152,11 +173,18 @@ test('WASM abort (memory exhausted inside GDAL): the worker is replaced and work
   const s = g.regularGrid(0.2, 0.2);
   const before = await all(g.flow(s, 8, 8));
   const [w] = liveWorkers(pool);
-  const e = await assert.rejects(w.call((api) => api.debug('exhaust-memory')), EngineError, { code: 'ENGINE_FAILED' });
+  const e = await assert.rejects(
+    w.call((api) => api.debug('exhaust-memory')),
+    EngineError,
+    { code: 'ENGINE_FAILED' },
+  );
   assert.ok(e.details.fatal === true, `fatal: ${e.message}`);
   assert.ok(w.dead, 'the aborted worker is ended');
   const after = await all(g.flow(s, 8, 8));
-  assert.deepEqual(after.map((b) => Array.from(b.data)), before.map((b) => Array.from(b.data)));
+  assert.deepEqual(
+    after.map((b) => Array.from(b.data)),
+    before.map((b) => Array.from(b.data)),
+  );
   assert.ok(liveWorkers(pool).length === 1 && liveWorkers(pool)[0] !== w, 'a new worker took its place');
   await g.close();
   await pool.terminate();
@@ -164,7 +192,9 @@ test('WASM abort (memory exhausted inside GDAL): the worker is replaced and work
 
 test('a window larger than WebAssembly memory is an EngineError, and the engine keeps working', async () => {
   const r = await openRaster(await testEnv().sharedSource('L7_ETMs.tif'), { name: 'L7' });
-  await assert.rejects(r.readWindow({ bounds: [290000, 9112000, 296000, 9118000], width: 16384, height: 16384, dtype: 'float64' }), EngineError, { message: /more than WebAssembly memory/ });
+  await assert.rejects(r.readWindow({ bounds: [290000, 9112000, 296000, 9118000], width: 16384, height: 16384, dtype: 'float64' }), EngineError, {
+    message: /more than WebAssembly memory/,
+  });
   assert.equal((await r.readWindow({ bounds: [290000, 9112000, 296000, 9118000], width: 4, height: 4 })).data.length, 96);
   await r.close();
 });
@@ -172,7 +202,9 @@ test('a window larger than WebAssembly memory is an EngineError, and the engine 
 test('a call over the time limit kills its worker and fails with EngineError (retried once), never hangs', async () => {
   const pool = new EnginePool({ workers: 1, callTimeoutMs: 1500 });
   const r = await openRaster(await testEnv().sharedSource('L7_ETMs.tif'), { engine: pool, name: 'L7' });
-  const e = await assert.rejects(r.readWindow({ bounds: [288800, 9110800, 298700, 9120700], width: 6000, height: 6000, resampling: 'lanczos' }), EngineError, { message: /longer than 1500 ms/ });
+  const e = await assert.rejects(r.readWindow({ bounds: [288800, 9110800, 298700, 9120700], width: 6000, height: 6000, resampling: 'lanczos' }), EngineError, {
+    message: /longer than 1500 ms/,
+  });
   assert.equal(e.details.retried, true, 'retried once');
   assert.equal((await r.readWindow({ bounds: [290000, 9112000, 296000, 9118000], width: 4, height: 4 })).data.length, 96, 'a fresh worker serves the next read');
   await r.close();
@@ -188,12 +220,22 @@ test('soak (short): 3,000 samples through a pool; WASM memory and virtual files 
   const warm = await stats();
   for (let pass = 0; pass < 2; pass++) await all(g.flow(s, 32, 32, { batchSize: 50 }));
   const end = await stats();
-  assert.deepEqual(end.map((x) => x.wasmMemoryBytes), warm.map((x) => x.wasmMemoryBytes), 'WebAssembly memory did not grow');
-  assert.ok(end.every((x) => x.virtualFiles === 1 && x.openDatasets === 1), `one mount and one dataset per worker: ${JSON.stringify(end)}`);
+  assert.deepEqual(
+    end.map((x) => x.wasmMemoryBytes),
+    warm.map((x) => x.wasmMemoryBytes),
+    'WebAssembly memory did not grow',
+  );
+  assert.ok(
+    end.every((x) => x.virtualFiles === 1 && x.openDatasets === 1),
+    `one mount and one dataset per worker: ${JSON.stringify(end)}`,
+  );
   assert.equal(end.reduce((a, x) => a + x.reads, 0) - warm.reduce((a, x) => a + x.reads, 0), 2000);
   await g.close();
   const closed = await stats();
-  assert.ok(closed.every((x) => x.virtualFiles === 0 && x.openDatasets === 0), 'close() leaves no dataset or virtual file behind');
+  assert.ok(
+    closed.every((x) => x.virtualFiles === 0 && x.openDatasets === 0),
+    'close() leaves no dataset or virtual file behind',
+  );
   await pool.terminate();
 });
 

@@ -31,6 +31,14 @@ const hasGdal = spawnSync('gdalwarp', ['--version']).status === 0;
 if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && hasGdal) {
   if (!step('regenerate native GDAL references', 'node', ['test/reference/generate.mjs'])) process.exit(1);
 }
+// Habits first: the linter and formatter (Biome) with zero findings, the types (tests against the
+// sources, no build needed) and the layering of the import graph.
+const habits = [
+  step('lint and format (biome check)', 'npx', ['--no-install', 'biome', 'check', '.']),
+  step('types (tsc -p ., sources and tests, before any build)', 'npx', ['--no-install', 'tsc', '-p', '.']),
+  step('layers (import graph)', 'node', ['test/layers.mjs']),
+];
+const habitNames = ['lint', 'types', 'layers'];
 if (!step('build', 'npx', ['--no-install', 'tsup', '--silent'])) process.exit(1);
 if (!step('bundle tests', 'node', ['test/build.mjs'])) process.exit(1);
 
@@ -48,10 +56,21 @@ if (['node', 'deno', 'browser', 'edge'].some(want)) {
 }
 process.on('exit', () => remoteServer?.kill());
 
-const results = [];
+const results = habits.map((ok, i) => [habitNames[i], ok]);
 if (want('node')) results.push(['node', step('tests in Node', 'node', ['--enable-source-maps', '.test-build/node.js'])]);
 if (want('deno')) {
-  results.push(['deno', step('tests in Deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-env', '--allow-sys', '--allow-net=127.0.0.1', '--allow-write=.test-build', '.test-build/deno.js'])]);
+  results.push([
+    'deno',
+    step('tests in Deno', 'node_modules/.bin/deno', [
+      'run',
+      '--allow-read',
+      '--allow-env',
+      '--allow-sys',
+      '--allow-net=127.0.0.1',
+      '--allow-write=.test-build',
+      '.test-build/deno.js',
+    ]),
+  ]);
 }
 if (want('browser')) {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -74,7 +93,10 @@ if (want('cli')) {
 }
 if (want('browser-example')) {
   // The browser example page in headless Chromium: the notebook flow, then a GeoTIFF chosen in the page.
-  results.push(['browser example', step('browser example page (headless Chromium, screenshots)', 'node', ['examples/browser/build.mjs']) && step('', 'node', ['examples/browser/check.mjs'])]);
+  results.push([
+    'browser example',
+    step('browser example page (headless Chromium, screenshots)', 'node', ['examples/browser/build.mjs']) && step('', 'node', ['examples/browser/check.mjs']),
+  ]);
 }
 if (want('notebook')) {
   // The Keras Spatial notebook, executed headlessly on Deno's Jupyter kernel.
@@ -91,7 +113,10 @@ if (want('bigtiff')) {
   const ok = step('write a 4.1 GiB BigTIFF', 'node', ['test/bigtiff/make.mjs', big]);
   try {
     results.push(['bigtiff node', ok && step('>4 GiB BigTIFF in Node', 'node', ['test/bigtiff/check.mjs', big])]);
-    results.push(['bigtiff deno', ok && step('>4 GiB BigTIFF in Deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-env', '--allow-sys', 'test/bigtiff/check.mjs', big])]);
+    results.push([
+      'bigtiff deno',
+      ok && step('>4 GiB BigTIFF in Deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-env', '--allow-sys', 'test/bigtiff/check.mjs', big]),
+    ]);
   } finally {
     rmSync(big, { force: true });
   }
@@ -113,7 +138,9 @@ if (want('examples')) {
   ]) {
     for (const f of ['grid.png', 'watershed.png', 'dem-samples.png', 'label-samples.png', 'loss.png']) rmSync(`${dir}/${f}`, { force: true });
     const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, DEMO_EPOCHS: '1' } });
-    const pngs = ['grid.png', 'watershed.png', 'dem-samples.png', 'label-samples.png', 'loss.png'].every((f) => existsSync(`${dir}/${f}`) && readFileSync(`${dir}/${f}`).subarray(1, 4).toString() === 'PNG');
+    const pngs = ['grid.png', 'watershed.png', 'dem-samples.png', 'label-samples.png', 'loss.png'].every(
+      (f) => existsSync(`${dir}/${f}`) && readFileSync(`${dir}/${f}`).subarray(1, 4).toString() === 'PNG',
+    );
     const trained = /trained 1 epochs on \d+ aligned DEM\/label samples: loss \d/.test(r.stdout ?? '');
     if (r.status === 0 && pngs && trained) {
       ok++;

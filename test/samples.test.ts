@@ -54,7 +54,11 @@ test('lux.shp cantons (EPSG:4326) mask elev.tif samples in EPSG:2169 exactly as 
   const samples = sdg.regularGrid(4000, 4000);
   assert.equal(samples.crs, 'EPSG:2169');
   const got = classes(samples, lux.geojson, lux.crs);
-  const want = bruteForce(samples, lux.geojson.features.map((f) => f as unknown as Poly), 'EPSG:4326');
+  const want = bruteForce(
+    samples,
+    lux.geojson.features.map((f) => f as unknown as Poly),
+    'EPSG:4326',
+  );
   let differ = 0;
   for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) differ++;
   const counts = [0, 1, 2].map((v) => got.filter((c) => c === v).length);
@@ -75,7 +79,11 @@ test('olinda1.shp census polygons (EPSG:4326) over UTM samples, against turf', a
   const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('L7_ETMs.tif'));
   const samples = sdg.regularGrid(400, 400);
   const got = classes(samples, olinda.geojson, olinda.crs);
-  const want = bruteForce(samples, olinda.geojson.features.map((f) => f as unknown as Poly), 'EPSG:4326');
+  const want = bruteForce(
+    samples,
+    olinda.geojson.features.map((f) => f as unknown as Poly),
+    'EPSG:4326',
+  );
   let differ = 0;
   for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) differ++;
   assert.equal(differ, 0, `differences from turf among ${got.length} boxes`);
@@ -91,7 +99,13 @@ test('a 1000-vertex polygon with a hole against 3,000 random boxes: same as turf
     ring.push([50 + r * Math.cos(a), 50 + r * Math.sin(a)]);
   }
   ring.push(ring[0]);
-  const hole = [[45, 45], [55, 45], [55, 55], [45, 55], [45, 45]];
+  const hole = [
+    [45, 45],
+    [55, 45],
+    [55, 55],
+    [45, 55],
+    [45, 45],
+  ];
   const mask = turf.polygon([ring, hole]);
   const boxes = randomGrid([0, 0, 100, 100], 3, 3, 3000, { seed: 5, crs: 'EPSG:3857' });
   const got = classes(boxes, mask, 'EPSG:3857');
@@ -109,10 +123,32 @@ test('a 1000-vertex polygon with a hole against 3,000 random boxes: same as turf
 
 test('masks: no overlap gives an empty set; a set without CRS or a non-polygon mask is refused', async () => {
   const s = regularGrid([0, 0, 10, 10], 2, 2, { crs: 'EPSG:3857' });
-  assert.equal(s.intersects(turf.polygon([[[100, 100], [110, 100], [110, 110], [100, 100]]]), { crs: 'EPSG:3857' }).length, 0);
+  assert.equal(
+    s.intersects(
+      turf.polygon([
+        [
+          [100, 100],
+          [110, 100],
+          [110, 110],
+          [100, 100],
+        ],
+      ]),
+      { crs: 'EPSG:3857' },
+    ).length,
+    0,
+  );
   let err: unknown;
   try {
-    regularGrid([0, 0, 10, 10], 2, 2).intersects(turf.polygon([[[0, 0], [1, 0], [1, 1], [0, 0]]]));
+    regularGrid([0, 0, 10, 10], 2, 2).intersects(
+      turf.polygon([
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 0],
+        ],
+      ]),
+    );
   } catch (e) {
     err = e;
   }
@@ -141,7 +177,14 @@ test('toCrs: each box becomes the envelope of its reprojected edges', () => {
 });
 
 test('GeoJSON in and out keeps boxes and columns; pointGrid centres boxes on points', () => {
-  const s = SampleSet.fromBounds([[0, 0, 2, 1], [5, 5, 6, 8]], 'EPSG:3857', { name: ['a', 'b'], v: Float64Array.from([1.5, Number.NaN]) });
+  const s = SampleSet.fromBounds(
+    [
+      [0, 0, 2, 1],
+      [5, 5, 6, 8],
+    ],
+    'EPSG:3857',
+    { name: ['a', 'b'], v: Float64Array.from([1.5, Number.NaN]) },
+  );
   const back = SampleSet.fromGeoJSON(s.toGeoJSON(), { crs: 'EPSG:3857' });
   assert.deepEqual(Array.from(back.bounds(1)), [5, 5, 6, 8]);
   assert.deepEqual(back.column('name'), ['a', 'b']);
@@ -180,7 +223,10 @@ test('spatialSplit: disjoint, complete, deterministic, and no two parts overlap'
 test('shard: disjoint slices whose union is the set, the same every time', () => {
   const s = randomGrid([0, 0, 100, 100], 5, 5, 1001, { seed: 2, crs: 'EPSG:3857' });
   const shards = [0, 1, 2].map((i) => s.shard(3, i));
-  assert.equal(shards.reduce((a, x) => a + x.length, 0), 1001);
+  assert.equal(
+    shards.reduce((a, x) => a + x.length, 0),
+    1001,
+  );
   const seen = new Set<number>();
   for (const sh of shards) for (const x of sh.minx) seen.add(x);
   assert.equal(seen.size, 1001);

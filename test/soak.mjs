@@ -41,7 +41,11 @@ const checks = [
   ['RSS growth after warm-up < 64 MB', end.rss - warm.rss < 64 * 2 ** 20, `${mb(warm.rss)} MB -> ${mb(end.rss)} MB`],
   ['peak RSS < 1.5 GB', peak < 1.5 * 2 ** 30, `${mb(peak)} MB`],
   ['WebAssembly memory flat after warm-up', end.wasm.every((v, i) => v === warm.wasm[i]), `${warm.wasm.map(mb)} -> ${end.wasm.map(mb)} MB`],
-  ['one virtual file and dataset per worker while open', end.stats.every((s) => s.virtualFiles === 1 && s.openDatasets === 1), JSON.stringify(end.stats.map((s) => [s.virtualFiles, s.openDatasets]))],
+  [
+    'one virtual file and dataset per worker while open',
+    end.stats.every((s) => s.virtualFiles === 1 && s.openDatasets === 1),
+    JSON.stringify(end.stats.map((s) => [s.virtualFiles, s.openDatasets])),
+  ],
   ['none after close()', closed.every((s) => s.virtualFiles === 0 && s.openDatasets === 0), JSON.stringify(closed.map((s) => [s.virtualFiles, s.openDatasets]))],
   ['file descriptors back to the start after terminate', fdEnd <= fdStart, `${fdStart} -> ${fdEnd}`],
 ];

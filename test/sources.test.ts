@@ -1,18 +1,8 @@
 /** Every kind of source, the raster lifecycle, cancellation and every bad input of the engine. */
 import { assert, test, testEnv } from './lib/harness.js';
 import { liveWorkers } from '../src/testing.js';
-import {
-  AbortError,
-  ArgumentError,
-  CrsError,
-  EngineError,
-  EnginePool,
-  GeotensorError,
-  openRaster,
-  RESAMPLING_METHODS,
-  SourceError,
-} from '../src/index.js';
-import { shared } from './engine.test.js';
+import { AbortError, ArgumentError, CrsError, EngineError, EnginePool, GeotensorError, openRaster, RESAMPLING_METHODS, SourceError } from '../src/index.js';
+import { shared } from './lib/rasters.js';
 
 const BOX = { bounds: [5.8, 49.5, 6.4, 50.1] as [number, number, number, number], width: 24, height: 20, resampling: 'bilinear' as const };
 
@@ -36,12 +26,7 @@ test('Blob, File, ArrayBuffer and Uint8Array give the same meta and pixels', asy
   const ref = await shared('elev.tif');
   const expected = Array.from((await ref.readWindow(BOX)).data);
   const sources: [string, ConstructorParameters<typeof Blob>[0] | unknown][] = [];
-  const inputs = [
-    new Blob([bytes.slice()]),
-    new File([bytes.slice()], 'elev.tif'),
-    bytes.slice().buffer,
-    bytes.slice(),
-  ];
+  const inputs = [new Blob([bytes.slice()]), new File([bytes.slice()], 'elev.tif'), bytes.slice().buffer, bytes.slice()];
   void sources;
   for (const input of inputs) {
     const r = await openRaster(input as Blob, { name: 'elev.tif' });
@@ -59,10 +44,10 @@ test('a folder is not a raster', async () => {
   await assert.rejects(openRaster('../shared/data'), SourceError, { code: 'SOURCE_UNREADABLE' });
 }, ['node', 'deno']);
 
-test('bytes that are not a raster: SourceError with GDAL\'s message', async () => {
+test("bytes that are not a raster: SourceError with GDAL's message", async () => {
   const text = new TextEncoder().encode('this is a text file named .tif, not a GeoTIFF\n'.repeat(20));
   const e = await assert.rejects(openRaster(text, { name: 'notes.tif' }), SourceError, { code: 'SOURCE_UNREADABLE', input: 'notes.tif' });
-  assert.ok(e.gdalMessage && e.gdalMessage.length > 0, 'carries GDAL\'s message');
+  assert.ok(e.gdalMessage && e.gdalMessage.length > 0, "carries GDAL's message");
 });
 
 test('a truncated GeoTIFF: a typed error, never a crash', async () => {
@@ -121,7 +106,7 @@ test('every GDAL resampling name is accepted', async () => {
   for (const m of RESAMPLING_METHODS) {
     const w = await r.readWindow({ ...BOX, resampling: m, dtype: 'float32' });
     const valid = Array.from(w.data).filter((v) => v !== -32768);
-    assert.ok(valid.length > 0 && valid.every((v) => v > 100 && v < 700 || m === 'sum'), `${m}: elevations of Luxembourg`);
+    assert.ok(valid.length > 0 && valid.every((v) => (v > 100 && v < 700) || m === 'sum'), `${m}: elevations of Luxembourg`);
   }
 });
 
@@ -178,11 +163,21 @@ test('a private pool: workers start lazily, datasets stay open across reads, ter
   const live = liveWorkers(pool);
   assert.equal(live.length, 2, 'both workers used');
   const stats = await Promise.all(live.map((w) => w.call((api) => api.stats())));
-  assert.equal(stats.reduce((s, x) => s + x.reads, 0), 8, 'reads counted in the workers');
-  assert.ok(stats.every((s) => s.openDatasets === 1), 'the dataset is opened once per worker, not per read');
+  assert.equal(
+    stats.reduce((s, x) => s + x.reads, 0),
+    8,
+    'reads counted in the workers',
+  );
+  assert.ok(
+    stats.every((s) => s.openDatasets === 1),
+    'the dataset is opened once per worker, not per read',
+  );
   await r.close();
   const after = await Promise.all(live.map((w) => w.call((api) => api.stats())));
-  assert.ok(after.every((s) => s.openDatasets === 0), 'close() closes it in every worker');
+  assert.ok(
+    after.every((s) => s.openDatasets === 0),
+    'close() closes it in every worker',
+  );
   await pool.terminate();
   await assert.rejects(openRaster(await testEnv().sharedSource('elev.tif'), { engine: pool }), EngineError, { code: 'ENGINE_CLOSED' });
 });

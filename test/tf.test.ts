@@ -39,7 +39,10 @@ test('a tiny segmentation model trains for an epoch through fitDataset on zipped
   const after = tf.memory().numTensors;
   const losses = [...(h1.history.loss as number[]), ...(h.history.loss as number[])];
   assert.equal(losses.length, 3);
-  assert.ok(losses.every((l) => Number.isFinite(l) && l > 0), `losses ${losses}`);
+  assert.ok(
+    losses.every((l) => Number.isFinite(l) && l > 0),
+    `losses ${losses}`,
+  );
   assert.equal(after, before, `tensors after the first epoch ${before}, after two more ${after}`);
   model.dispose();
   await dem.close();

@@ -25,13 +25,15 @@ export function createEngineApi(): EngineWorkerApi {
     if (engine.aborted) throw new EngineError('ENGINE_FAILED', `GDAL (WebAssembly) aborted earlier: ${engine.aborted}`, { fatal: true });
     return engine;
   };
-  const guard = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
-    try {
-      return await f(...a);
-    } catch (e) {
-      throw fatalOrSelf(e, engine);
-    }
-  };
+  const guard =
+    <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+    async (...a: A): Promise<R> => {
+      try {
+        return await f(...a);
+      } catch (e) {
+        throw fatalOrSelf(e, engine);
+      }
+    };
   const api: EngineWorkerApi = {
     async init(config: EngineAssetConfig) {
       const t0 = performance.now();

@@ -15,9 +15,7 @@ export const GDAL_TYPE_NAMES: Record<DataType, string> = {
   float32: 'Float32',
   float64: 'Float64',
 };
-const FROM_GDAL: Record<string, DataType> = Object.fromEntries(
-  Object.entries(GDAL_TYPE_NAMES).map(([k, v]) => [v, k as DataType]),
-);
+const FROM_GDAL: Record<string, DataType> = Object.fromEntries(Object.entries(GDAL_TYPE_NAMES).map(([k, v]) => [v, k as DataType]));
 
 export function dtypeFromGdal(name: string): DataType | string {
   return FROM_GDAL[name] ?? name.toLowerCase();
@@ -46,7 +44,7 @@ export function gdalInfoJson(g: GdalModule, ds: number): GdalInfoJson | null {
     return JSON.parse(text) as GdalInfoJson;
   } catch {
     // Corrupt files can make gdalinfo print bare nan/inf, which is not JSON: read them as null.
-    return JSON.parse(text.replace(/([:\[,]\s*)-?(nan|inf|infinity)\b/gi, '$1null')) as GdalInfoJson;
+    return JSON.parse(text.replace(/([:[,]\s*)-?(nan|inf|infinity)\b/gi, '$1null')) as GdalInfoJson;
   }
 }
 

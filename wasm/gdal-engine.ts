@@ -175,7 +175,10 @@ export class GdalEngine {
     try {
       if (g.OSRSetFromUserInput(srs, input) !== 0) {
         const gdalMessage = this.lastError();
-        throw new CrsError('CRS_INVALID', `CRS ${shorten(input)} is not a coordinate reference system GDAL/PROJ understands${gdalMessage ? ` (${gdalMessage})` : ''}`, { input: shorten(input), gdalMessage });
+        throw new CrsError('CRS_INVALID', `CRS ${shorten(input)} is not a coordinate reference system GDAL/PROJ understands${gdalMessage ? ` (${gdalMessage})` : ''}`, {
+          input: shorten(input),
+          gdalMessage,
+        });
       }
       const wkt1 = this.exportWkt(srs);
       // WKT2 and the EPSG code, as gdalinfo reports them, come from a throwaway MEM dataset.
@@ -195,7 +198,9 @@ export class GdalEngine {
     const d = this.datasets.get(id);
     if (!d) throw new EngineError('ENGINE_CLOSED', `dataset id ${id} is not open in this engine`);
     if (!d.meta.transform || !d.meta.crs) {
-      throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${d.label}: has no ${!d.meta.transform ? 'geotransform' : 'CRS'}, so map-coordinate windows cannot be read from it`, { input: d.label });
+      throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${d.label}: has no ${!d.meta.transform ? 'geotransform' : 'CRS'}, so map-coordinate windows cannot be read from it`, {
+        input: d.label,
+      });
     }
     if (d.stale) this.reopen(d);
     const g = this.g;
@@ -250,7 +255,11 @@ export class GdalEngine {
       throw e;
     }
     if (!out) {
-      throw new SampleError('SAMPLE_FAILED', `${d.label}: GDAL could not warp the window [${req.bounds.join(', ')}] in ${shorten(req.crs)}${gdalMessage ? `: ${gdalMessage}` : ''}`, { input: d.label, gdalMessage, bounds: [...req.bounds] });
+      throw new SampleError(
+        'SAMPLE_FAILED',
+        `${d.label}: GDAL could not warp the window [${req.bounds.join(', ')}] in ${shorten(req.crs)}${gdalMessage ? `: ${gdalMessage}` : ''}`,
+        { input: d.label, gdalMessage, bounds: [...req.bounds] },
+      );
     }
   }
 
@@ -285,7 +294,13 @@ export class GdalEngine {
   }
 
   stats(): EngineStats {
-    return { openDatasets: this.datasets.size, wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength, reads: this.reads, virtualFiles: this.files.count(), lazyBytesRead: this.lazy.totalBytesRead };
+    return {
+      openDatasets: this.datasets.size,
+      wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength,
+      reads: this.reads,
+      virtualFiles: this.files.count(),
+      lazyBytesRead: this.lazy.totalBytesRead,
+    };
   }
 
   get aborted(): string | null {
@@ -322,7 +337,12 @@ export class GdalEngine {
     }
     const g = this.g;
     const bytes = width * height * nb * bytesPerPixel(dtype);
-    if (bytes > 2 ** 31 - 1) throw new EngineError('ENGINE_FAILED', `a ${width}x${height}x${nb} ${dtype} window is ${(bytes / 2 ** 30).toFixed(1)} GiB, more than WebAssembly memory can hold (2 GiB per window): read smaller windows`, { input: `${width}x${height}x${nb}` });
+    if (bytes > 2 ** 31 - 1)
+      throw new EngineError(
+        'ENGINE_FAILED',
+        `a ${width}x${height}x${nb} ${dtype} window is ${(bytes / 2 ** 30).toFixed(1)} GiB, more than WebAssembly memory can hold (2 GiB per window): read smaller windows`,
+        { input: `${width}x${height}x${nb}` },
+      );
     const ptr = g.M._malloc(bytes);
     if (!ptr) throw new EngineError('ENGINE_FAILED', `out of WebAssembly memory allocating ${bytes} bytes for a ${width}x${height}x${nb} ${dtype} window`);
     const ds = g.GDALOpen(`MEM:::DATAPOINTER=${ptr},PIXELS=${width},LINES=${height},BANDS=${nb},DATATYPE=${GDAL_TYPE_NAMES[dtype]}`, GA_UPDATE);
@@ -335,7 +355,10 @@ export class GdalEngine {
       const gdalMessage = this.lastError();
       g.GDALClose(ds);
       g.M._free(ptr);
-      throw new CrsError('CRS_INVALID', `CRS ${shorten(crs)} is not a coordinate reference system GDAL/PROJ understands${gdalMessage ? ` (${gdalMessage})` : ''}`, { input: shorten(crs), gdalMessage });
+      throw new CrsError('CRS_INVALID', `CRS ${shorten(crs)} is not a coordinate reference system GDAL/PROJ understands${gdalMessage ? ` (${gdalMessage})` : ''}`, {
+        input: shorten(crs),
+        gdalMessage,
+      });
     }
     const t = { ds, ptr, bytes };
     this.targets.set(key, t);

@@ -8,8 +8,8 @@ import { EngineError } from '../src/core/errors.js';
 import { loadAssets } from './assets.js';
 import { installNodeShims } from './runtime.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 export interface GdalModule {
+  // biome-ignore lint/suspicious/noExplicitAny: the Emscripten module (GDAL's C API and FS) has no type declarations
   M: any;
   /** Set once GDAL aborted (a fatal error, e.g. memory exhausted): the module is unusable after it. */
   aborted: string | null;
@@ -49,6 +49,7 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
   const assets = await loadAssets(config);
   const messages: string[] = [];
   const state = { aborted: null as string | null };
+  // biome-ignore lint/suspicious/noExplicitAny: the Emscripten module has no type declarations
   let M: any;
   try {
     M = await CModule({
@@ -65,9 +66,10 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
       getPreloadedPackage: () => assets.data,
       instantiateWasm(imports: WebAssembly.Imports, receive: (inst: WebAssembly.Instance, mod?: WebAssembly.Module) => void) {
         const w = assets.wasm;
-        const done = w instanceof WebAssembly.Module
-          ? WebAssembly.instantiate(w, imports).then((inst) => receive(inst, w))
-          : WebAssembly.instantiate(w, imports).then((r) => receive(r.instance, r.module));
+        const done =
+          w instanceof WebAssembly.Module
+            ? WebAssembly.instantiate(w, imports).then((inst) => receive(inst, w))
+            : WebAssembly.instantiate(w, imports).then((r) => receive(r.instance, r.module));
         done.catch((e: unknown) => {
           throw new EngineError('ENGINE_FAILED', `cannot instantiate GDAL WebAssembly: ${String(e)}`);
         });

@@ -24,7 +24,7 @@ function endpointPair(): [Comlink.Endpoint, Comlink.Endpoint, () => void] {
       Promise.resolve().then(() => {
         if (closed) return;
         const ev = { data } as MessageEvent;
-        for (const l of [...other.listeners]) (typeof l === 'function' ? l(ev) : l.handleEvent(ev));
+        for (const l of [...other.listeners]) typeof l === 'function' ? l(ev) : l.handleEvent(ev);
       });
     },
     addEventListener(_t: string, l: Listener) {

@@ -21,7 +21,11 @@ interface PortLike {
 export class BlockingBridge {
   private readonly ctrl: Int32Array;
   private readonly data: Uint8Array;
-  constructor(sab: SharedArrayBuffer, private readonly port: PortLike, private readonly timeoutMs: number) {
+  constructor(
+    sab: SharedArrayBuffer,
+    private readonly port: PortLike,
+    private readonly timeoutMs: number,
+  ) {
     this.ctrl = new Int32Array(sab, 0, 4);
     this.data = new Uint8Array(sab, BRIDGE.HEADER_BYTES);
   }
@@ -67,7 +71,11 @@ export class LazyFiles {
   /** Bytes read from every lazy file so far (remote blocks received, Blob slices read). */
   totalBytesRead = 0;
 
-  constructor(private readonly FS: any, private readonly capacityBytes = 32 << 20) {}
+  constructor(
+    // biome-ignore lint/suspicious/noExplicitAny: Emscripten's FS has no type declarations
+    private readonly FS: any,
+    private readonly capacityBytes = 32 << 20,
+  ) {}
 
   /** Creates `dir/name` as a lazy file of `size` bytes. Returns the file id. */
   create(dir: string, name: string, f: LazyFile, fileId?: number): { path: string; fileId: number } {

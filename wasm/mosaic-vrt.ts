@@ -46,13 +46,19 @@ function vrtXml(parts: { meta: RasterMeta; path: string }[]): string {
       const xoff = (meta.bounds![0] - minx) / rx;
       const yoff = (maxy - meta.bounds![3]) / ry;
       const nd = meta.nodatavals[b];
-      return `<ComplexSource><SourceFilename relativeToVRT="0">${esc(path)}</SourceFilename><SourceBand>${b + 1}</SourceBand>` +
+      return (
+        `<ComplexSource><SourceFilename relativeToVRT="0">${esc(path)}</SourceFilename><SourceBand>${b + 1}</SourceBand>` +
         `<SrcRect xOff="0" yOff="0" xSize="${meta.width}" ySize="${meta.height}"/>` +
         `<DstRect xOff="${xoff}" yOff="${yoff}" xSize="${meta.width}" ySize="${meta.height}"/>` +
-        `${nd === null ? '' : `<NODATA>${Number.isNaN(nd) ? 'nan' : nd}</NODATA>`}</ComplexSource>`;
+        `${nd === null ? '' : `<NODATA>${Number.isNaN(nd) ? 'nan' : nd}</NODATA>`}</ComplexSource>`
+      );
     });
-    bands.push(`<VRTRasterBand dataType="${type}" band="${b + 1}">${nodata === null ? '' : `<NoDataValue>${Number.isNaN(nodata) ? 'nan' : nodata}</NoDataValue>`}${sources.join('')}</VRTRasterBand>`);
+    bands.push(
+      `<VRTRasterBand dataType="${type}" band="${b + 1}">${nodata === null ? '' : `<NoDataValue>${Number.isNaN(nodata) ? 'nan' : nodata}</NoDataValue>`}${sources.join('')}</VRTRasterBand>`,
+    );
   }
-  return `<VRTDataset rasterXSize="${width}" rasterYSize="${height}"><SRS>${esc(first.crs!.wkt)}</SRS>` +
-    `<GeoTransform>${minx}, ${rx}, 0, ${maxy}, 0, ${-ry}</GeoTransform>${bands.join('')}</VRTDataset>`;
+  return (
+    `<VRTDataset rasterXSize="${width}" rasterYSize="${height}"><SRS>${esc(first.crs!.wkt)}</SRS>` +
+    `<GeoTransform>${minx}, ${rx}, 0, ${maxy}, 0, ${-ry}</GeoTransform>${bands.join('')}</VRTDataset>`
+  );
 }

@@ -21,7 +21,11 @@ type LeafSource = Exclude<DatasetSpec, { kind: 'mosaic' }>;
 
 export class SourceFiles {
   private seq = 0;
-  constructor(private readonly M: any, private readonly lazy: LazyFiles) {
+  constructor(
+    // biome-ignore lint/suspicious/noExplicitAny: the Emscripten module has no type declarations
+    private readonly M: any,
+    private readonly lazy: LazyFiles,
+  ) {
     M.FS.mkdir('/src');
   }
 
@@ -34,7 +38,8 @@ export class SourceFiles {
       switch (source.kind) {
         case 'path': {
           const local = await splitLocalPath(source.path);
-          if (!local) throw new SourceError('SOURCE_UNREADABLE', `${label}: local paths can only be opened in Node and Deno; pass a File, Blob, ArrayBuffer or URL`, { input: label });
+          if (!local)
+            throw new SourceError('SOURCE_UNREADABLE', `${label}: local paths can only be opened in Node and Deno; pass a File, Blob, ArrayBuffer or URL`, { input: label });
           M.FS.mount(M.NODEFS, { root: local.dir }, dir);
           mounted = true;
           return { path: `${dir}/${local.base}`, dir, mounted };

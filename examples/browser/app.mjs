@@ -2,7 +2,17 @@
 // Bundled by examples/browser/build.mjs; served with the repository root by `npm run example:browser`.
 import * as tf from '@tensorflow/tfjs';
 import {
-  attributes, configureEngine, globalStats, normalize, previewCurve, previewGrid, previewSamples, readVector, SpatialDataGenerator, toDataset, zip,
+  attributes,
+  configureEngine,
+  globalStats,
+  normalize,
+  previewCurve,
+  previewGrid,
+  previewSamples,
+  readVector,
+  SpatialDataGenerator,
+  toDataset,
+  zip,
 } from '../../dist/index.js';
 
 const out = document.getElementById('out');

@@ -8,7 +8,10 @@ import { startStaticServer } from '../../test/lib/static-server.mjs';
 
 mkdirSync('demo-output', { recursive: true });
 const server = await startStaticServer();
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'],
+});
 const checks = [];
 try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -25,7 +28,11 @@ try {
   await page.waitForFunction(() => window.__example?.runs >= 2, null, { timeout: 300_000 });
   s = await page.evaluate(() => window.__example);
   const text = await page.textContent('#status');
-  checks.push(['a chosen GeoTIFF is sampled: grid, samples and loss curve', !s.error && (await page.locator('#out img').count()) === 3 && /349×352, 6 band/.test(text), s.error ?? text.split('\n')[1] ?? '']);
+  checks.push([
+    'a chosen GeoTIFF is sampled: grid, samples and loss curve',
+    !s.error && (await page.locator('#out img').count()) === 3 && /349×352, 6 band/.test(text),
+    s.error ?? text.split('\n')[1] ?? '',
+  ]);
   await page.screenshot({ path: 'demo-output/browser-example-dropped.png', fullPage: true });
 } finally {
   await browser.close();

@@ -18,7 +18,9 @@ await build({
   external: ['./gdal3WebAssembly.wasm', './gdal3WebAssembly.data', 'node:*'],
   logLevel: 'error',
 });
-const pkg = createRequire(import.meta.url).resolve('gdal3.js/dist/package/gdal3WebAssembly.wasm').replace(/gdal3WebAssembly\.wasm$/, '');
+const pkg = createRequire(import.meta.url)
+  .resolve('gdal3.js/dist/package/gdal3WebAssembly.wasm')
+  .replace(/gdal3WebAssembly\.wasm$/, '');
 copyFileSync(`${pkg}gdal3WebAssembly.wasm`, `${out}/gdal3WebAssembly.wasm`);
 copyFileSync(`${pkg}gdal3WebAssembly.data`, `${out}/gdal3WebAssembly.data`);
 writeFileSync(

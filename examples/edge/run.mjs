@@ -9,7 +9,13 @@ import { startRangeServer } from '../../test/remote/server.mjs';
 
 const dir = process.argv[2] ?? 'test/.cache/remote';
 const file = process.argv[3] ?? 'big.tif';
-const freePort = () => new Promise((ok) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => ok(port)); }); });
+const freePort = () =>
+  new Promise((ok) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
 const port = await freePort();
 const b = spawnSync('node', ['examples/edge/build.mjs', String(port)], { encoding: 'utf8' });
 if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
@@ -33,7 +39,10 @@ try {
   // The same reads in Node.
   const r = await openRaster(`${server.url}/ok/${file}`);
   const [minx, miny, maxx, maxy] = r.meta.bounds;
-  const cx = (minx + maxx) / 2, cy = (miny + maxy) / 2, dx = (maxx - minx) / 10, dy = (maxy - miny) / 10;
+  const cx = (minx + maxx) / 2,
+    cy = (miny + maxy) / 2,
+    dx = (maxx - minx) / 10,
+    dy = (maxy - miny) / 10;
   const hash = (a) => {
     let h = 0x811c9dc5;
     for (const b of new Uint8Array(a.buffer, a.byteOffset, a.byteLength)) h = Math.imul(h ^ b, 0x01000193) >>> 0;

@@ -5,10 +5,14 @@ import { writeFileSync } from 'node:fs';
 
 const md = (s) => ({ cell_type: 'markdown', metadata: {}, source: lines(s) });
 const code = (s) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: lines(s) });
-const lines = (s) => s.trim().split('\n').map((l, i, a) => (i < a.length - 1 ? `${l}\n` : l));
+const lines = (s) =>
+  s
+    .trim()
+    .split('\n')
+    .map((l, i, a) => (i < a.length - 1 ? `${l}\n` : l));
 
 let cellId = 0;
-const withId = (c) => ({ id: `cell-${String(++cellId).padStart(2, "0")}`, ...c });
+const withId = (c) => ({ id: `cell-${String(++cellId).padStart(2, '0')}`, ...c });
 const cells = [
   md(`
 # Processing digital elevation data for deep learning models — with geotensor
@@ -113,7 +117,14 @@ const nb = {
   cells: cells.map(withId),
   metadata: {
     kernelspec: { display_name: 'Deno', language: 'typescript', name: 'deno' },
-    language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/x.typescript', codemirror_mode: 'typescript', nbconvert_exporter: 'script', pygments_lexer: 'typescript' },
+    language_info: {
+      name: 'typescript',
+      file_extension: '.ts',
+      mimetype: 'text/x.typescript',
+      codemirror_mode: 'typescript',
+      nbconvert_exporter: 'script',
+      pygments_lexer: 'typescript',
+    },
   },
   nbformat: 4,
   nbformat_minor: 5,

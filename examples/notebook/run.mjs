@@ -20,12 +20,25 @@ if (install.status !== 0) throw new Error(`deno jupyter --install failed: ${inst
 const t0 = Date.now();
 const r = spawnSync('/usr/bin/python3', ['examples/notebook/execute.py', nb, out, 'deno'], { encoding: 'utf8' });
 const checks = [];
-checks.push(['every cell ran without an error', r.status === 0, r.status === 0 ? '' : r.stderr.split('\n').filter((l) => /Error|error/.test(l)).slice(-6).join('\n')]);
+checks.push([
+  'every cell ran without an error',
+  r.status === 0,
+  r.status === 0
+    ? ''
+    : r.stderr
+        .split('\n')
+        .filter((l) => /Error|error/.test(l))
+        .slice(-6)
+        .join('\n'),
+]);
 if (r.status === 0) {
   const done = JSON.parse(readFileSync(out, 'utf8'));
   const code = done.cells.filter((c) => c.cell_type === 'code');
   const images = code.flatMap((c) => c.outputs).filter((o) => o.data?.['image/png']).length;
-  const text = code.flatMap((c) => c.outputs).map((o) => [].concat(o.text ?? o.data?.['text/plain'] ?? []).join('')).join('\n');
+  const text = code
+    .flatMap((c) => c.outputs)
+    .map((o) => [].concat(o.text ?? o.data?.['text/plain'] ?? []).join(''))
+    .join('\n');
   checks.push(['every code cell was executed', code.every((c) => c.execution_count !== null), '']);
   checks.push(['the pictures are inline (PNG outputs)', images >= 10, `${images} pictures`]);
   checks.push(['samples were selected by the watershed', /\d+ of \d+ samples intersect the watershed/.test(text), '']);

@@ -29,7 +29,9 @@ export async function notebookFlow({ data, writeFile, out, log = console.log, ep
   inside = await attributes(labels, inside, { width: 64, height: 64, stats: ['classCounts'] });
   inside = await attributes(dem, inside, { width: 64, height: 64, stats: ['max'] });
   const waterways = inside.column('class_1');
-  log(`watershed: ${inside.length} of ${grid.length} samples intersect it; label pixels per sample ${Math.min(...waterways)}..${Math.max(...waterways)}, highest point ${Math.max(...inside.column('max')).toFixed(1)} m`);
+  log(
+    `watershed: ${inside.length} of ${grid.length} samples intersect it; label pixels per sample ${Math.min(...waterways)}..${Math.max(...waterways)}, highest point ${Math.max(...inside.column('max')).toFixed(1)} m`,
+  );
   await writeFile(`${out}/watershed.png`, await previewGrid(dem, inside, { column: 'class_1', outline: watershed }));
 
   // 3.2 Global statistics of the DEM over the samples, from one pass

@@ -5,11 +5,12 @@
  * GDAL, so a chip opens in any GIS); `flowFromFiles` reads `.npy` chips back in batches.
  */
 import { ArgumentError, SourceError } from '../core/errors.js';
-import { progressReporter } from '../generator/progress.js';
+import { type ProgressOption, progressReporter } from '../generator/progress.js';
 import type { PixelArray } from '../core/pixels.js';
 import { encodeRaster } from '../engine/encode.js';
 import { currentRuntime } from '../runtime/index.js';
 import type { SpatialDataGenerator } from '../generator/spatial-data-generator.js';
+import type { Interleave, Layout } from '../core/layout.js';
 import type { Batch } from '../generator/sample.js';
 import type { SampleSet } from '../samples/sample-set.js';
 import { decodeNpy, encodeNpy } from './npy.js';
@@ -28,10 +29,10 @@ export interface ExportChipsOptions {
   creationOptions?: string[];
   batchSize?: number;
   signal?: AbortSignal;
-  /** Called after each file with the number written so far. */
+  /** `(done, total) => …` after each file, or true: a bar on a terminal, a `geotensor-progress` event in browsers. */
+  progress?: ProgressOption;
+  /** @deprecated Use `progress: (done, total) => …`; this option goes in the next release. */
   onProgress?: (done: number, total: number) => void;
-  /** true: a bar on a terminal, a `geotensor-progress` event in browsers (see FlowOptions.progress). */
-  progress?: boolean;
 }
 
 /** Writes one file per sample and returns the sample set with a `file` column (the paths written). */
@@ -44,17 +45,18 @@ export async function exportChips(sdg: SpatialDataGenerator, samples: SampleSet,
   const files: string[] = new Array(samples.length).fill(null);
   const dir = options.dir.replace(/[\\/]+$/, '');
   let done = 0;
-  const bar = progressReporter('exportChips', samples.length, options.progress);
+  const bar = progressReporter('exportChips', samples.length, options.progress ?? options.onProgress);
   const emit = async (row: number, bytes: Uint8Array) => {
     const path = `${dir}/${prefix}${row}.${ext}`;
     await write(path, bytes);
     files[row] = path;
-    options.onProgress?.(++done, samples.length);
-    bar.tick(done);
+    bar.tick(++done);
     if (done === samples.length) bar.end();
   };
+  let chipLayout: Layout = 'pixel';
   if (options.format === 'npy') {
     for await (const b of sdg.flow(samples, options.width, options.height, { batchSize: options.batchSize ?? 16, signal: options.signal })) {
+      chipLayout = b.layout;
       const per = b.data.length / b.indices.length;
       for (let k = 0; k < b.indices.length; k++) {
         const data = b.data.subarray(k * per, (k + 1) * per) as PixelArray;
@@ -66,14 +68,26 @@ export async function exportChips(sdg: SpatialDataGenerator, samples: SampleSet,
     for (let i = 0; i < samples.length; i++) {
       options.signal?.throwIfAborted();
       const w = await sdg.readWindow({ bounds: samples.bounds(i), crs, width: options.width, height: options.height, signal: options.signal });
-      const bytes = await encodeRaster({
-        data: w.data, width: options.width, height: options.height, bands: w.shape[0], dtype: w.dtype, bounds: w.bounds, crs, nodata: w.nodata, format: 'GTiff',
-        creationOptions: options.creationOptions ?? ['COMPRESS=DEFLATE'],
-      }, sdg.engine);
+      const bytes = await encodeRaster(
+        {
+          data: w.data,
+          width: options.width,
+          height: options.height,
+          bands: w.shape[0],
+          dtype: w.dtype,
+          bounds: w.bounds,
+          crs,
+          nodata: w.nodata,
+          format: 'GTiff',
+          creationOptions: options.creationOptions ?? ['COMPRESS=DEFLATE'],
+        },
+        sdg.engine,
+      );
       await emit(i, bytes);
     }
   }
-  return samples.withColumn('file', files);
+  const out = samples.withColumn('file', files);
+  return options.format === 'npy' ? out.withColumn('layout', new Array(samples.length).fill(chipLayout)) : out;
 }
 
 async function defaultWriter(_dir: string): Promise<(path: string, bytes: Uint8Array) => Promise<void>> {
@@ -84,6 +98,11 @@ async function defaultWriter(_dir: string): Promise<(path: string, bytes: Uint8A
 
 export interface FlowFromFilesOptions {
   batchSize?: number;
+  /**
+   * How the chips' layers are laid out: 'pixel' ([h, w, c], default) or 'band' ([c, h, w]); chips of
+   * two dimensions are 'squeezed'. Given a SampleSet from exportChips, its `layout` column is used.
+   */
+  interleave?: Interleave;
   /** How to read a file (default: from disk in Node and Deno, by fetch in browsers). */
   readFile?: (path: string) => Promise<Uint8Array>;
 }
@@ -93,7 +112,11 @@ export interface FlowFromFilesOptions {
  * the same shape and type. Iterable again for each epoch. Batch layout: [batch, ...chip shape].
  */
 export function flowFromFiles(files: readonly string[] | SampleSet, options: FlowFromFilesOptions = {}): AsyncIterable<Batch> {
-  const list = Array.isArray(files) ? [...files] : ((files as SampleSet).column('file') as string[]);
+  const set = Array.isArray(files) ? null : (files as SampleSet);
+  const list = set ? (set.column('file') as string[]) : [...(files as readonly string[])];
+  const fromSet = set?.hasColumn('layout') ? (set.column('layout') as string[])[0] : undefined;
+  const interleave = options.interleave ?? (fromSet === 'band' ? 'band' : 'pixel');
+  if (interleave !== 'pixel' && interleave !== 'band') throw new ArgumentError('interleave', "'pixel' or 'band'", interleave);
   if (list.length === 0 || list.some((f) => typeof f !== 'string' || !f)) throw new ArgumentError('files', 'file paths (or a SampleSet with a file column)', list);
   const batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new ArgumentError('batchSize', 'an integer ≥ 1', batchSize);
@@ -107,7 +130,11 @@ export function flowFromFiles(files: readonly string[] | SampleSet, options: Flo
         for (const { n, c } of chips) {
           first ??= { shape: c.shape, dtype: c.dtype, name: n };
           if (c.dtype !== first.dtype || c.shape.join() !== first.shape.join()) {
-            throw new SourceError('SOURCE_UNREADABLE', `${n}: is ${c.dtype} [${c.shape}], but ${first.name} is ${first.dtype} [${first.shape}]; chips of one flow need one shape and type`, { input: n });
+            throw new SourceError(
+              'SOURCE_UNREADABLE',
+              `${n}: is ${c.dtype} [${c.shape}], but ${first.name} is ${first.dtype} [${first.shape}]; chips of one flow need one shape and type`,
+              { input: n },
+            );
           }
         }
         const per = chips[0].c.data.length;
@@ -115,7 +142,7 @@ export function flowFromFiles(files: readonly string[] | SampleSet, options: Flo
         const data = new Ctor(per * chips.length);
         chips.forEach(({ c }, k) => data.set(c.data as never, k * per));
         const shape = [chips.length, ...first!.shape];
-        yield { data, shape, dtype: chips[0].c.dtype, indices: Int32Array.from(names.map((_, k) => s + k)), layout: shape.length === 4 ? 'pixel' : 'squeezed' } as Batch;
+        yield { data, shape, dtype: chips[0].c.dtype, indices: Int32Array.from(names.map((_, k) => s + k)), layout: shape.length === 4 ? interleave : 'squeezed' } as Batch;
       }
     },
   };

@@ -8,7 +8,16 @@ const FROM_DESCR = Object.fromEntries(Object.entries(DESCR).map(([k, v]) => [v, 
 
 export function dtypeOfArray(a: PixelArray): DataType {
   const name = a.constructor.name.replace('Array', '').toLowerCase();
-  const map: Record<string, DataType> = { uint8: 'uint8', int8: 'int8', uint16: 'uint16', int16: 'int16', uint32: 'uint32', int32: 'int32', float32: 'float32', float64: 'float64' };
+  const map: Record<string, DataType> = {
+    uint8: 'uint8',
+    int8: 'int8',
+    uint16: 'uint16',
+    int16: 'int16',
+    uint32: 'uint32',
+    int32: 'int32',
+    float32: 'float32',
+    float64: 'float64',
+  };
   const d = map[name];
   if (!d) throw new ArgumentError('data', 'a typed array of a numeric type', a);
   return d;
@@ -42,7 +51,11 @@ export function decodeNpy(bytes: Uint8Array, name = 'npy'): { data: PixelArray; 
   if (!dtype) throw bad(`data type ${descr} not supported`);
   if (fortran) throw bad('Fortran order not supported');
   if (shapeText === undefined) throw bad('no shape');
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const n = shape.reduce((a, b) => a * b, 1);
   const data = typedArrayFor(dtype, n);
   const body = bytes.subarray(start + hlen);

@@ -6,6 +6,7 @@
 import { ArgumentError } from '../core/errors.js';
 import type { DataType, PixelArray } from '../core/pixels.js';
 import type { Bounds } from '../core/box.js';
+import { type Layout, offset, sampleDims } from '../core/layout.js';
 import { typedArrayFor } from '../core/pixels.js';
 import { encodeRaster } from '../engine/encode.js';
 import type { EnginePool } from '../engine/pool.js';
@@ -56,7 +57,7 @@ export class PredictionWriter {
 
   constructor(private readonly options: PredictionWriterOptions) {
     const b = options?.bounds;
-    if (!b || b.length !== 4 || !b.every(Number.isFinite) || !(b[2] > b[0] && b[3] > b[1])) throw new ArgumentError('bounds', '[minx, miny, maxx, maxy] with max > min', b);
+    if (b?.length !== 4 || !b.every(Number.isFinite) || !(b[2] > b[0] && b[3] > b[1])) throw new ArgumentError('bounds', '[minx, miny, maxx, maxy] with max > min', b);
     if (typeof options.crs !== 'string' || !options.crs) throw new ArgumentError('crs', 'a CRS string', options.crs);
     const [rx, ry] = typeof options.resolution === 'number' ? [options.resolution, options.resolution] : (options.resolution ?? []);
     if (!(rx > 0) || !(ry > 0)) throw new ArgumentError('resolution', 'a positive pixel size (or [x, y])', options.resolution);
@@ -66,7 +67,8 @@ export class PredictionWriter {
     if (!Number.isInteger(this.bands) || this.bands < 1) throw new ArgumentError('bands', 'an integer ≥ 1', options.bands);
     this.width = Math.max(1, Math.round((b[2] - b[0]) / rx));
     this.height = Math.max(1, Math.round((b[3] - b[1]) / ry));
-    if (this.width * this.height * this.bands > 2 ** 28) throw new ArgumentError('resolution', `an output of at most 2^28 values (this one is ${this.width}x${this.height}x${this.bands})`, options.resolution);
+    if (this.width * this.height * this.bands > 2 ** 28)
+      throw new ArgumentError('resolution', `an output of at most 2^28 values (this one is ${this.width}x${this.height}x${this.bands})`, options.resolution);
     this.rx = (b[2] - b[0]) / this.width;
     this.ry = (b[3] - b[1]) / this.height;
     this.bounds = [b[0], b[1], b[2], b[3]];
@@ -132,7 +134,7 @@ export class PredictionWriter {
     const per = outputs.data.length / n;
     for (let k = 0; k < n; k++) {
       const data = Array.prototype.slice.call(outputs.data, k * per, (k + 1) * per) as number[];
-      this.add(samples.bounds(indices[k]), { data, shape: outputs.shape.slice(1), layout: outputs.layout === 'band' ? 'band' : 'pixel' });
+      this.add(samples.bounds(indices[k]), { data, shape: outputs.shape.slice(1), layout: outputs.layout === 'band' ? 'band' : 'pixel' }); // 'squeezed' samples are [h, w]
     }
   }
 
@@ -166,7 +168,21 @@ export class PredictionWriter {
   async toBytes(options: { format?: 'GTiff' | 'COG'; creationOptions?: string[]; engine?: EnginePool } = {}): Promise<Uint8Array> {
     const format = options.format ?? 'GTiff';
     const creationOptions = options.creationOptions ?? (format === 'COG' ? ['COMPRESS=DEFLATE'] : ['TILED=YES', 'COMPRESS=DEFLATE']);
-    return encodeRaster({ data: this.pixels(), width: this.width, height: this.height, bands: this.bands, dtype: this.options.dtype ?? 'float32', bounds: this.bounds, crs: this.crs, nodata: this.nodata, format, creationOptions }, options.engine);
+    return encodeRaster(
+      {
+        data: this.pixels(),
+        width: this.width,
+        height: this.height,
+        bands: this.bands,
+        dtype: this.options.dtype ?? 'float32',
+        bounds: this.bounds,
+        crs: this.crs,
+        nodata: this.nodata,
+        format,
+        creationOptions,
+      },
+      options.engine,
+    );
   }
 
   /** Writes the file (Node and Deno; in a browser use toBytes). */
@@ -177,12 +193,11 @@ export class PredictionWriter {
   }
 
   private reader(p: Prediction): [number, number, number, (j: number, i: number, b: number) => number] {
-    if (!p || !p.data || !Array.isArray(p.shape)) throw new ArgumentError('prediction', '{ data, shape }', p);
-    const s = p.shape;
-    const d = p.data;
-    if (s.length === 2) return [s[0], s[1], 1, (j, i) => d[j * s[1] + i]];
-    if (s.length !== 3) throw new ArgumentError('prediction.shape', '[h, w], [h, w, bands] or [bands, h, w]', s);
-    if ((p.layout ?? 'pixel') === 'band') return [s[1], s[2], s[0], (j, i, b) => d[(b * s[1] + j) * s[2] + i]];
-    return [s[0], s[1], s[2], (j, i, b) => d[(j * s[1] + i) * s[2] + b]];
+    if (!p?.data || !Array.isArray(p.shape)) throw new ArgumentError('prediction', '{ data, shape }', p);
+    if (p.shape.length !== 2 && p.shape.length !== 3) throw new ArgumentError('prediction.shape', '[h, w], [h, w, bands] or [bands, h, w]', p.shape);
+    const lay: Layout = p.shape.length === 2 ? 'squeezed' : (p.layout ?? 'pixel');
+    const d = sampleDims(p.shape, lay);
+    const data = p.data;
+    return [d.h, d.w, d.c, (j, i, b) => data[offset(d, lay, 0, j, i, b)]];
   }
 }

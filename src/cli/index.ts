@@ -13,17 +13,24 @@ import { exportChips } from '../chips/chips.js';
 import { terminateEngine } from '../engine/pool.js';
 import type { SampleSet } from '../samples/sample-set.js';
 
-const num = (name: string, integer = false) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${name}: expected ${integer ? 'an integer' : 'a number'}, got "${v}"`);
-  return n;
-};
-const pair = (name: string) => (v: string, prev: number[] = []) => [...prev, num(name)(v)];
-const sources = (v: string, prev: string[] = []) => [...prev, v];
+const num =
+  (name: string, integer = false) =>
+  (v: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${name}: expected ${integer ? 'an integer' : 'a number'}, got "${v}"`);
+    return n;
+  };
+const pair =
+  (name: string) =>
+  (v: string, prev: number[] = []) => [...prev, num(name)(v)];
+const _sources = (v: string, prev: string[] = []) => [...prev, v];
 
 function progress(label: string, total: number): { tick(done: number): void; stop(): void } {
   if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar({ format: `${label} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: `${label} [{bar}] {value}/{total} {eta_formatted}`, stream: process.stderr, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
     bar.start(total, 0);
     return { tick: (d) => bar.update(d), stop: () => bar.stop() };
   }
@@ -85,15 +92,14 @@ export function program(): Command {
     .option('--random <count>', 'a random grid of this many boxes instead', num('random', true))
     .option('--seed <seed>', 'seed of the random grid', '0')
     .option('--mask <file>', 'keep the boxes that intersect these polygons (GeoJSON or shapefile)')
-    .option('--crs <crs>', 'CRS of the grid (default: the source\'s)')
+    .option('--crs <crs>', "CRS of the grid (default: the source's)")
     .requiredOption('-o, --output <file>', 'GeoJSON file to write')
     .action(async (source: string[], o: { size: number[]; pixels?: boolean; overlap: number; random?: number; seed: string; mask?: string; crs?: string; output: string }) => {
       if (o.size.length !== 2) throw new InvalidArgumentError(`--size: expected two numbers (width height), got ${o.size.length}`);
       const sdg = await open(source, { crs: o.crs });
       const units = o.pixels ? 'pixels' : 'native';
-      let samples = o.random !== undefined
-        ? sdg.randomGrid(o.size[0], o.size[1], o.random, { units, seed: o.seed })
-        : sdg.regularGrid(o.size[0], o.size[1], { units, overlap: o.overlap });
+      let samples =
+        o.random !== undefined ? sdg.randomGrid(o.size[0], o.size[1], o.random, { units, seed: o.seed }) : sdg.regularGrid(o.size[0], o.size[1], { units, overlap: o.overlap });
       const made = samples.length;
       if (o.mask) {
         const v = await readVector(o.mask);

@@ -10,7 +10,7 @@ export interface Rng {
 }
 
 export function createRng(seed: number | string = 0): Rng {
-  let h = typeof seed === 'number' ? seed >>> 0 ^ Math.floor(seed / 2 ** 32) : hashString(seed);
+  let h = typeof seed === 'number' ? (seed >>> 0) ^ Math.floor(seed / 2 ** 32) : hashString(seed);
   const split = () => {
     h = (h + 0x9e3779b9) | 0;
     let z = h;

@@ -21,8 +21,14 @@ export function mosaicMeta(label: string, parts: RasterMeta[], labels: string[])
   });
   const first = parts[0];
   parts.forEach((p, i) => {
-    if (p.count !== first.count) throw new SourceError('SOURCE_UNREADABLE', `${labels[i]}: has ${p.count} bands, but ${labels[0]} has ${first.count}; the files of a mosaic need the same bands`, { input: labels[i] });
-    if (p.dtype !== first.dtype) throw new SourceError('SOURCE_UNREADABLE', `${labels[i]}: is ${p.dtype}, but ${labels[0]} is ${first.dtype}; the files of a mosaic need the same data type`, { input: labels[i] });
+    if (p.count !== first.count)
+      throw new SourceError('SOURCE_UNREADABLE', `${labels[i]}: has ${p.count} bands, but ${labels[0]} has ${first.count}; the files of a mosaic need the same bands`, {
+        input: labels[i],
+      });
+    if (p.dtype !== first.dtype)
+      throw new SourceError('SOURCE_UNREADABLE', `${labels[i]}: is ${p.dtype}, but ${labels[0]} is ${first.dtype}; the files of a mosaic need the same data type`, {
+        input: labels[i],
+      });
   });
   const to = crsOf(first);
   let [minx, miny, maxx, maxy] = first.bounds!;

@@ -65,7 +65,11 @@ export class EnginePool {
       throw new ArgumentError('byteBridge', "'auto', 'blocking' or 'replay'", options.byteBridge);
     }
     if (options.byteBridge === 'blocking' && (options.mode === 'inline' || !this.runtime.canBlock())) {
-      throw new ArgumentError('byteBridge', "'auto' or 'replay' here: 'blocking' needs engine workers and SharedArrayBuffer (in a browser page: cross-origin isolation, COOP/COEP headers)", options.byteBridge);
+      throw new ArgumentError(
+        'byteBridge',
+        "'auto' or 'replay' here: 'blocking' needs engine workers and SharedArrayBuffer (in a browser page: cross-origin isolation, COOP/COEP headers)",
+        options.byteBridge,
+      );
     }
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new ArgumentError('workers', 'an integer from 1 to 64', n);
     this.size = n;
@@ -120,6 +124,7 @@ export class EnginePool {
    * worker; concurrent callers share the open). A call that misses remote bytes is replayed once the
    * host has fetched them; a call whose worker dies under it is retried once on a fresh worker
    * (`details.retried` on a second failure).
+   * @internal
    */
   async run<T>(job: EngineJob, fn: (api: Comlink.Remote<EngineWorkerApi>) => Promise<T>): Promise<T> {
     return this.retryOnce(job.signal, () =>
@@ -130,7 +135,10 @@ export class EnginePool {
     );
   }
 
-  /** Opens a dataset in one worker and returns its description (other workers open it on first use). */
+  /**
+   * Opens a dataset in one worker and returns its description (other workers open it on first use).
+   * @internal
+   */
   open(dataset: OpenDataset, signal?: AbortSignal): Promise<RasterMeta> {
     return this.retryOnce(signal, () => this.use((worker) => this.openIn(worker, dataset, signal)));
   }
@@ -160,7 +168,10 @@ export class EnginePool {
     return p;
   }
 
-  /** Closes a dataset in every worker that opened it. */
+  /**
+   * Closes a dataset in every worker that opened it.
+   * @internal
+   */
   async closeDataset(id: number): Promise<void> {
     await Promise.all(
       this.liveWorkers().map(async (w) => {

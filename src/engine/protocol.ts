@@ -9,7 +9,6 @@ import type { Bounds } from '../core/box.js';
 import { deserializeError, isSerializedError, serializeError, type SerializedError } from '../core/errors.js';
 import type { DataType, PixelArray, Resampling } from '../core/pixels.js';
 
-
 /** The CRS of a raster as GDAL reports it. */
 export interface CrsInfo {
   /** WKT2 as `gdalinfo` prints it. */

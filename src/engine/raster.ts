@@ -4,7 +4,7 @@
  */
 import type { Bounds } from '../core/box.js';
 import type { CrsInfo, RasterMeta, WindowResult, DatasetSpec } from './protocol.js';
-import { ArgumentError, EngineError, GeotensorError, SourceError } from '../core/errors.js';
+import { ArgumentError, EngineError, SourceError } from '../core/errors.js';
 import { currentRuntime } from '../runtime/index.js';
 import { RemoteFile, isRemoteUrl } from '../remote/remote.js';
 import type { RemoteStats, RemoteOptions } from '../remote/types.js';
@@ -72,7 +72,18 @@ export class Raster {
       const opened = new Raster(meta, label, id, source, engine, fileIds);
       if (!meta.parts) return opened;
       try {
-        return new Raster(mosaicMeta(label, meta.parts, (source as { parts: { label: string }[] }).parts.map((p) => p.label)), label, id, source, engine, fileIds);
+        return new Raster(
+          mosaicMeta(
+            label,
+            meta.parts,
+            (source as { parts: { label: string }[] }).parts.map((p) => p.label),
+          ),
+          label,
+          id,
+          source,
+          engine,
+          fileIds,
+        );
       } catch (e) {
         await opened.close(); // files that cannot form a mosaic: nothing stays open in the workers
         throw e;
@@ -180,4 +191,3 @@ async function toDatasetSpec(input: RasterFile, name: string | undefined, option
   }
   throw new ArgumentError('source', 'a path, URL, File, Blob, ArrayBuffer or Uint8Array', input);
 }
-

@@ -1,8 +1,8 @@
 /** Checks read options at the API boundary: wrong values are rejected before any work. */
 import { ArgumentError } from '../core/errors.js';
 import { DATA_TYPES, RESAMPLING_METHODS, isFloat, type DataType, type Resampling } from '../core/pixels.js';
-import { type Bounds } from '../core/box.js';
-import { type RasterMeta, type WindowRequest } from './protocol.js';
+import type { Bounds } from '../core/box.js';
+import type { RasterMeta, WindowRequest } from './protocol.js';
 
 export const MAX_SIZE = 16384;
 
@@ -28,7 +28,7 @@ export interface ReadWindowOptions {
 }
 
 export function checkBounds(name: string, b: unknown): Bounds {
-  if (!Array.isArray(b) && !(b instanceof Float64Array) || (b as ArrayLike<number>).length !== 4) {
+  if ((!Array.isArray(b) && !(b instanceof Float64Array)) || (b as ArrayLike<number>).length !== 4) {
     throw new ArgumentError(name, '[minx, miny, maxx, maxy] (4 numbers)', b);
   }
   const [minx, miny, maxx, maxy] = Array.from(b as ArrayLike<unknown>);

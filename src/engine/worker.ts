@@ -92,4 +92,3 @@ export class EngineWorker {
 
   private terminated = false;
 }
-

@@ -3,37 +3,52 @@
  * batch API and summarised into new columns; global statistics pool those columns; `normalize` is a
  * ready preprocess callback.
  */
-import { progressReporter } from './progress.js';
 import { ArgumentError } from '../core/errors.js';
+import { dims, offset } from '../core/layout.js';
 import { normalizeColumns, type SampleSet } from '../samples/sample-set.js';
-import type { SpatialDataGenerator } from './spatial-data-generator.js';
-import type { SampleArray } from './sample.js';
+import { type ProgressOption, progressReporter } from './progress.js';
+import type { Batch, SampleArray } from './sample.js';
+import { SpatialDataGenerator } from './spatial-data-generator.js';
 
 export type StatName = 'min' | 'max' | 'mean' | 'std' | 'sum' | 'count' | 'nodata' | 'classCounts';
 const STATS: StatName[] = ['min', 'max', 'mean', 'std', 'sum', 'count', 'nodata', 'classCounts'];
 
 export interface AttributeOptions {
-  width: number;
-  height: number;
+  /** Sample width in pixels (with a generator; batches bring their own size). */
+  width?: number;
+  height?: number;
+  /** With batches: the value that counts as nodata (default none; NaN always does). */
+  nodata?: number | null;
   /** Statistics per sample (default min, max, mean, std, count, nodata). Nodata pixels are excluded and counted in `nodata`. */
   stats?: StatName[];
   /** Columns computed by your own functions of the sample (raw pixels, before preprocess callbacks). */
   custom?: Record<string, (sample: SampleArray, index: number) => number | string | null>;
   batchSize?: number;
   signal?: AbortSignal;
-  /** Called after each batch with the number of samples done. */
+  /** `(done, total) => …` after each batch, or true: a bar on a terminal, a `geotensor-progress` event in browsers. */
+  progress?: ProgressOption;
+  /** @deprecated Use `progress: (done, total) => …`; this option goes in the next release. */
   onProgress?: (done: number, total: number) => void;
-  /** true: a bar on a terminal, a `geotensor-progress` event in browsers (see FlowOptions.progress). */
-  progress?: boolean;
 }
 
-/** The sample set with new columns: `min`, `max`, ... (suffixed `_b1`, `_b2` ... for several layers), `class_<v>` for class counts. */
-export async function attributes(sdg: SpatialDataGenerator, samples: SampleSet, options: AttributeOptions): Promise<SampleSet> {
+/**
+ * The sample set with new columns: `min`, `max`, ... (suffixed `_b1`, `_b2` ... for several layers),
+ * `class_<v>` for class counts. The pixels come from a generator (read through `samples` at
+ * width×height) or from batches already made (a flow, `flowFromFiles`), whose `indices` name the rows.
+ */
+export async function attributes(source: SpatialDataGenerator | AsyncIterable<Batch>, samples: SampleSet, options: AttributeOptions): Promise<SampleSet> {
   const stats = options.stats ?? ['min', 'max', 'mean', 'std', 'count', 'nodata'];
   for (const s of stats) if (!STATS.includes(s)) throw new ArgumentError('stats', `names from ${STATS.join(', ')}`, s);
-  const bar = progressReporter('attributes', samples.length, options.progress);
+  const bar = progressReporter('attributes', samples.length, options.progress ?? options.onProgress);
   const n = samples.length;
-  const nodata = sdg.effectiveNodata();
+  const sdg = source instanceof SpatialDataGenerator ? source : null;
+  const nodata = sdg ? sdg.effectiveNodata() : (options.nodata ?? null);
+  if (!sdg && (typeof source !== 'object' || source === null || typeof (source as AsyncIterable<Batch>)[Symbol.asyncIterator] !== 'function')) {
+    throw new ArgumentError('source', 'a SpatialDataGenerator or an async iterable of batches', source);
+  }
+  const batches: AsyncIterable<Batch> = sdg
+    ? sdg.flow(samples, options.width as number, options.height as number, { batchSize: options.batchSize ?? 32, signal: options.signal, preprocess: false })
+    : (source as AsyncIterable<Batch>);
   const isNo = (v: number) => Number.isNaN(v) || (nodata !== null && v === nodata);
   const numeric = new Map<string, Float64Array>();
   const col = (name: string) => {
@@ -45,15 +60,17 @@ export async function attributes(sdg: SpatialDataGenerator, samples: SampleSet, 
   const classNames = new Set<string>();
   const classCounts: Map<number, number>[][] = [];
   let done = 0;
-  for await (const batch of sdg.flow(samples, options.width, options.height, { batchSize: options.batchSize ?? 32, signal: options.signal, preprocess: false })) {
-    const [b] = batch.shape;
+  for await (const batch of batches) {
+    const d = dims(batch);
+    const b = d.n;
     const per = batch.data.length / b;
-    const layers = batch.layout === 'squeezed' ? 1 : batch.layout === 'band' ? batch.shape[1] : batch.shape[3];
-    const hw = per / layers;
+    const layers = d.c;
+    const hw = d.h * d.w;
     for (let k = 0; k < b; k++) {
       const row = batch.indices[k];
+      if (!(row >= 0 && row < n)) throw new ArgumentError('batch.indices', `rows of the sample set (0 to ${n - 1})`, row);
       const base = k * per;
-      const at = (l: number, p: number) => (batch.layout === 'band' ? batch.data[base + l * hw + p] : batch.data[base + p * layers + l]);
+      const at = (l: number, p: number) => batch.data[offset(d, batch.layout, k, Math.floor(p / d.w), p % d.w, l)];
       for (let l = 0; l < layers; l++) {
         const sfx = layers > 1 ? `_b${l + 1}` : '';
         let mn = Infinity;
@@ -80,7 +97,15 @@ export async function attributes(sdg: SpatialDataGenerator, samples: SampleSet, 
             if (!isNo(v)) ss += (v - mean) * (v - mean);
           }
         }
-        const values: Record<string, number> = { min: cnt ? mn : Number.NaN, max: cnt ? mx : Number.NaN, mean, std: cnt ? Math.sqrt(ss / cnt) : Number.NaN, sum, count: cnt, nodata: nod };
+        const values: Record<string, number> = {
+          min: cnt ? mn : Number.NaN,
+          max: cnt ? mx : Number.NaN,
+          mean,
+          std: cnt ? Math.sqrt(ss / cnt) : Number.NaN,
+          sum,
+          count: cnt,
+          nodata: nod,
+        };
         for (const s of stats) if (s !== 'classCounts') col(`${s}${sfx}`)[row] = values[s];
         if (stats.includes('classCounts')) {
           const m = new Map<number, number>();
@@ -102,7 +127,6 @@ export async function attributes(sdg: SpatialDataGenerator, samples: SampleSet, 
       }
     }
     done += b;
-    options.onProgress?.(done, n);
     bar.tick(done);
   }
   bar.end();
@@ -112,7 +136,10 @@ export async function attributes(sdg: SpatialDataGenerator, samples: SampleSet, 
     const [v, l] = key.split('|');
     const layer = l === undefined ? 0 : Number(l);
     const name = `class_${v}${l === undefined ? '' : `_b${layer + 1}`}`;
-    out = out.withColumn(name, Float64Array.from({ length: n }, (_, i) => classCounts[layer]?.[i]?.get(Number(v)) ?? 0));
+    out = out.withColumn(
+      name,
+      Float64Array.from({ length: n }, (_, i) => classCounts[layer]?.[i]?.get(Number(v)) ?? 0),
+    );
   }
   for (const [name, col] of Object.entries(normalizeColumns(Object.fromEntries(customCols)))) out = out.withColumn(name, col);
   return out;

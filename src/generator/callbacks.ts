@@ -9,7 +9,8 @@ import type { SampleArray } from './sample.js';
  * [1, c, h, w] ('band') or [1, h, w], and returns the new sample (any number of layers), a typed
  * array of the same shape, or a promise of either.
  */
-export type PreprocessCallback = (sample: SampleArray, ...args: any[]) => SampleArray | PixelArray | Promise<SampleArray | PixelArray>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: callbacks take any extra arguments the user registered them with (Keras Spatial's add_preprocess_callback(name, fn, *args))
+export type PreprocessCallback = (sample: SampleArray, ...args: any[]) => SampleArray | PixelArray | Promise<SampleArray | PixelArray>;
 
 export class CallbackChain {
   private readonly chain = new Map<string, { fn: PreprocessCallback; args: unknown[] }>();
@@ -44,16 +45,26 @@ export class CallbackChain {
       }
       if (ArrayBuffer.isView(out)) {
         if ((out as PixelArray).length !== product(s.shape)) {
-          throw new SampleError('SAMPLE_FAILED', `preprocess callback '${name}' returned ${(out as PixelArray).length} values for a sample of shape [${s.shape}]: return { data, shape } to change the shape`, { input: name, sample: index });
+          throw new SampleError(
+            'SAMPLE_FAILED',
+            `preprocess callback '${name}' returned ${(out as PixelArray).length} values for a sample of shape [${s.shape}]: return { data, shape } to change the shape`,
+            { input: name, sample: index },
+          );
         }
         s = { ...s, data: out as PixelArray };
       } else if (out && ArrayBuffer.isView(out.data) && Array.isArray(out.shape)) {
         if (out.data.length !== product(out.shape)) {
-          throw new SampleError('SAMPLE_FAILED', `preprocess callback '${name}' returned data of length ${out.data.length} with shape [${out.shape}]`, { input: name, sample: index });
+          throw new SampleError('SAMPLE_FAILED', `preprocess callback '${name}' returned data of length ${out.data.length} with shape [${out.shape}]`, {
+            input: name,
+            sample: index,
+          });
         }
         s = { bounds: s.bounds, crs: s.crs, ...out };
       } else {
-        throw new SampleError('SAMPLE_FAILED', `preprocess callback '${name}' must return { data, shape } or a typed array, got ${Object.prototype.toString.call(out)}`, { input: name, sample: index });
+        throw new SampleError('SAMPLE_FAILED', `preprocess callback '${name}' must return { data, shape } or a typed array, got ${Object.prototype.toString.call(out)}`, {
+          input: name,
+          sample: index,
+        });
       }
     }
     return s;

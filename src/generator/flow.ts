@@ -58,7 +58,8 @@ export class Flow implements AsyncIterable<Batch> {
     if (options.onError !== undefined && !['throw', 'skip', 'fill'].includes(options.onError)) throw new ArgumentError('onError', "'throw', 'skip' or 'fill'", options.onError);
     const bs = options.batchSize ?? 32;
     if (!Number.isInteger(bs) || bs < 1) throw new ArgumentError('batchSize', 'a positive integer', bs);
-    if (options.prefetch !== undefined && (!Number.isInteger(options.prefetch) || options.prefetch < 1)) throw new ArgumentError('prefetch', 'a positive integer', options.prefetch);
+    if (options.prefetch !== undefined && (!Number.isInteger(options.prefetch) || options.prefetch < 1))
+      throw new ArgumentError('prefetch', 'a positive integer', options.prefetch);
     this.batchSize = bs;
   }
 

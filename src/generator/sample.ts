@@ -37,10 +37,18 @@ export function stack(samples: SampleArray[], indices: Int32Array, layout: Layou
   const out = typedArrayFor(dtype, per * samples.length);
   samples.forEach((s, k) => {
     if (product(s.shape) !== per || s.shape.length !== first.shape.length || s.shape.some((v, i) => v !== first.shape[i])) {
-      throw new SampleError('SAMPLE_FAILED', `sample ${indices[k]} has shape [${s.shape}] but sample ${indices[0]} has [${first.shape}]: every sample of a batch must have the same shape (check preprocess callbacks)`, { input: `sample ${indices[k]}` });
+      throw new SampleError(
+        'SAMPLE_FAILED',
+        `sample ${indices[k]} has shape [${s.shape}] but sample ${indices[0]} has [${first.shape}]: every sample of a batch must have the same shape (check preprocess callbacks)`,
+        { input: `sample ${indices[k]}` },
+      );
     }
     if (dtypeOf(s.data) !== dtype) {
-      throw new SampleError('SAMPLE_FAILED', `sample ${indices[k]} is ${dtypeOf(s.data)} but sample ${indices[0]} is ${dtype}: every sample of a batch must have the same data type`, { input: `sample ${indices[k]}` });
+      throw new SampleError(
+        'SAMPLE_FAILED',
+        `sample ${indices[k]} is ${dtypeOf(s.data)} but sample ${indices[0]} is ${dtype}: every sample of a batch must have the same data type`,
+        { input: `sample ${indices[k]}` },
+      );
     }
     out.set(s.data as never, k * per);
   });

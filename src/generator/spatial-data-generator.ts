@@ -5,7 +5,7 @@
  */
 import { ArgumentError, SourceError } from '../core/errors.js';
 import { dtypeOf, typedArrayFor, type DataType, type Resampling } from '../core/pixels.js';
-import { type RasterMeta } from '../engine/protocol.js';
+import type { RasterMeta } from '../engine/protocol.js';
 import { openRaster, type Raster, type RasterSource, type Window } from '../engine/raster.js';
 import type { EnginePool } from '../engine/pool.js';
 import type { RemoteStats, RemoteOptions } from '../remote/types.js';
@@ -69,7 +69,10 @@ export class SpatialDataGenerator {
   width: number;
   height: number;
 
-  private constructor(raster: Raster, private readonly options: GeneratorOptions) {
+  private constructor(
+    raster: Raster,
+    private readonly options: GeneratorOptions,
+  ) {
     this.raster = raster;
     this.explicitIndexes = options.indexes !== undefined;
     this._indexes = options.indexes ?? allBands(raster.meta);
@@ -89,7 +92,11 @@ export class SpatialDataGenerator {
     try {
       const m = raster.meta;
       if (!m.crs || !m.transform) {
-        throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${raster.label}: has no ${!m.transform ? 'geotransform' : 'CRS'}, so samples in map coordinates cannot be placed on it (assign one, e.g. gdal_translate -a_srs / -a_ullr)`, { input: raster.label });
+        throw new SourceError(
+          'SOURCE_NOT_GEOREFERENCED',
+          `${raster.label}: has no ${!m.transform ? 'geotransform' : 'CRS'}, so samples in map coordinates cannot be placed on it (assign one, e.g. gdal_translate -a_srs / -a_ullr)`,
+          { input: raster.label },
+        );
       }
       await registerSourceCrs(raster);
       if (options.crs !== undefined) await resolveUserCrs(raster, checkCrs(options.crs, null));
@@ -210,7 +217,10 @@ export class SpatialDataGenerator {
       fillSample: (shape: number[], like?: SampleArray) => {
         // Same type as the flow's other samples (callbacks may have changed it); NaN for floats.
         const dtype = like ? dtypeOf(like.data) : (this.dtype ?? checkDtype(undefined, this.meta));
-        const data = typedArrayFor(dtype, shape.reduce((a, b) => a * b, 1));
+        const data = typedArrayFor(
+          dtype,
+          shape.reduce((a, b) => a * b, 1),
+        );
         const nodata = like && this.callbacks.size ? null : this.effectiveNodata();
         data.fill(nodata ?? (dtype === 'float32' || dtype === 'float64' ? Number.NaN : 0));
         return { data, shape };

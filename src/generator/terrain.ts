@@ -18,7 +18,8 @@ export function terrain(layers: TerrainLayer[] = ALL): (sample: SampleArray) => 
   for (const l of layers) if (!ALL.includes(l)) throw new ArgumentError('terrain layers', ALL.join(', '), l);
   return (sample) => {
     const { shape, bounds } = sample;
-    if (shape.length !== 4 || shape[3] !== 1) throw new SampleError('SAMPLE_FAILED', `terrain: expects one elevation layer with interleave 'pixel' ([1, h, w, 1]), got [${shape}]`, { input: 'terrain' });
+    if (shape.length !== 4 || shape[3] !== 1)
+      throw new SampleError('SAMPLE_FAILED', `terrain: expects one elevation layer with interleave 'pixel' ([1, h, w, 1]), got [${shape}]`, { input: 'terrain' });
     if (!bounds) throw new SampleError('SAMPLE_FAILED', 'terrain: the sample carries no box to take the pixel size from', { input: 'terrain' });
     const [, h, w] = shape;
     const dx = (bounds[2] - bounds[0]) / w;
@@ -30,9 +31,15 @@ export function terrain(layers: TerrainLayer[] = ALL): (sample: SampleArray) => 
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         // z1 z2 z3 / z4 z5 z6 / z7 z8 z9, row y-1 is north
-        const z1 = at(y - 1, x - 1), z2 = at(y - 1, x), z3 = at(y - 1, x + 1);
-        const z4 = at(y, x - 1), z5 = at(y, x), z6 = at(y, x + 1);
-        const z7 = at(y + 1, x - 1), z8 = at(y + 1, x), z9 = at(y + 1, x + 1);
+        const z1 = at(y - 1, x - 1),
+          z2 = at(y - 1, x),
+          z3 = at(y - 1, x + 1);
+        const z4 = at(y, x - 1),
+          z5 = at(y, x),
+          z6 = at(y, x + 1);
+        const z7 = at(y + 1, x - 1),
+          z8 = at(y + 1, x),
+          z9 = at(y + 1, x + 1);
         const p = (z3 + z6 + z9 - z1 - z4 - z7) / (6 * dx);
         const q = (z1 + z2 + z3 - z7 - z8 - z9) / (6 * dy);
         const r = (z1 + z3 + z4 + z6 + z7 + z9 - 2 * (z2 + z5 + z8)) / (3 * dx * dx);
@@ -45,8 +52,8 @@ export function terrain(layers: TerrainLayer[] = ALL): (sample: SampleArray) => 
           let v: number;
           if (l === 'slope') v = (Math.atan(Math.sqrt(g2)) * 180) / Math.PI;
           else if (l === 'aspect') v = g2 === 0 ? Number.NaN : ((Math.atan2(-p, -q) * 180) / Math.PI + 360) % 360;
-          else if (l === 'profileCurvature') v = g2 === 0 ? 0 : -(p * p * r + 2 * p * q * s + q * q * t) / (g2 * Math.pow(1 + g2, 1.5));
-          else v = g2 === 0 ? 0 : -(q * q * r - 2 * p * q * s + p * p * t) / Math.pow(g2, 1.5);
+          else if (l === 'profileCurvature') v = g2 === 0 ? 0 : -(p * p * r + 2 * p * q * s + q * q * t) / (g2 * (1 + g2) ** 1.5);
+          else v = g2 === 0 ? 0 : -(q * q * r - 2 * p * q * s + p * p * t) / g2 ** 1.5;
           out[o + k + 1] = v;
         });
       }

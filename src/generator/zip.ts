@@ -3,6 +3,7 @@
  * the same samples. Different lengths, rows or shapes are an error, never a silent truncation.
  */
 import { SampleError } from '../core/errors.js';
+import { dims } from '../core/layout.js';
 import type { Batch } from './sample.js';
 
 export type Batches<T extends AsyncIterable<Batch>[]> = { [K in keyof T]: Batch };
@@ -22,16 +23,28 @@ export class Zip<T extends AsyncIterable<Batch>[]> implements AsyncIterable<Batc
         const done = results.map((r) => !!r.done);
         if (done.every(Boolean)) return;
         if (done.some(Boolean)) {
-          throw new SampleError('SAMPLE_FAILED', `zip: flow ${done.indexOf(true)} ended after ${step} batches while flow ${done.indexOf(false)} has more: the flows must read the same samples`, { input: 'zip' });
+          throw new SampleError(
+            'SAMPLE_FAILED',
+            `zip: flow ${done.indexOf(true)} ended after ${step} batches while flow ${done.indexOf(false)} has more: the flows must read the same samples`,
+            { input: 'zip' },
+          );
         }
         const batches = results.map((r) => r.value as Batch);
         const first = batches[0];
         batches.forEach((b, k) => {
           if (b.indices.length !== first.indices.length || b.indices.some((v, i) => v !== first.indices[i])) {
-            throw new SampleError('SAMPLE_FAILED', `zip: batch ${step} of flow ${k} holds other samples than flow 0 (rows ${first.indices.slice(0, 4).join(',')}... vs ${b.indices.slice(0, 4).join(',')}...): use the same sample set, batch size and shuffle seed`, { input: 'zip' });
+            throw new SampleError(
+              'SAMPLE_FAILED',
+              `zip: batch ${step} of flow ${k} holds other samples than flow 0 (rows ${first.indices.slice(0, 4).join(',')}... vs ${b.indices.slice(0, 4).join(',')}...): use the same sample set, batch size and shuffle seed`,
+              { input: 'zip' },
+            );
           }
           if (heightWidth(b).join('x') !== heightWidth(first).join('x')) {
-            throw new SampleError('SAMPLE_FAILED', `zip: batch ${step} of flow ${k} has shape [${b.shape}] but flow 0 has [${first.shape}]: samples must have the same height and width to be aligned`, { input: 'zip' });
+            throw new SampleError(
+              'SAMPLE_FAILED',
+              `zip: batch ${step} of flow ${k} has shape [${b.shape}] but flow 0 has [${first.shape}]: samples must have the same height and width to be aligned`,
+              { input: 'zip' },
+            );
           }
         });
         step++;
@@ -45,7 +58,8 @@ export class Zip<T extends AsyncIterable<Batch>[]> implements AsyncIterable<Batc
 
 /** [h, w] of a batch in any layout: [b, h, w, c], [b, c, h, w] or [b, h, w]. */
 export function heightWidth(b: Batch): number[] {
-  return b.layout === 'band' ? b.shape.slice(2, 4) : b.shape.slice(1, 3);
+  const d = dims(b);
+  return [d.h, d.w];
 }
 
 /** Aligned tuples of batches from several flows over the same samples. */

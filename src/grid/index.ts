@@ -8,7 +8,6 @@ import { createRng } from '../core/rng.js';
 
 export { createRng, permutation, type Rng } from '../core/rng.js';
 
-
 /** Boxes stored column by column. */
 export interface Boxes {
   minx: Float64Array;

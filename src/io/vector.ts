@@ -19,7 +19,9 @@ export type VectorSource = string | GeoJsonFeatureCollection | { shp: Bytes; dbf
 type ShapefileApi = { read(shp: ArrayBuffer, dbf?: ArrayBuffer, options?: { encoding?: string }): Promise<GeoJsonFeatureCollection> };
 // ESM builds export read(); Node's CommonJS build arrives as the default export.
 const DEFAULT = 'default';
-const shapefile: ShapefileApi = ((shapefileModule as unknown as { read?: unknown }).read ? shapefileModule : (shapefileModule as unknown as Record<string, ShapefileApi>)[DEFAULT]) as ShapefileApi;
+const shapefile: ShapefileApi = (
+  (shapefileModule as unknown as { read?: unknown }).read ? shapefileModule : (shapefileModule as unknown as Record<string, ShapefileApi>)[DEFAULT]
+) as ShapefileApi;
 
 async function buffer(b: Bytes): Promise<ArrayBuffer> {
   if (b instanceof ArrayBuffer) return b;
@@ -46,11 +48,7 @@ export async function readVector(source: VectorSource): Promise<VectorData> {
     const rt = currentRuntime();
     if (/\.shp$/i.test(source)) {
       const base = source.slice(0, -4);
-      const [shp, dbf, prj] = await Promise.all([
-        rt.readFile(source),
-        rt.readFile(`${base}.dbf`).catch(() => undefined),
-        rt.readFile(`${base}.prj`).catch(() => undefined),
-      ]);
+      const [shp, dbf, prj] = await Promise.all([rt.readFile(source), rt.readFile(`${base}.dbf`).catch(() => undefined), rt.readFile(`${base}.prj`).catch(() => undefined)]);
       return readVector({ shp, dbf, prj });
     }
     const bytes = await rt.readFile(source);
@@ -74,7 +72,12 @@ export async function readVector(source: VectorSource): Promise<VectorData> {
   }
   const fc = source as GeoJsonFeatureCollection;
   if (!fc || typeof fc !== 'object' || !('type' in fc)) throw new ArgumentError('vector source', 'a GeoJSON object, a .shp/.geojson path, or { shp, dbf, prj } bytes', source);
-  const wrapped: GeoJsonFeatureCollection = fc.type === 'FeatureCollection' ? fc : fc.type === 'Feature' ? { type: 'FeatureCollection', features: [fc as never] } : { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: fc as never, properties: {} }] };
+  const wrapped: GeoJsonFeatureCollection =
+    fc.type === 'FeatureCollection'
+      ? fc
+      : fc.type === 'Feature'
+        ? { type: 'FeatureCollection', features: [fc as never] }
+        : { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: fc as never, properties: {} }] };
   return { geojson: wrapped, crs: crsMember(fc) ?? 'EPSG:4326' };
 }
 

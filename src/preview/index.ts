@@ -3,6 +3,7 @@
  * a file in Node and Deno, shown in a page or a notebook elsewhere).
  */
 import { ArgumentError } from '../core/errors.js';
+import { dims, offset } from '../core/layout.js';
 import type { Batch } from '../generator/sample.js';
 import type { SpatialDataGenerator } from '../generator/spatial-data-generator.js';
 import type { SampleSet } from '../samples/sample-set.js';
@@ -36,8 +37,8 @@ export interface PreviewSamplesOptions {
 /** A PNG mosaic of the samples of a batch (one layer, coloured); shows itself in Deno's Jupyter kernel. */
 export function previewSamples(batch: Batch, options: PreviewSamplesOptions = {}): PngImage {
   if (!batch || !ArrayBuffer.isView(batch.data) || !Array.isArray(batch.shape)) throw new ArgumentError('batch', 'a Batch', batch);
-  const [n, a, b, c] = batch.shape;
-  const [h, w, layers] = batch.layout === 'band' ? [b, c, a] : batch.layout === 'squeezed' ? [a, b, 1] : [a, b, c];
+  const d = dims(batch);
+  const { n, h, w, c: layers } = d;
   const layer = options.layer ?? 0;
   if (!(layer >= 0 && layer < layers)) throw new ArgumentError('layer', `a layer from 0 to ${layers - 1}`, layer);
   const count = Math.min(n, options.limit ?? 32);
@@ -47,8 +48,7 @@ export function previewSamples(batch: Batch, options: PreviewSamplesOptions = {}
   const gap = 2;
   const W = cols * (cell + gap) + gap;
   const H = rows * (cell + gap) + gap;
-  const at = (k: number, y: number, x: number) =>
-    batch.layout === 'band' ? batch.data[((k * layers + layer) * h + y) * w + x] : batch.data[((k * h + y) * w + x) * layers + layer];
+  const at = (k: number, y: number, x: number) => batch.data[offset(d, batch.layout, k, y, x, layer)];
   const isNo = (v: number) => Number.isNaN(v) || (options.nodata !== undefined && options.nodata !== null && v === options.nodata);
   let [lo, hi] = options.range ?? [Infinity, -Infinity];
   if (!options.range) {

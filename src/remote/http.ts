@@ -72,7 +72,11 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
       const cr = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');
       if (!cr || Number(cr[1]) !== r.start) {
         await res.body?.cancel().catch(() => undefined);
-        throw new RemoteError('REMOTE_FAILED', `${label}: answered ${range} with Content-Range "${res.headers.get('content-range') ?? ''}"${cr ? '' : ' (a browser page needs the server to expose Content-Range: Access-Control-Expose-Headers)'}`, { input: label, status });
+        throw new RemoteError(
+          'REMOTE_FAILED',
+          `${label}: answered ${range} with Content-Range "${res.headers.get('content-range') ?? ''}"${cr ? '' : ' (a browser page needs the server to expose Content-Range: Access-Control-Expose-Headers)'}`,
+          { input: label, status },
+        );
       }
       const expected = Number(cr[2]) - Number(cr[1]) + 1;
       const bytes = await body(res, label, r, () => timedOut);
@@ -88,13 +92,21 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
         return { bytes, total: len, whole: true };
       }
       await res.body?.cancel().catch(() => undefined);
-      throw new RemoteError('REMOTE_FAILED', `${label}: the server ignores Range requests (answered ${range} with 200 and ${Number.isFinite(len) ? `${len} bytes` : 'the whole file'}); geotensor reads remote rasters by byte ranges and will not download whole files`, { input: label, status });
+      throw new RemoteError(
+        'REMOTE_FAILED',
+        `${label}: the server ignores Range requests (answered ${range} with 200 and ${Number.isFinite(len) ? `${len} bytes` : 'the whole file'}); geotensor reads remote rasters by byte ranges and will not download whole files`,
+        { input: label, status },
+      );
     }
     await res.body?.cancel().catch(() => undefined);
     if (status === 429 || status >= 500) throw new Retryable(`HTTP ${status} ${res.statusText}`.trim());
     if (status === 404 || status === 410) throw new RemoteError('SOURCE_NOT_FOUND', `${label}: HTTP ${status} (not found)`, { input: label, status });
     if (status === 416) throw new RemoteError('REMOTE_FAILED', `${label}: HTTP 416, ${range} is beyond the end of the file`, { input: label, status });
-    if (status === 401 || status === 403) throw new RemoteError('REMOTE_FAILED', `${label}: HTTP ${status} (${status === 401 ? 'unauthorized' : 'forbidden'}; pass credentials with the headers option)`, { input: label, status });
+    if (status === 401 || status === 403)
+      throw new RemoteError('REMOTE_FAILED', `${label}: HTTP ${status} (${status === 401 ? 'unauthorized' : 'forbidden'}; pass credentials with the headers option)`, {
+        input: label,
+        status,
+      });
     throw new RemoteError('REMOTE_FAILED', `${label}: HTTP ${status} ${res.statusText}`.trim(), { input: label, status });
   } finally {
     clearTimeout(timer);

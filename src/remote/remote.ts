@@ -31,7 +31,9 @@ export class RemoteFile implements BlockReader {
     this.label = redactUrl(url);
     const base = this.label.split('/').pop() || 'remote';
     this.name = base;
-    this.cache = new BlockCache(opts.blockSize, size, opts.cacheBytes, Math.max(1, Math.floor(opts.maxRequestBytes / opts.blockSize)), (first, count, signal) => this.fetchBlocks(first, count, signal));
+    this.cache = new BlockCache(opts.blockSize, size, opts.cacheBytes, Math.max(1, Math.floor(opts.maxRequestBytes / opts.blockSize)), (first, count, signal) =>
+      this.fetchBlocks(first, count, signal),
+    );
   }
 
   get blockSize(): number {

@@ -212,7 +212,15 @@ export function classify(samples: SampleSet, mask: MaskInput): Uint8Array {
   const turfParts = polys.map((p) => turfPolygon(p));
   for (let i = 0; i < n; i++) {
     if (boundary[i]) {
-      const box = turfPolygon([[[minx[i], miny[i]], [maxx[i], miny[i]], [maxx[i], maxy[i]], [minx[i], maxy[i]], [minx[i], miny[i]]]]);
+      const box = turfPolygon([
+        [
+          [minx[i], miny[i]],
+          [maxx[i], miny[i]],
+          [maxx[i], maxy[i]],
+          [minx[i], maxy[i]],
+          [minx[i], miny[i]],
+        ],
+      ]);
       out[i] = turfParts.some((p) => booleanWithin(box, p)) ? 2 : turfParts.some((p) => booleanIntersects(box, p)) ? 1 : 0;
     } else {
       out[i] = edges.contains((minx[i] + maxx[i]) / 2, (miny[i] + maxy[i]) / 2) ? 2 : 0;

@@ -108,7 +108,10 @@ export function concat(a: SampleSet, b: SampleSet): SampleSet {
       if (cb) col.set(cb as Float64Array, a.length);
       cols.set(name, col);
     } else {
-      cols.set(name, [...(ca ? Array.from(ca as ArrayLike<ColumnValue>) : new Array(a.length).fill(null)), ...(cb ? Array.from(cb as ArrayLike<ColumnValue>) : new Array(b.length).fill(null))]);
+      cols.set(name, [
+        ...(ca ? Array.from(ca as ArrayLike<ColumnValue>) : new Array(a.length).fill(null)),
+        ...(cb ? Array.from(cb as ArrayLike<ColumnValue>) : new Array(b.length).fill(null)),
+      ]);
     }
   }
   return new SampleSet(box, a.crs, cols);

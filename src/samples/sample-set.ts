@@ -61,7 +61,7 @@ export class SampleSet implements Iterable<Sample> {
   static fromBounds(list: readonly (readonly number[])[], crs: string | null = null, columns: Record<string, Column> = {}): SampleSet {
     const b = allocBoxes(list.length);
     list.forEach((box, i) => {
-      if (!box || box.length !== 4) throw new ArgumentError(`bounds[${i}]`, '[minx, miny, maxx, maxy]', box);
+      if (box?.length !== 4) throw new ArgumentError(`bounds[${i}]`, '[minx, miny, maxx, maxy]', box);
       [b.minx[i], b.miny[i], b.maxx[i], b.maxy[i]] = box;
     });
     return new SampleSet(b, crs, columns);
@@ -72,7 +72,7 @@ export class SampleSet implements Iterable<Sample> {
    * Points need a size: use `pointGrid` for those.
    */
   static fromGeoJSON(fc: GeoJsonFeatureCollection, options: { crs?: string | null } = {}): SampleSet {
-    if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
+    if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) {
       throw new ArgumentError('GeoJSON', 'a FeatureCollection', fc);
     }
     const n = fc.features.length;
@@ -211,7 +211,18 @@ export class SampleSet implements Iterable<Sample> {
       const [x0, y0, x1, y1] = s.bounds;
       features.push({
         type: 'Feature',
-        geometry: { type: 'Polygon', coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [x0, y0],
+              [x1, y0],
+              [x1, y1],
+              [x0, y1],
+              [x0, y0],
+            ],
+          ],
+        },
         properties: Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, typeof v === 'number' && Number.isNaN(v) ? null : v])),
       });
     }
@@ -276,7 +287,6 @@ export class SampleSet implements Iterable<Sample> {
     return `SampleSet(${this.length} samples${this.crs ? ` in ${this.crs.length > 30 ? `${this.crs.slice(0, 27)}...` : this.crs}` : ''}${this.cols.size ? `; columns ${this.columnNames.join(', ')}` : ''})`;
   }
 }
-
 
 function min(a: Float64Array): number {
   let m = Infinity;

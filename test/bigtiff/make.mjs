@@ -16,7 +16,10 @@ export function makeBigTiff(file) {
   const tileBytes = TILE * TILE * 2;
   const entries = [];
   const extra = []; // [tag, type, count, Buffer] written after the IFD
-  const SHORT = 3, LONG = 4, DOUBLE = 12, LONG8 = 16;
+  const SHORT = 3,
+    LONG = 4,
+    DOUBLE = 12,
+    LONG8 = 16;
   const short = (tag, v) => entries.push([tag, SHORT, 1, v]);
   const long = (tag, v) => entries.push([tag, LONG, 1, v]);
   const arr = (tag, type, buf, count) => extra.push([tag, type, count, buf]);

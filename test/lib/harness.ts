@@ -134,7 +134,11 @@ export const assert = {
     return err as E;
   },
   /** Awaits `p` and checks it rejects with an error of `cls` whose fields match `match`. */
-  async rejects<E extends Error>(p: Promise<unknown> | (() => Promise<unknown>), cls: abstract new (...a: never[]) => E, match: Partial<Record<string, unknown>> & { message?: RegExp } = {}): Promise<E> {
+  async rejects<E extends Error>(
+    p: Promise<unknown> | (() => Promise<unknown>),
+    cls: abstract new (...a: never[]) => E,
+    match: Partial<Record<string, unknown>> & { message?: RegExp } = {},
+  ): Promise<E> {
     let err: unknown;
     try {
       await (typeof p === 'function' ? p() : p);

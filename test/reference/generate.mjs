@@ -25,16 +25,56 @@ for (const r of ['nearest', 'bilinear', 'cubic']) {
   add({ tag: '2169', file: 'elev.tif', bounds: [60000, 70000, 100000, 130000], crs: 'EPSG:2169', width: 40, height: 60, resampling: r, dtype: 'float32', nodata: -32768 });
   add({ tag: 'same', file: 'L7_ETMs.tif', bounds: [290000, 9112000, 296000, 9118000], crs: 'EPSG:31985', width: 60, height: 60, resampling: r, dtype: 'uint8', nodata: null });
   add({ tag: '4326', file: 'L7_ETMs.tif', bounds: [-34.905, -8.029, -34.851, -7.975], crs: 'EPSG:4326', width: 48, height: 48, resampling: r, dtype: 'uint8', nodata: null });
-  add({ tag: '31985', file: 'olinda_dem_utm25s.tif', bounds: [290000, 9112000, 296000, 9118000], crs: 'EPSG:31985', width: 60, height: 60, resampling: r, dtype: 'float32', nodata: 'nan' });
-  add({ tag: 'same', file: 'keras_spatial_small.tif', bounds: [817000, 1445000, 817500, 1445500], crs: 'EPSG:3443', width: 32, height: 32, resampling: r, dtype: 'float32', nodata: 'nan' });
-  add({ tag: '4326', file: 'keras_spatial_small.tif', bounds: [-88.9359, 40.6328, -88.9341, 40.6342], crs: 'EPSG:4326', width: 32, height: 24, resampling: r, dtype: 'float32', nodata: 'nan' });
+  add({
+    tag: '31985',
+    file: 'olinda_dem_utm25s.tif',
+    bounds: [290000, 9112000, 296000, 9118000],
+    crs: 'EPSG:31985',
+    width: 60,
+    height: 60,
+    resampling: r,
+    dtype: 'float32',
+    nodata: 'nan',
+  });
+  add({
+    tag: 'same',
+    file: 'keras_spatial_small.tif',
+    bounds: [817000, 1445000, 817500, 1445500],
+    crs: 'EPSG:3443',
+    width: 32,
+    height: 32,
+    resampling: r,
+    dtype: 'float32',
+    nodata: 'nan',
+  });
+  add({
+    tag: '4326',
+    file: 'keras_spatial_small.tif',
+    bounds: [-88.9359, 40.6328, -88.9341, 40.6342],
+    crs: 'EPSG:4326',
+    width: 32,
+    height: 24,
+    resampling: r,
+    dtype: 'float32',
+    nodata: 'nan',
+  });
 }
 for (const r of ALL) {
   add({ tag: '2169-down', file: 'elev.tif', bounds: [55000, 65000, 95000, 125000], crs: 'EPSG:2169', width: 20, height: 30, resampling: r, dtype: 'float32', nodata: -32768 });
 }
 add({ tag: 'partly-outside', file: 'elev.tif', bounds: [5.5, 49.3, 6.2, 49.9], crs: 'EPSG:4326', width: 40, height: 40, resampling: 'nearest', dtype: 'int16', nodata: -32768 });
 add({ tag: 'outside', file: 'elev.tif', bounds: [10, 40, 11, 41], crs: 'EPSG:4326', width: 8, height: 8, resampling: 'nearest', dtype: 'int16', nodata: -32768 });
-add({ tag: 'partly-outside', file: 'olinda_dem_utm25s.tif', bounds: [280000, 9105000, 292000, 9114000], crs: 'EPSG:31985', width: 40, height: 30, resampling: 'bilinear', dtype: 'float32', nodata: 'nan' });
+add({
+  tag: 'partly-outside',
+  file: 'olinda_dem_utm25s.tif',
+  bounds: [280000, 9105000, 292000, 9114000],
+  crs: 'EPSG:31985',
+  width: 40,
+  height: 30,
+  resampling: 'bilinear',
+  dtype: 'float32',
+  nodata: 'nan',
+});
 add({ tag: 'same', file: 'lc.tif', bounds: [3092415, -78585, 3344415, 59415], crs: null, width: 84, height: 46, resampling: 'nearest', dtype: 'uint8', nodata: null });
 add({ tag: '5070', file: 'lc.tif', bounds: [3150000, -60000, 3300000, 40000], crs: 'EPSG:5070', width: 30, height: 20, resampling: 'mode', dtype: 'uint8', nodata: null });
 add({ tag: 'same', file: 'na.tif', bounds: [-180, -90, 180, 90], crs: 'EPSG:4326', width: 20, height: 10, resampling: 'nearest', dtype: 'float32', nodata: 'nan' });
@@ -79,15 +119,51 @@ function main() {
 
   // Per-sample statistics: native gdalwarp of each box, then gdalinfo -stats (nodata excluded).
   const stats = [];
-  const boxes = [[60000, 70000, 70000, 80000], [70000, 90000, 80000, 100000], [85000, 110000, 95000, 120000], [50000, 60000, 60000, 70000]];
+  const boxes = [
+    [60000, 70000, 70000, 80000],
+    [70000, 90000, 80000, 100000],
+    [85000, 110000, 95000, 120000],
+    [50000, 60000, 60000, 70000],
+  ];
   boxes.forEach((b, k) => {
     const dst = join(tmp, `stats-${k}.tif`);
-    execFileSync('gdalwarp', ['-q', '-overwrite', '-of', 'GTiff', '-te', ...b.map(String), '-ts', '20', '20', '-r', 'bilinear', '-ot', 'Float32', '-t_srs', 'EPSG:2169', join(data, 'elev.tif'), dst]);
+    execFileSync('gdalwarp', [
+      '-q',
+      '-overwrite',
+      '-of',
+      'GTiff',
+      '-te',
+      ...b.map(String),
+      '-ts',
+      '20',
+      '20',
+      '-r',
+      'bilinear',
+      '-ot',
+      'Float32',
+      '-t_srs',
+      'EPSG:2169',
+      join(data, 'elev.tif'),
+      dst,
+    ]);
     const info = JSON.parse(execFileSync('gdalinfo', ['-json', '-stats', dst], { stdio: ['ignore', 'pipe', 'ignore'] }).toString());
     const band = info.bands[0];
     // gdalinfo finds no valid pixel in a box wholly outside the data: no statistics, count 0
     const valid = band.minimum === undefined ? 0 : Number(band.metadata?.['']?.STATISTICS_VALID_PERCENT ?? 100);
-    stats.push({ bounds: b, crs: 'EPSG:2169', width: 20, height: 20, resampling: 'bilinear', file: 'elev.tif', min: band.minimum ?? null, max: band.maximum ?? null, mean: band.mean ?? null, std: band.stdDev ?? null, count: Math.round((valid * 400) / 100), command: `gdalwarp -te ${b.join(' ')} -ts 20 20 -r bilinear -ot Float32 -t_srs EPSG:2169 elev.tif out.tif && gdalinfo -stats out.tif` });
+    stats.push({
+      bounds: b,
+      crs: 'EPSG:2169',
+      width: 20,
+      height: 20,
+      resampling: 'bilinear',
+      file: 'elev.tif',
+      min: band.minimum ?? null,
+      max: band.maximum ?? null,
+      mean: band.mean ?? null,
+      std: band.stdDev ?? null,
+      count: Math.round((valid * 400) / 100),
+      command: `gdalwarp -te ${b.join(' ')} -ts 20 20 -r bilinear -ot Float32 -t_srs EPSG:2169 elev.tif out.tif && gdalinfo -stats out.tif`,
+    });
   });
   writeFileSync(join(out, 'stats.json'), JSON.stringify({ gdal: gdalVersion(), cases: stats }, null, 1));
   rmSync(tmp, { recursive: true, force: true });

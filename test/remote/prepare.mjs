@@ -22,7 +22,29 @@ for (const f of readdirSync('../shared/data').filter((f) => f.endsWith('.tif')))
   renameSync(`${out}/${f}.part`, `${out}/${f}`);
 }
 if (!existsSync(`${out}/big.tif`)) {
-  run(['gdal_translate', ...quiet, '-b', '1', '-b', '2', '-b', '3', '-outsize', '3000%', '3000%', '-r', 'bilinear', '-co', 'TILED=YES', '-co', 'BLOCKXSIZE=512', '-co', 'BLOCKYSIZE=512', '../shared/data/L7_ETMs.tif', `${out}/big-src.tif`]);
+  run([
+    'gdal_translate',
+    ...quiet,
+    '-b',
+    '1',
+    '-b',
+    '2',
+    '-b',
+    '3',
+    '-outsize',
+    '3000%',
+    '3000%',
+    '-r',
+    'bilinear',
+    '-co',
+    'TILED=YES',
+    '-co',
+    'BLOCKXSIZE=512',
+    '-co',
+    'BLOCKYSIZE=512',
+    '../shared/data/L7_ETMs.tif',
+    `${out}/big-src.tif`,
+  ]);
   run(['gdal_translate', ...quiet, '-of', 'COG', '-co', 'COMPRESS=NONE', '-co', 'BLOCKSIZE=512', '-co', 'BIGTIFF=NO', `${out}/big-src.tif`, `${out}/big.tif.part`]);
   renameSync(`${out}/big.tif.part`, `${out}/big.tif`);
   spawnSync('rm', ['-f', `${out}/big-src.tif`]);
@@ -30,4 +52,9 @@ if (!existsSync(`${out}/big.tif`)) {
 // The mosaic tiles of test/fixtures/mosaic, served too (a mosaic of remote files).
 mkdirSync(`${out}/mosaic`, { recursive: true });
 for (const f of readdirSync('test/fixtures/mosaic').filter((f) => f.endsWith('.tif'))) copyFileSync(`test/fixtures/mosaic/${f}`, `${out}/mosaic/${f}`);
-console.log(`remote test files ready in ${out}: ${readdirSync(out).filter((f) => f.endsWith('.tif')).map((f) => `${f} (${(statSync(`${out}/${f}`).size / 1e6).toFixed(1)} MB)`).join(', ')}`);
+console.log(
+  `remote test files ready in ${out}: ${readdirSync(out)
+    .filter((f) => f.endsWith('.tif'))
+    .map((f) => `${f} (${(statSync(`${out}/${f}`).size / 1e6).toFixed(1)} MB)`)
+    .join(', ')}`,
+);

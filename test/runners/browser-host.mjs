@@ -7,13 +7,26 @@ import { startStaticServer } from '../lib/static-server.mjs';
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const timeoutMs = Number(process.env.BROWSER_TEST_TIMEOUT_MS ?? 600_000);
 mkdirSync('.test-build', { recursive: true });
-writeFileSync('.test-build/index.html', '<!doctype html><meta charset="utf-8"><title>geotensor tests</title><script type="module" src="/.test-build/browser.js"></script><body>geotensor tests</body>');
+writeFileSync(
+  '.test-build/index.html',
+  '<!doctype html><meta charset="utf-8"><title>geotensor tests</title><script type="module" src="/.test-build/browser.js"></script><body>geotensor tests</body>',
+);
 
 const server = await startStaticServer();
 const browser = await chromium.launch({
   executablePath,
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+  ],
 });
 let exitCode = 1;
 try {

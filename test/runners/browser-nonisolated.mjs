@@ -4,7 +4,15 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { startStaticServer } from '../lib/static-server.mjs';
 
-await build({ entryPoints: ['test/runners/nonisolated.ts'], bundle: true, format: 'esm', platform: 'browser', outfile: '.test-build/nonisolated.js', external: ['node:*'], logLevel: 'error' });
+await build({
+  entryPoints: ['test/runners/nonisolated.ts'],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  outfile: '.test-build/nonisolated.js',
+  external: ['node:*'],
+  logLevel: 'error',
+});
 writeFileSync('.test-build/nonisolated.html', '<!doctype html><meta charset="utf-8"><script type="module" src="/.test-build/nonisolated.js"></script>');
 const server = await startStaticServer({ isolated: false });
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });

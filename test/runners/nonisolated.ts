@@ -26,7 +26,11 @@ declare global {
   const [a, b] = [await r.readWindow(box), await local.readWindow(box)];
   let diff = 0;
   for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) diff++;
-  checks.push(['a remote COG read through replay equals the local file', diff === 0 && a.data.length === 64 * 64 * 6, `${diff} differing of ${a.data.length}; ${r.sourceStats()!.bytesFetched} bytes fetched`]);
+  checks.push([
+    'a remote COG read through replay equals the local file',
+    diff === 0 && a.data.length === 64 * 64 * 6,
+    `${diff} differing of ${a.data.length}; ${r.sourceStats()!.bytesFetched} bytes fetched`,
+  ]);
   await r.close();
   await local.close();
   await terminateEngine();
