@@ -1,6 +1,18 @@
 /** Chips out (npy, GeoTIFF) and back in (flowFromFiles), in Node, Deno and Chromium. */
 import { assert, test, testEnv } from './lib/harness.js';
-import { ArgumentError, attributes, decodeNpy, encodeNpy, exportChips, flowFromFiles, openRaster, SourceError, SpatialDataGenerator } from '../src/index.js';
+import {
+  ArgumentError,
+  attributes,
+  CrsError,
+  decodeNpy,
+  encodeRaster,
+  encodeNpy,
+  exportChips,
+  flowFromFiles,
+  openRaster,
+  SourceError,
+  SpatialDataGenerator,
+} from '../src/index.js';
 
 /** Where chips go: a folder in Node and Deno; an in-memory map in the browser. */
 function store() {
@@ -65,7 +77,22 @@ test('chips: bad input gets typed errors naming it', async () => {
   const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'));
   const samples = sdg.regularGrid(0.2, 0.2).take(2);
   await assert.rejects(exportChips(sdg, samples, { format: 'png' as 'npy', dir: 'x', width: 8, height: 8 }), ArgumentError, { input: 'format' });
-  assert.throws(() => decodeNpy(new Uint8Array([1, 2, 3]), 'junk.npy'), ArgumentError, { input: 'junk.npy' });
+  assert.throws(() => decodeNpy(new Uint8Array([1, 2, 3]), 'junk.npy'), SourceError, { input: 'junk.npy', code: 'SOURCE_UNREADABLE' });
+  // Encoding: a wrong pixel count or options are argument errors, an unusable CRS a CRS error.
+  const req = {
+    data: new Uint8Array(4),
+    width: 2,
+    height: 2,
+    bands: 1,
+    dtype: 'uint8' as const,
+    bounds: [0, 0, 2, 2] as const,
+    crs: 'EPSG:3857',
+    nodata: null,
+    format: 'GTiff' as const,
+  };
+  await assert.rejects(encodeRaster({ ...req, data: new Uint8Array(3) }), ArgumentError, { input: 'data' });
+  await assert.rejects(encodeRaster({ ...req, crs: 'not a crs' }), CrsError, { input: 'crs' });
+  assert.equal((await encodeRaster(req)).subarray(0, 2).join(), '73,73', 'a valid request still writes a (little-endian) TIFF');
   const a = encodeNpy(new Float32Array(4), [2, 2]);
   const b = encodeNpy(new Float32Array(6), [2, 3]);
   const files = new Map([

@@ -36,10 +36,8 @@ export function createEngineApi(): EngineWorkerApi {
     };
   const api: EngineWorkerApi = {
     async init(config: EngineAssetConfig) {
-      const t0 = performance.now();
       starting ??= GdalEngine.create(config);
       engine = await starting;
-      return { initMs: performance.now() - t0 };
     },
     async resolveCrs(input: string): Promise<CrsInfo> {
       return ready().resolveCrs(input);

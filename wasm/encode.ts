@@ -5,7 +5,7 @@
  */
 import type { EncodeRequest } from '../src/engine/protocol.js';
 import { bytesPerPixel } from '../src/core/pixels.js';
-import { EngineError, SampleError } from '../src/core/errors.js';
+import { ArgumentError, CrsError, EngineError } from '../src/core/errors.js';
 import { GDAL_TYPE_NAMES } from './describe.js';
 import type { GdalModule } from './gdal-module.js';
 
@@ -14,7 +14,7 @@ let seq = 0;
 export function encodeRaster(g: GdalModule, gtPtr: number, req: EncodeRequest, lastError: () => string): Uint8Array {
   const { M } = g;
   const n = req.width * req.height * req.bands;
-  if (req.data.length !== n) throw new SampleError('SAMPLE_FAILED', `encode: ${req.data.length} pixels for ${req.bands}×${req.height}×${req.width}`, { input: 'data' });
+  if (req.data.length !== n) throw new ArgumentError('data', `${n} pixels (bands × height × width = ${req.bands}×${req.height}×${req.width})`, `${req.data.length} pixels`);
   const bytes = n * bytesPerPixel(req.dtype);
   const ptr = M._malloc(bytes);
   if (!ptr) throw new EngineError('ENGINE_FAILED', `out of WebAssembly memory for a ${req.width}x${req.height}x${req.bands} raster`);
@@ -27,18 +27,18 @@ export function encodeRaster(g: GdalModule, gtPtr: number, req: EncodeRequest, l
     const [minx, miny, maxx, maxy] = req.bounds;
     M.HEAPF64.set([minx, (maxx - minx) / req.width, 0, maxy, 0, -(maxy - miny) / req.height], gtPtr >>> 3);
     g.GDALSetGeoTransform(ds, gtPtr);
-    if (g.GDALSetProjection(ds, req.crs) !== 0) throw new SampleError('SAMPLE_FAILED', `encode: GDAL cannot use the CRS ${req.crs.slice(0, 60)}`, { input: 'crs' });
+    if (g.GDALSetProjection(ds, req.crs) !== 0) throw new CrsError('CRS_INVALID', `encode: GDAL cannot use the CRS ${req.crs.slice(0, 60)}`, { input: 'crs' });
     const args = ['-q', '-of', req.format];
     if (req.nodata !== null) args.push('-a_nodata', Number.isNaN(req.nodata) ? 'nan' : String(req.nodata));
     for (const co of req.creationOptions ?? []) args.push('-co', co);
     const argv = g.stringList(args);
     const opts = g.GDALTranslateOptionsNew(argv.ptr, 0);
     argv.free();
-    if (!opts) throw new SampleError('SAMPLE_FAILED', `encode: invalid options ${args.join(' ')}: ${lastError()}`, { input: 'creationOptions' });
+    if (!opts) throw new ArgumentError('creationOptions', `GDAL creation options (${lastError()})`, args.join(' '));
     g.CPLErrorReset();
     const out = g.GDALTranslate(path, ds, opts, 0);
     g.GDALTranslateOptionsFree(opts);
-    if (!out) throw new SampleError('SAMPLE_FAILED', `encode: GDAL could not write ${req.format}: ${lastError()}`, { input: req.format });
+    if (!out) throw new EngineError('ENGINE_FAILED', `encode: GDAL could not write ${req.format}: ${lastError()}`, { input: req.format });
     g.GDALClose(out);
     return M.FS.readFile(path) as Uint8Array;
   } finally {

@@ -30,15 +30,12 @@ export interface GdalModule {
   GDALGetGeoTransform(ds: number, gt: number): number;
   GDALSetProjection(ds: number, wkt: string): number;
   GDALGetProjectionRef(ds: number): string;
-  GDALGetSpatialRef(ds: number): number;
   OSRNewSpatialReference(wkt: string | null): number;
   OSRSetFromUserInput(srs: number, input: string): number;
   OSRExportToWkt(srs: number, out: number): number;
   OSRDestroySpatialReference(srs: number): void;
   CPLErrorReset(): void;
   CPLGetLastErrorMsg(): string;
-  CPLGetLastErrorNo(): number;
-  CPLGetLastErrorType(): number;
   CPLSetConfigOption(key: string, value: string | null): void;
   /** Allocates a NULL-terminated char** list; free it with the returned function. */
   stringList(items: string[]): { ptr: number; free(): void };
@@ -113,15 +110,12 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
     GDALGetGeoTransform: c('GDALGetGeoTransform', N, [N, N]),
     GDALSetProjection: c('GDALSetProjection', N, [N, S]),
     GDALGetProjectionRef: c('GDALGetProjectionRef', S, [N]),
-    GDALGetSpatialRef: c('GDALGetSpatialRef', N, [N]),
     OSRNewSpatialReference: c('OSRNewSpatialReference', N, [S]),
     OSRSetFromUserInput: c('OSRSetFromUserInput', N, [N, S]),
     OSRExportToWkt: c('OSRExportToWkt', N, [N, N]),
     OSRDestroySpatialReference: c('OSRDestroySpatialReference', null, [N]),
     CPLErrorReset: c('CPLErrorReset', null, []),
     CPLGetLastErrorMsg: c('CPLGetLastErrorMsg', S, []),
-    CPLGetLastErrorNo: c('CPLGetLastErrorNo', N, []),
-    CPLGetLastErrorType: c('CPLGetLastErrorType', N, []),
     CPLSetConfigOption: c('CPLSetConfigOption', null, [S, S]),
     stringList(items: string[]) {
       const ptrs = items.map((s) => {

@@ -7,16 +7,17 @@
 import { ArgumentError, SourceError } from '../core/errors.js';
 import { type ProgressOption, progressReporter } from '../generator/progress.js';
 import type { PixelArray } from '../core/pixels.js';
-import { encodeRaster } from '../engine/encode.js';
 import { currentRuntime } from '../runtime/index.js';
 import type { SpatialDataGenerator } from '../generator/spatial-data-generator.js';
 import type { Interleave, Layout } from '../core/layout.js';
 import type { Batch } from '../generator/sample.js';
 import type { SampleSet } from '../samples/sample-set.js';
-import { decodeNpy, encodeNpy } from './npy.js';
+import { type FormatName, outputFormat } from './formats.js';
+import { decodeNpy } from './npy.js';
 
 export interface ExportChipsOptions {
-  format: 'npy' | 'geotiff';
+  /** 'npy' (numpy.load reads them), 'geotiff' or 'cog' (georeferenced, written by GDAL). */
+  format: FormatName;
   /** Folder the chips go to (created if missing, in Node and Deno). */
   dir: string;
   width: number;
@@ -35,59 +36,41 @@ export interface ExportChipsOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Writes one file per sample and returns the sample set with a `file` column (the paths written). */
+/**
+ * Writes one file per sample and returns the sample set with a `file` column (the paths written)
+ * and a `layout` column. Every format holds the sample as the flow gives it (preprocess callbacks
+ * applied); GeoTIFF and COG chips are georeferenced on the sample's box.
+ */
 export async function exportChips(sdg: SpatialDataGenerator, samples: SampleSet, options: ExportChipsOptions): Promise<SampleSet> {
-  if (!options || (options.format !== 'npy' && options.format !== 'geotiff')) throw new ArgumentError('format', "'npy' or 'geotiff'", options?.format);
+  const format = outputFormat(options?.format);
   if (typeof options.dir !== 'string' || !options.dir) throw new ArgumentError('dir', 'a folder path', options.dir);
   const write = options.writeFile ?? (await defaultWriter(options.dir));
   const prefix = options.prefix ?? 'chip_';
-  const ext = options.format === 'npy' ? 'npy' : 'tif';
   const files: string[] = new Array(samples.length).fill(null);
   const dir = options.dir.replace(/[\\/]+$/, '');
+  const crs = samples.crs ?? sdg.crs;
+  const nodata = sdg.effectiveNodata();
   let done = 0;
   const bar = progressReporter('exportChips', samples.length, options.progress ?? options.onProgress);
-  const emit = async (row: number, bytes: Uint8Array) => {
-    const path = `${dir}/${prefix}${row}.${ext}`;
-    await write(path, bytes);
-    files[row] = path;
-    bar.tick(++done);
-    if (done === samples.length) bar.end();
-  };
-  let chipLayout: Layout = 'pixel';
-  if (options.format === 'npy') {
-    for await (const b of sdg.flow(samples, options.width, options.height, { batchSize: options.batchSize ?? 16, signal: options.signal })) {
-      chipLayout = b.layout;
-      const per = b.data.length / b.indices.length;
-      for (let k = 0; k < b.indices.length; k++) {
-        const data = b.data.subarray(k * per, (k + 1) * per) as PixelArray;
-        await emit(b.indices[k], encodeNpy(data, b.shape.slice(1)));
-      }
-    }
-  } else {
-    const crs = samples.crs ?? sdg.crs;
-    for (let i = 0; i < samples.length; i++) {
-      options.signal?.throwIfAborted();
-      const w = await sdg.readWindow({ bounds: samples.bounds(i), crs, width: options.width, height: options.height, signal: options.signal });
-      const bytes = await encodeRaster(
-        {
-          data: w.data,
-          width: options.width,
-          height: options.height,
-          bands: w.shape[0],
-          dtype: w.dtype,
-          bounds: w.bounds,
-          crs,
-          nodata: w.nodata,
-          format: 'GTiff',
-          creationOptions: options.creationOptions ?? ['COMPRESS=DEFLATE'],
-        },
-        sdg.engine,
+  let layout: Layout = 'pixel';
+  for await (const b of sdg.flow(samples, options.width, options.height, { batchSize: options.batchSize ?? 16, signal: options.signal })) {
+    layout = b.layout;
+    const per = b.data.length / b.indices.length;
+    for (let k = 0; k < b.indices.length; k++) {
+      const row = b.indices[k];
+      const data = b.data.subarray(k * per, (k + 1) * per) as PixelArray;
+      const bytes = await format.encode(
+        { data, shape: b.shape.slice(1), layout: b.layout, bounds: samples.bounds(row), crs, nodata },
+        { engine: sdg.engine, creationOptions: options.creationOptions },
       );
-      await emit(i, bytes);
+      const path = `${dir}/${prefix}${row}.${format.extension}`;
+      await write(path, bytes);
+      files[row] = path;
+      bar.tick(++done);
     }
   }
-  const out = samples.withColumn('file', files);
-  return options.format === 'npy' ? out.withColumn('layout', new Array(samples.length).fill(chipLayout)) : out;
+  bar.end();
+  return samples.withColumn('file', files).withColumn('layout', new Array(samples.length).fill(layout));
 }
 
 async function defaultWriter(_dir: string): Promise<(path: string, bytes: Uint8Array) => Promise<void>> {

@@ -1,5 +1,5 @@
 /** NumPy .npy files (format 1.0): what Keras Spatial's flow_to_numpy writes, readable by numpy.load. */
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, SourceError } from '../core/errors.js';
 import type { DataType, PixelArray } from '../core/pixels.js';
 import { typedArrayFor } from '../core/pixels.js';
 
@@ -37,7 +37,8 @@ export function encodeNpy(data: PixelArray, shape: number[]): Uint8Array {
 }
 
 export function decodeNpy(bytes: Uint8Array, name = 'npy'): { data: PixelArray; shape: number[]; dtype: DataType } {
-  const bad = (what: string) => new ArgumentError(name, `a .npy file (${what})`, `${bytes.length} bytes`);
+  const bad = (what: string) =>
+    new SourceError('SOURCE_UNREADABLE', `${name}: is not a .npy file geotensor reads (${what}; ${bytes.length} bytes)`, { input: name, expected: `a .npy file (${what})` });
   if (bytes.length < 10 || bytes[0] !== 0x93 || String.fromCharCode(...bytes.subarray(1, 6)) !== 'NUMPY') throw bad('magic string');
   const major = bytes[6];
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -8,7 +8,7 @@ import type { DataType, PixelArray } from '../core/pixels.js';
 import type { Bounds } from '../core/box.js';
 import { type Layout, offset, sampleDims } from '../core/layout.js';
 import { typedArrayFor } from '../core/pixels.js';
-import { encodeRaster } from '../engine/encode.js';
+import { FORMATS } from './formats.js';
 import type { EnginePool } from '../engine/pool.js';
 import { currentRuntime } from '../runtime/index.js';
 import type { SampleSet } from '../samples/sample-set.js';
@@ -167,22 +167,10 @@ export class PredictionWriter {
   /** GeoTIFF (tiled, DEFLATE) or COG bytes, written by GDAL. */
   async toBytes(options: { format?: 'GTiff' | 'COG'; creationOptions?: string[]; engine?: EnginePool } = {}): Promise<Uint8Array> {
     const format = options.format ?? 'GTiff';
+    if (format !== 'GTiff' && format !== 'COG') throw new ArgumentError('format', "'GTiff' or 'COG'", format);
     const creationOptions = options.creationOptions ?? (format === 'COG' ? ['COMPRESS=DEFLATE'] : ['TILED=YES', 'COMPRESS=DEFLATE']);
-    return encodeRaster(
-      {
-        data: this.pixels(),
-        width: this.width,
-        height: this.height,
-        bands: this.bands,
-        dtype: this.options.dtype ?? 'float32',
-        bounds: this.bounds,
-        crs: this.crs,
-        nodata: this.nodata,
-        format,
-        creationOptions,
-      },
-      options.engine,
-    );
+    const sample = { data: this.pixels(), shape: [this.bands, this.height, this.width], layout: 'band' as const, bounds: this.bounds, crs: this.crs, nodata: this.nodata };
+    return FORMATS[format === 'COG' ? 'cog' : 'geotiff'].encode(sample, { engine: options.engine, creationOptions });
   }
 
   /** Writes the file (Node and Deno; in a browser use toBytes). */

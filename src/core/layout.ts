@@ -67,12 +67,14 @@ export function fromBandSequential(data: PixelArray, d: Omit<Dims, 'n'>, layout:
   return out;
 }
 
-/** One sample (k) of a batch as band-sequential [c, h, w] numbers (what GDAL writes). */
-export function toBandSequential(batch: { data: ArrayLike<number>; shape: readonly number[]; layout: Layout }, k: number): Float64Array {
+/** One sample (k) of a batch as band-sequential [c, h, w] pixels of the same type (what GDAL writes). */
+export function toBandSequential(batch: { data: PixelArray; shape: readonly number[]; layout: Layout }, k: number): PixelArray {
   const d = dims(batch);
-  const out = new Float64Array(d.c * d.h * d.w);
+  const per = d.c * d.h * d.w;
+  if (batch.layout !== 'pixel' || d.c === 1) return batch.data.subarray(k * per, (k + 1) * per);
+  const out = typedArrayFor(dtypeOf(batch.data), per);
   let i = 0;
-  for (let l = 0; l < d.c; l++) for (let y = 0; y < d.h; y++) for (let x = 0; x < d.w; x++) out[i++] = batch.data[offset(d, batch.layout, k, y, x, l)];
+  for (let l = 0; l < d.c; l++) for (let y = 0; y < d.h; y++) for (let x = 0; x < d.w; x++) out[i++] = batch.data[offset(d, 'pixel', k, y, x, l)];
   return out;
 }
 

@@ -111,7 +111,7 @@ export interface EncodeRequest {
 
 /** The worker-side API (what Comlink exposes). All ids are chosen by the host. */
 export interface EngineWorkerApi {
-  init(config: EngineAssetConfig): Promise<{ initMs: number }>;
+  init(config: EngineAssetConfig): Promise<void>;
   /** Parses a CRS (EPSG:n, WKT, PROJ string) with GDAL. */
   resolveCrs(input: string): Promise<CrsInfo>;
   open(id: number, source: DatasetSpec, label: string): Promise<RasterMeta>;

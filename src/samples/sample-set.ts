@@ -157,7 +157,10 @@ export class SampleSet implements Iterable<Sample> {
     return new SampleSet(this.boxes(), this.crs, map);
   }
 
-  /** A new set with the same boxes in a new CRS label (no reprojection). */
+  /**
+   * A new set with the same boxes in a new CRS label (no reprojection).
+   * @deprecated Relabelling boxes without reprojecting them is rarely right: use `toCrs` (reprojects) or `SampleSet.fromBounds(bounds, crs)`. Goes in the next release.
+   */
   withCrs(crs: string | null): SampleSet {
     return new SampleSet(this.boxes(), crs, this.cols);
   }
