@@ -3,8 +3,8 @@
  * ../shared/data and a ~480 MB COG, read by byte ranges; latency, faults, headers, cancellation; the
  * blocking bridge, the replay bridge and the in-thread (edge) engine.
  */
-import { assert, remoteHeal, remoteReset, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
-import { AbortError, EnginePool, openRaster, RemoteError, SourceError, SpatialDataGenerator, type Raster } from '../src/index.js';
+import { assert, remoteHeal, remoteOtherBase, remoteReset, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
+import { AbortError, ArgumentError, EnginePool, openRaster, RemoteError, SourceError, SpatialDataGenerator, type Raster } from '../src/index.js';
 import { shared } from './lib/rasters.js';
 
 type Box = [number, number, number, number];
@@ -202,4 +202,68 @@ test('workers wait for remote bytes on a SharedArrayBuffer here (the blocking br
   const { defaultEngine } = await import('../src/index.js');
   assert.equal(defaultEngine().blocking, true);
   assert.equal(new EnginePool({ mode: 'inline' }).blocking, false);
+});
+
+test('credentials stay with their origin: redirects followed by geotensor, userinfo and tokens never printed', async () => {
+  const base = testEnv().remoteBase;
+  const other = await remoteOtherBase();
+  assert.ok(other.startsWith('http://127.0.0.1:') && other !== base, 'a second origin');
+  const key = { 'X-Api-Key': 'k3y-SECRET' };
+  const via = (status: number, target: string) => `${base}/redirect-${status}/x.tif?to=${encodeURIComponent(target)}`;
+  const direct = await openRaster(remoteUrl('ok', 'elev.tif'));
+  const box = { bounds: direct.meta.bounds!, width: 19, height: 18 };
+  const want = Array.from((await direct.readWindow(box)).data);
+  if (testEnv().runtime === 'browser') {
+    // A page cannot see where a redirect goes: with headers it is an error naming the URL; without, the browser follows.
+    const e = await assert.rejects(openRaster(via(307, `${other}/ok/elev.tif`), { remote: { headers: key } }), RemoteError, { message: /redirected/ });
+    assert.ok(!JSON.stringify({ m: e.message, d: e.details }).includes('SECRET'), e.message);
+    const plain = await openRaster(via(302, `${other}/ok/elev.tif`));
+    assert.deepEqual(Array.from((await plain.readWindow(box)).data), want);
+    await plain.close();
+    await direct.close();
+    return;
+  }
+  // Same origin: the headers follow the redirect.
+  await remoteReset();
+  const same = await openRaster(via(307, `${base}/ok/elev.tif`), { remote: { headers: key } });
+  assert.deepEqual(Array.from((await same.readWindow(box)).data), want);
+  let served = await remoteServed('/ok/elev.tif');
+  assert.ok(served.requests > 0 && served.apiKey === served.requests, `same origin: ${JSON.stringify(served)}`);
+  await same.close();
+  // Another origin (301, 302, 307, 308): the file is read, the key is not sent there.
+  for (const status of [301, 302, 307, 308]) {
+    await remoteReset();
+    const cross = await openRaster(via(status, `${other}/ok/elev.tif`), { remote: { headers: key } });
+    assert.deepEqual(Array.from((await cross.readWindow(box)).data), want, `${status}: same pixels`);
+    served = await remoteServed('/ok/elev.tif');
+    assert.ok(served.requests > 0 && served.apiKey === 0, `${status}: the key stayed home: ${JSON.stringify(served)}`);
+    assert.ok((await remoteServed(`/redirect-${status}/x.tif`)).apiKey > 0, 'the first origin got it');
+    await cross.close();
+  }
+  // Unless the user lists that origin.
+  await remoteReset();
+  const allowed = await openRaster(via(302, `${other}/ok/elev.tif`), { remote: { headers: key, headerOrigins: [other] } });
+  assert.ok((await remoteServed('/ok/elev.tif')).apiKey > 0, 'headerOrigins lets the key go there');
+  await allowed.close();
+  // A redirect loop ends with a RemoteError naming the URL without its query.
+  const loop = `${base}/redirect-302/loop.tif`;
+  const e = await assert.rejects(
+    openRaster(`${loop}?to=${encodeURIComponent(`${loop}?to=${encodeURIComponent(`${loop}?token=SECRET`)}`)}`, { remote: { retries: 0 } }),
+    RemoteError,
+  );
+  assert.ok(e.message.startsWith(loop) && !e.message.includes('SECRET'), e.message);
+  // user:password@ becomes Basic auth and never appears in a label, a message or sdg.source.
+  const host = base.replace('http://', '');
+  const basic = await openRaster(`http://alice:pa55w0rd@${host}/basic-alice:pa55w0rd/elev.tif?token=SECRET`);
+  assert.equal(basic.label, `${base}/basic-alice:pa55w0rd/elev.tif`);
+  assert.deepEqual(Array.from((await basic.readWindow(box)).data), want);
+  await basic.close();
+  const denied = await assert.rejects(openRaster(`http://alice:WRONGpass@${host}/basic-alice:pa55w0rd/elev.tif`), RemoteError, { message: /HTTP 401/ });
+  assert.ok(!JSON.stringify({ m: denied.message, d: denied.details }).includes('WRONGpass'), denied.message);
+  // Header values with CR/LF are refused without showing them.
+  const bad = await assert.rejects(openRaster(remoteUrl('ok', 'elev.tif'), { remote: { headers: { 'X-Api-Key': 'a\r\nX-Evil: SECRET' } } }), ArgumentError, {
+    input: 'remote.headers',
+  });
+  assert.ok(!bad.message.includes('SECRET'), bad.message);
+  await direct.close();
 });

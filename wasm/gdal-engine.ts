@@ -12,7 +12,7 @@ import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles } from './lazy-file.js';
 import { groupParts } from './mosaic-vrt.js';
 import { encodeRaster } from './encode.js';
-import { type PartFile, SourceFiles } from './source-files.js';
+import { type PartFile, MountedFiles } from './mounted-files.js';
 
 interface Part {
   ds: number;
@@ -21,7 +21,7 @@ interface Part {
   meta: RasterMeta;
 }
 
-interface WarpSource {
+interface WarpInput {
   /** The mosaic files this source covers. */
   parts: number[];
   ds: number;
@@ -33,7 +33,7 @@ interface OpenDataset {
   label: string;
   meta: RasterMeta;
   parts: Part[];
-  sources: WarpSource[];
+  sources: WarpInput[];
   /** A lazy read failed or missed under it: GDAL's state may hold the failure, so re-open before the next read. */
   stale: boolean;
 }
@@ -52,7 +52,7 @@ export class GdalEngine {
   private readonly targets = new Map<string, TargetGrid>();
   private readonly crsCache = new Map<string, CrsInfo>();
   private readonly lazy: LazyFiles;
-  private readonly files: SourceFiles;
+  private readonly files: MountedFiles;
   private gtPtr = 0;
   private reads = 0;
 
@@ -62,7 +62,7 @@ export class GdalEngine {
     // (TOWGS84), so proj4 and GDAL agree on where a box is.
     g.CPLSetConfigOption('OSR_ADD_TOWGS84_ON_EXPORT_TO_WKT1', 'YES');
     this.lazy = new LazyFiles(g.M.FS);
-    this.files = new SourceFiles(g.M, this.lazy);
+    this.files = new MountedFiles(g.M, this.lazy);
   }
 
   static async create(config: EngineAssetConfig = {}): Promise<GdalEngine> {

@@ -114,8 +114,12 @@ function describeValue(v: unknown): string {
   return Object.prototype.toString.call(v);
 }
 
-/** Strips the query string and fragment from a URL so tokens never reach a message or a log. */
+/**
+ * A URL as geotensor prints it: without user name and password (`https://user:pass@host`), query
+ * string and fragment, so credentials and tokens never reach a message, a log or a label.
+ */
 export function redactUrl(u: string): string {
   const q = u.search(/[?#]/);
-  return q < 0 ? u : u.slice(0, q);
+  const noQuery = q < 0 ? u : u.slice(0, q);
+  return noQuery.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, '$1');
 }

@@ -12,6 +12,8 @@ export interface RangeRequest {
   /** Last byte (inclusive). */
   end: number;
   headers?: Record<string, string>;
+  /** Origins besides the URL's own that redirects may carry `headers` to. */
+  headerOrigins?: readonly string[];
   timeoutMs: number;
   retries: number;
   retryDelayMs: number;
@@ -30,6 +32,49 @@ export interface RangeResponse {
 }
 
 class Retryable extends Error {}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
+
+/**
+ * Sends the request and follows redirects itself (at most 5): the user's headers go only to the
+ * origin of the URL they were given with, or to `headerOrigins`; a redirect to another origin goes
+ * without them. Browsers hide where a redirect goes (an opaque redirect): there a source with headers
+ * that is redirected is an error, one without headers lets the browser follow.
+ */
+async function fetchFollowing(r: RangeRequest, range: string, signal: AbortSignal, label: string): Promise<Response> {
+  let url = r.url;
+  let headers = r.headers;
+  const home = new URL(url).origin;
+  for (let hop = 0; ; hop++) {
+    const res = await r.fetch(url, { headers: { ...headers, Range: range }, signal, cache: 'no-store', redirect: 'manual' } as RequestInit);
+    if (res.type === 'opaqueredirect') {
+      if (headers && Object.keys(headers).length) {
+        throw new RemoteError(
+          'REMOTE_FAILED',
+          `${label}: is redirected, and a browser page cannot see where to; give the final URL (headers are sent only to the origin they were given for)`,
+          { input: label },
+        );
+      }
+      return r.fetch(url, { headers: { Range: range }, signal, cache: 'no-store' } as RequestInit);
+    }
+    if (!REDIRECTS.has(res.status)) return res;
+    await res.body?.cancel().catch(() => undefined);
+    const location = res.headers.get('location');
+    if (!location) throw new RemoteError('REMOTE_FAILED', `${label}: redirect (HTTP ${res.status}) without a Location`, { input: label, status: res.status });
+    if (hop >= MAX_REDIRECTS) throw new RemoteError('REMOTE_FAILED', `${label}: more than ${MAX_REDIRECTS} redirects`, { input: label, status: res.status });
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      throw new RemoteError('REMOTE_FAILED', `${label}: redirect to an invalid URL`, { input: label, status: res.status });
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:')
+      throw new RemoteError('REMOTE_FAILED', `${label}: redirect to a ${next.protocol} URL`, { input: label, status: res.status });
+    if (next.origin !== home && !r.headerOrigins?.includes(next.origin)) headers = undefined;
+    url = next.href;
+  }
+}
 
 export async function fetchRange(r: RangeRequest): Promise<RangeResponse> {
   const label = redactUrl(r.url);
@@ -61,8 +106,9 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
   try {
     let res: Response;
     try {
-      res = await r.fetch(r.url, { headers: { ...r.headers, Range: range }, signal: controller.signal, cache: 'no-store' } as RequestInit);
+      res = await fetchFollowing(r, range, controller.signal, label);
     } catch (e) {
+      if (e instanceof RemoteError) throw e;
       if (r.signal?.aborted) throw new AbortError(`reading ${label}`, r.signal.reason);
       if (timedOut) throw new Retryable(`no response within ${r.timeoutMs} ms`);
       throw new Retryable(`network error (${(e as Error)?.message ?? e})`);

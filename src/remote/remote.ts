@@ -41,8 +41,10 @@ export class RemoteFile implements BlockReader {
   }
 
   /** Probes `url` (first block, size, Range support). `signal` cancels the probe only; `options.signal` the source. */
-  static async open(url: string, options: RemoteOptions = {}, signal?: AbortSignal): Promise<RemoteFile> {
-    const opts = checkOptions(options);
+  static async open(input: string, options: RemoteOptions = {}, signal?: AbortSignal): Promise<RemoteFile> {
+    const checked = checkOptions(options);
+    const { url, headers } = moveUserinfo(input, checked.headers);
+    const opts = { ...checked, headers };
     const label = redactUrl(url);
     const probeSignal = signal && opts.signal ? anySignal([signal, opts.signal]) : (signal ?? opts.signal);
     const probe = await fetchRange({ url, start: 0, end: opts.blockSize - 1, ...opts, signal: probeSignal });
@@ -97,10 +99,19 @@ function checkOptions(o: RemoteOptions) {
   if (o.headers !== undefined && (typeof o.headers !== 'object' || o.headers === null || Object.values(o.headers).some((v) => typeof v !== 'string'))) {
     throw new ArgumentError('remote.headers', 'an object of header names to string values', '(headers not shown)');
   }
+  for (const [name, value] of Object.entries(o.headers ?? {})) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ArgumentError('remote.headers', 'header names made of token characters', '(a header name not shown)');
+    if (/[\r\n\0]/.test(value))
+      throw new ArgumentError('remote.headers', `header values without CR, LF or NUL (${name.length <= 40 ? name : 'a header'}: value not shown)`, '(value not shown)');
+  }
+  if (o.headerOrigins !== undefined && (!Array.isArray(o.headerOrigins) || o.headerOrigins.some((x) => typeof x !== 'string' || !/^https?:\/\/[^/]+$/.test(x)))) {
+    throw new ArgumentError('remote.headerOrigins', 'a list of origins such as "https://data.example.com"', o.headerOrigins);
+  }
   const f = o.fetch ?? globalThis.fetch;
   if (typeof f !== 'function') throw new ArgumentError('remote.fetch', 'a fetch function (this runtime has no global fetch)', f);
   return {
     headers: o.headers,
+    headerOrigins: o.headerOrigins ?? [],
     signal: o.signal,
     timeoutMs: num('timeoutMs', 1),
     retries: Math.floor(num('retries', 0)),
@@ -110,6 +121,28 @@ function checkOptions(o: RemoteOptions) {
     maxRequestBytes: num('maxRequestBytes', blockSize),
     fetch: f.bind(globalThis),
   };
+}
+
+/**
+ * `https://user:password@host/…` → the URL without them and an `Authorization: Basic` header (unless
+ * the user gave one): fetch refuses URLs with credentials, and they must never be printed.
+ */
+function moveUserinfo(input: string, headers: Record<string, string> | undefined): { url: string; headers: Record<string, string> | undefined } {
+  let u: URL;
+  try {
+    u = new URL(input);
+  } catch {
+    throw new ArgumentError('source', 'a valid http(s) URL', redactUrl(input));
+  }
+  if (!u.username && !u.password) return { url: input, headers };
+  const user = decodeURIComponent(u.username);
+  const pass = decodeURIComponent(u.password);
+  u.username = '';
+  u.password = '';
+  const has = Object.keys(headers ?? {}).some((k) => k.toLowerCase() === 'authorization');
+  const bytes = new TextEncoder().encode(`${user}:${pass}`);
+  const basic = btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
+  return { url: u.href, headers: has ? headers : { ...headers, Authorization: `Basic ${basic}` } };
 }
 
 function anySignal(signals: AbortSignal[]): AbortSignal {

@@ -2,8 +2,14 @@
 
 /** Options of a remote (HTTP/HTTPS) source. */
 export interface RemoteOptions {
-  /** Request headers (e.g. `Authorization`). Sent with every request; never logged or put in messages. */
+  /**
+   * Request headers (e.g. `Authorization`, `X-Api-Key`). Sent only to the origin of the URL they were
+   * given with (redirects to another origin go without them, unless listed in `headerOrigins`);
+   * never logged or put in messages. A URL's `user:password@` becomes an `Authorization: Basic` header.
+   */
   headers?: Record<string, string>;
+  /** Other origins (e.g. `https://data.example.com`) that redirects may carry `headers` to. */
+  headerOrigins?: string[];
   /** One request (headers and body) taking longer than this fails and is retried (default 30,000 ms). */
   timeoutMs?: number;
   /** Retries after a network error, a timeout, a truncated body, 429 or 5xx (default 3). */

@@ -28,9 +28,14 @@ export function remoteUrl(mode: string, file: string): string {
 }
 
 /** What the test range server has sent for `path` (e.g. "/ok/big.tif") since the last reset. */
-export async function remoteServed(path: string): Promise<{ requests: number; bytes: number }> {
+export async function remoteServed(path: string): Promise<{ requests: number; bytes: number; apiKey: number; basic: number }> {
   const s = await (await fetch(`${testEnv().remoteBase}/__stats`)).json();
-  return s.byPath[path] ?? { requests: 0, bytes: 0 };
+  return s.byPath[path] ?? { requests: 0, bytes: 0, apiKey: 0, basic: 0 };
+}
+
+/** The test range server's other port: the same files from another origin. */
+export async function remoteOtherBase(): Promise<string> {
+  return (await fetch(`${testEnv().remoteBase}/__other`)).text();
 }
 
 /** Makes the test range server's failafter-N paths work again. */

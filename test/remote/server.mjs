@@ -11,6 +11,9 @@
 //   /auth-TOKEN/FILE 401 unless the request has "Authorization: Bearer TOKEN"
 //   /hang/FILE       never answers
 //   /failafter-N/FILE requests after the N-th for FILE answer 500 (a source that breaks mid-flow)
+//   /redirect-S/X?to=URL answers HTTP S (301, 302, 307, 308) with Location: URL
+//   /basic-U:P/FILE  401 unless the request has Basic credentials U:P
+//   /__other         the base URL of the same server on a second port (another origin)
 //   /__heal          failafter-N answers normally again (until /__reset)
 //   /__stats         JSON: requests and bytes sent, per path; /__reset clears them
 //
@@ -28,7 +31,7 @@ export function startRangeServer({ dir, port = 0 }) {
   const sockets = new Set();
   const cors = {
     'Access-Control-Allow-Origin': '*',
-    'Access-Control-Allow-Headers': 'Range, Authorization',
+    'Access-Control-Allow-Headers': 'Range, Authorization, X-Api-Key',
     'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges',
     'Cross-Origin-Resource-Policy': 'cross-origin',
     'Cache-Control': 'no-store',
@@ -36,6 +39,7 @@ export function startRangeServer({ dir, port = 0 }) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'OPTIONS') return res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET, HEAD' }).end();
+    if (url.pathname === '/__other') return res.writeHead(200, { ...cors, 'Content-Type': 'text/plain' }).end(otherUrl);
     if (url.pathname === '/__stats') return res.writeHead(200, { ...cors, 'Content-Type': 'application/json' }).end(JSON.stringify(stats));
     if (url.pathname === '/__heal') {
       healed = true;
@@ -53,9 +57,12 @@ export function startRangeServer({ dir, port = 0 }) {
     const file = normalize(join(root, decodeURIComponent(rel)));
     if (!file.startsWith(root)) return res.writeHead(403, cors).end();
     const key = url.pathname;
-    const s = (stats.byPath[key] ??= { requests: 0, bytes: 0 });
+    const s = (stats.byPath[key] ??= { requests: 0, bytes: 0, apiKey: 0, basic: 0 });
     stats.requests++;
     s.requests++;
+    // Which requests carried credentials (counted, never stored): the redirect tests check where they go.
+    if (req.headers['x-api-key']) s.apiKey++;
+    if (/^Basic /.test(req.headers.authorization ?? '')) s.basic++;
     const n = (counts.get(key) ?? 0) + 1;
     counts.set(key, n);
     const send = (status, headers, body) => {
@@ -64,11 +71,13 @@ export function startRangeServer({ dir, port = 0 }) {
       res.writeHead(status, { ...cors, ...headers });
       res.end(body);
     };
+    if (mode === 'redirect') return send(Number(arg), { Location: url.searchParams.get('to') ?? '/' }, Buffer.alloc(0));
     if (mode === 'hang') return; // never answers (the client's timeout must end it)
     if (mode === 'lat') await new Promise((r) => setTimeout(r, Number(arg)));
     if (mode === 'flaky' && n <= Number(arg)) return send(503, {}, Buffer.from('busy'));
     if (mode === 'failafter' && n > Number(arg) && !healed) return send(500, {}, Buffer.from('broken'));
     if (mode === 'auth' && req.headers.authorization !== `Bearer ${arg}`) return send(401, {}, Buffer.from('unauthorized'));
+    if (mode === 'basic' && req.headers.authorization !== `Basic ${Buffer.from(arg).toString('base64')}`) return send(401, {}, Buffer.from('unauthorized'));
     let size;
     let read;
     if (mode === 'text') {
@@ -115,23 +124,30 @@ export function startRangeServer({ dir, port = 0 }) {
     }
     return send(206, { ...cr, 'Content-Length': body.length }, req.method === 'HEAD' ? undefined : body);
   });
-  server.on('connection', (sock) => {
-    sockets.add(sock);
-    sock.on('close', () => sockets.delete(sock));
-  });
-  return new Promise((ok) => {
-    server.listen(port, '127.0.0.1', () => {
-      const { port: p } = server.address();
-      ok({
-        url: `http://127.0.0.1:${p}`,
-        close: () =>
-          new Promise((c) => {
-            for (const s of sockets) s.destroy();
-            server.close(c);
-          }),
-      });
+  // A second port with the same files: another origin, for the tests of where redirects take credentials.
+  const other = createServer((req, res) => server.emit('request', req, res));
+  let otherUrl = '';
+  const track = (srv) =>
+    srv.on('connection', (sock) => {
+      sockets.add(sock);
+      sock.on('close', () => sockets.delete(sock));
     });
-  });
+  track(server);
+  track(other);
+  const listen = (srv, p) => new Promise((ok) => srv.listen(p, '127.0.0.1', () => ok(`http://127.0.0.1:${srv.address().port}`)));
+  return (async () => {
+    const url = await listen(server, port);
+    otherUrl = await listen(other, 0);
+    return {
+      url,
+      close: () =>
+        new Promise((c) => {
+          for (const s of sockets) s.destroy();
+          other.close();
+          server.close(c);
+        }),
+    };
+  })();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

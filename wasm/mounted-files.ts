@@ -19,7 +19,7 @@ export interface PartFile {
 
 type LeafSource = Exclude<DatasetSpec, { kind: 'mosaic' }>;
 
-export class SourceFiles {
+export class MountedFiles {
   private seq = 0;
   constructor(
     // biome-ignore lint/suspicious/noExplicitAny: the Emscripten module has no type declarations
