@@ -5,8 +5,8 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { writeFile } from 'node:fs/promises';
 import { GeotensorError } from '../core/errors.js';
+import { currentRuntime } from '../runtime/index.js';
 import { SpatialDataGenerator, type GeneratorOptions } from '../generator/spatial-data-generator.js';
 import { readSamples, readVector } from '../io/vector.js';
 import { exportChips } from '../chips/chips.js';
@@ -105,7 +105,7 @@ export function program(): Command {
         const v = await readVector(o.mask);
         samples = samples.intersects(v.geojson, { crs: v.crs });
       }
-      await writeFile(o.output, JSON.stringify(geojsonWithCrs(samples)));
+      await currentRuntime().writeFile(o.output, new TextEncoder().encode(JSON.stringify(geojsonWithCrs(samples))), '--output');
       console.log(`${o.output}: ${samples.length} samples${o.mask ? ` (of ${made}; ${made - samples.length} outside ${o.mask})` : ''} in ${samples.crs}`);
       await sdg.close();
     });
@@ -128,7 +128,7 @@ export function program(): Command {
       try {
         const out = await exportChips(sdg, samples, { format: o.format, dir: o.output, width: o.size[0], height: o.size[1], onProgress: (d) => bar.tick(d) });
         bar.stop();
-        await writeFile(`${o.output.replace(/[\\/]+$/, '')}/samples.geojson`, JSON.stringify(geojsonWithCrs(out)));
+        await currentRuntime().writeFile(`${o.output.replace(/[\\/]+$/, '')}/samples.geojson`, new TextEncoder().encode(JSON.stringify(geojsonWithCrs(out))), '--output');
         console.log(`${o.output}: ${out.length} ${o.format} chips of ${o.size[0]}x${o.size[1]}, and samples.geojson with their file names`);
       } finally {
         bar.stop();

@@ -1,6 +1,6 @@
 /** Files on a local disk, for the Node and Deno adapters (Deno implements node:fs and node:path). */
 import { ArgumentError, SourceError } from '../core/errors.js';
-import type { Terminal } from './types.js';
+import type { RuntimeAdapter, Terminal } from './types.js';
 
 export async function readLocalFile(path: string): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
@@ -64,3 +64,13 @@ export function sharedMemoryUsable(): boolean {
   const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; Atomics?: unknown };
   return typeof g.SharedArrayBuffer === 'function' && typeof g.Atomics === 'object' && g.crossOriginIsolated !== false;
 }
+
+/** What Node and Deno share: local files, the working directory as base URL, a TTY, shared memory. */
+export const localRuntimeParts: Pick<RuntimeAdapter, 'canBlock' | 'baseUrl' | 'localFile' | 'readFile' | 'writeFile' | 'terminal'> = {
+  canBlock: sharedMemoryUsable,
+  baseUrl: cwdUrl,
+  localFile,
+  readFile: readLocalFile,
+  writeFile: writeLocalFile,
+  terminal: localTerminal,
+};

@@ -1,6 +1,6 @@
 /** Node adapter: worker_threads workers, local files mounted (never copied) into the engine. */
 import { nodeEndpoint } from '../engine/protocol.js';
-import { cwdUrl, localFile, localTerminal, readLocalFile, sharedMemoryUsable, writeLocalFile } from './local-fs.js';
+import { localRuntimeParts } from './local-fs.js';
 import type { RuntimeAdapter } from './types.js';
 
 export const nodeRuntime: RuntimeAdapter = {
@@ -36,10 +36,5 @@ export const nodeRuntime: RuntimeAdapter = {
       unref: () => w.unref(),
     };
   },
-  canBlock: sharedMemoryUsable,
-  baseUrl: cwdUrl,
-  localFile,
-  readFile: readLocalFile,
-  writeFile: writeLocalFile,
-  terminal: localTerminal,
+  ...localRuntimeParts,
 };

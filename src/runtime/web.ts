@@ -1,7 +1,7 @@
 /** Deno and browser adapters: standard module Web Workers. Deno reads and writes local files too. */
 import { ArgumentError, SourceError } from '../core/errors.js';
 import type { EngineConnection } from '../engine/protocol.js';
-import { cwdUrl, localFile, localTerminal, readLocalFile, sharedMemoryUsable, writeLocalFile } from './local-fs.js';
+import { localRuntimeParts, sharedMemoryUsable } from './local-fs.js';
 import type { RuntimeAdapter } from './types.js';
 
 async function startWebWorker(url: URL): Promise<EngineConnection> {
@@ -32,12 +32,7 @@ export const denoRuntime: RuntimeAdapter = {
   name: 'deno',
   defaultWorkers: webWorkers,
   startWorker: startWebWorker,
-  canBlock: sharedMemoryUsable,
-  baseUrl: cwdUrl,
-  localFile,
-  readFile: readLocalFile,
-  writeFile: writeLocalFile,
-  terminal: localTerminal,
+  ...localRuntimeParts,
 };
 
 export const browserRuntime: RuntimeAdapter = {
