@@ -34,11 +34,10 @@ if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && h
 // Habits first: the linter and formatter (Biome) with zero findings, the types (tests against the
 // sources, no build needed) and the layering of the import graph.
 const habits = [
-  step('lint and format (biome check)', 'npx', ['--no-install', 'biome', 'check', '.']),
-  step('types (tsc -p ., sources and tests, before any build)', 'npx', ['--no-install', 'tsc', '-p', '.']),
-  step('layers (import graph)', 'node', ['test/layers.mjs']),
+  ['lint', step('lint and format (biome check)', 'npx', ['--no-install', 'biome', 'check', '.'])],
+  ['types', step('types (tsc -p ., sources and tests, before any build)', 'npx', ['--no-install', 'tsc', '-p', '.'])],
+  ['layers', step('layers (import graph)', 'node', ['test/layers.mjs'])],
 ];
-const habitNames = ['lint', 'types', 'layers'];
 if (!step('build', 'npx', ['--no-install', 'tsup', '--silent'])) process.exit(1);
 if (!step('bundle tests', 'node', ['test/build.mjs'])) process.exit(1);
 
@@ -56,7 +55,7 @@ if (['node', 'deno', 'browser', 'edge'].some(want)) {
 }
 process.on('exit', () => remoteServer?.kill());
 
-const results = habits.map((ok, i) => [habitNames[i], ok]);
+const results = [...habits];
 if (want('node')) results.push(['node', step('tests in Node', 'node', ['--enable-source-maps', '.test-build/node.js'])]);
 if (want('deno')) {
   results.push([

@@ -1,18 +1,13 @@
-/**
- * The engine itself: GDAL in WebAssembly, datasets kept open across reads, windows warped straight
- * into WebAssembly memory (a MEM dataset over our own buffer) — no files written per sample.
- * Runtime-neutral: the worker wraps it with Comlink; edge runtimes may use it in-thread.
- */
-import type { DataType, PixelArray } from '../src/core/pixels.js';
 import type { CrsInfo, EncodeRequest, EngineAssetConfig, EngineStats, RasterMeta, WindowRequest, WindowResult, DatasetSpec } from '../src/engine/protocol.js';
-import { bytesPerPixel, typedArrayFor } from '../src/core/pixels.js';
+import { typedArrayFor } from '../src/core/pixels.js';
 import { CrsError, EngineError, SampleError, SourceError } from '../src/core/errors.js';
-import { describeDataset, GDAL_TYPE_NAMES } from './describe.js';
+import { describeDataset } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles } from './lazy-file.js';
 import { groupParts } from './mosaic-vrt.js';
 import { encodeRaster } from './encode.js';
 import { type PartFile, MountedFiles } from './mounted-files.js';
+import { heapView, shorten, TargetGrids } from './target-grids.js';
 
 interface Part {
   ds: number;
@@ -38,18 +33,11 @@ interface OpenDataset {
   stale: boolean;
 }
 
-interface TargetGrid {
-  ds: number;
-  ptr: number;
-  bytes: number;
-}
-
 const GA_UPDATE = 1;
-const MAX_TARGETS = 8;
 
 export class GdalEngine {
   private readonly datasets = new Map<number, OpenDataset>();
-  private readonly targets = new Map<string, TargetGrid>();
+  private readonly targets: TargetGrids;
   private readonly crsCache = new Map<string, CrsInfo>();
   private readonly lazy: LazyFiles;
   private readonly files: MountedFiles;
@@ -63,6 +51,7 @@ export class GdalEngine {
     g.CPLSetConfigOption('OSR_ADD_TOWGS84_ON_EXPORT_TO_WKT1', 'YES');
     this.lazy = new LazyFiles(g.M.FS);
     this.files = new MountedFiles(g.M, this.lazy);
+    this.targets = new TargetGrids(g, () => this.lastError());
   }
 
   static async create(config: EngineAssetConfig = {}): Promise<GdalEngine> {
@@ -207,7 +196,7 @@ export class GdalEngine {
     const { M } = g;
     const { width, height, dtype } = req;
     const nb = req.bands.length;
-    const target = this.target(width, height, nb, dtype, req.crs);
+    const target = this.targets.get(width, height, nb, dtype, req.crs);
     const [minx, miny, maxx, maxy] = req.bounds;
     M.HEAPF64.set([minx, (maxx - minx) / width, 0, maxy, 0, -(maxy - miny) / height], this.gtPtr >>> 3);
     g.GDALSetGeoTransform(target.ds, this.gtPtr);
@@ -320,51 +309,6 @@ export class GdalEngine {
     if (!this.g.aborted) throw new EngineError('ENGINE_FAILED', 'memory exhausted but GDAL did not abort');
   }
 
-  /** A MEM dataset over a buffer in WebAssembly memory, reused for every read with the same grid shape and CRS. */
-  private target(width: number, height: number, nb: number, dtype: DataType, crs: string): TargetGrid {
-    const key = `${width}x${height}x${nb}:${dtype}:${crs}`;
-    const hit = this.targets.get(key);
-    if (hit) {
-      this.targets.delete(key);
-      this.targets.set(key, hit);
-      return hit;
-    }
-    if (this.targets.size >= MAX_TARGETS) {
-      const [oldKey, old] = this.targets.entries().next().value as [string, TargetGrid];
-      this.targets.delete(oldKey);
-      this.g.GDALClose(old.ds);
-      this.g.M._free(old.ptr);
-    }
-    const g = this.g;
-    const bytes = width * height * nb * bytesPerPixel(dtype);
-    if (bytes > 2 ** 31 - 1)
-      throw new EngineError(
-        'ENGINE_FAILED',
-        `a ${width}x${height}x${nb} ${dtype} window is ${(bytes / 2 ** 30).toFixed(1)} GiB, more than WebAssembly memory can hold (2 GiB per window): read smaller windows`,
-        { input: `${width}x${height}x${nb}` },
-      );
-    const ptr = g.M._malloc(bytes);
-    if (!ptr) throw new EngineError('ENGINE_FAILED', `out of WebAssembly memory allocating ${bytes} bytes for a ${width}x${height}x${nb} ${dtype} window`);
-    const ds = g.GDALOpen(`MEM:::DATAPOINTER=${ptr},PIXELS=${width},LINES=${height},BANDS=${nb},DATATYPE=${GDAL_TYPE_NAMES[dtype]}`, GA_UPDATE);
-    if (!ds) {
-      g.M._free(ptr);
-      throw new EngineError('ENGINE_FAILED', `cannot create the target grid: ${this.lastError()}`);
-    }
-    g.CPLErrorReset();
-    if (g.GDALSetProjection(ds, crs) !== 0) {
-      const gdalMessage = this.lastError();
-      g.GDALClose(ds);
-      g.M._free(ptr);
-      throw new CrsError('CRS_INVALID', `CRS ${shorten(crs)} is not a coordinate reference system GDAL/PROJ understands${gdalMessage ? ` (${gdalMessage})` : ''}`, {
-        input: shorten(crs),
-        gdalMessage,
-      });
-    }
-    const t = { ds, ptr, bytes };
-    this.targets.set(key, t);
-    return t;
-  }
-
   /** A 1×1 MEM dataset over a scratch byte (for asking GDAL things about a CRS). */
   private scratchDataset(): number {
     return this.g.GDALOpen(`MEM:::DATAPOINTER=${this.gtPtr},PIXELS=1,LINES=1,BANDS=1,DATATYPE=Byte`, GA_UPDATE);
@@ -388,22 +332,12 @@ export class GdalEngine {
   }
 }
 
-/** A typed-array view of `n` pixels of `dtype` at `ptr` in WebAssembly memory (as it is now). */
-function heapView(M: { HEAPU8: Uint8Array }, dtype: DataType, ptr: number, n: number): PixelArray {
-  const Ctor = typedArrayFor(dtype, 0).constructor as new (b: ArrayBufferLike, o: number, l: number) => PixelArray;
-  return new Ctor(M.HEAPU8.buffer, ptr, n);
-}
-
 function isIdentityBands(bands: number[], count: number): boolean {
   return bands.length === count && bands.every((b, i) => b === i + 1);
 }
 
 function nodataString(v: number): string {
   return Number.isNaN(v) ? 'nan' : String(v);
-}
-
-function shorten(s: string): string {
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 function isNeedBytes(e: unknown): boolean {

@@ -44,7 +44,7 @@ export interface ExportChipsOptions {
 export async function exportChips(sdg: SpatialDataGenerator, samples: SampleSet, options: ExportChipsOptions): Promise<SampleSet> {
   const format = outputFormat(options?.format);
   if (typeof options.dir !== 'string' || !options.dir) throw new ArgumentError('dir', 'a folder path', options.dir);
-  const write = options.writeFile ?? (await defaultWriter(options.dir));
+  const write = options.writeFile ?? defaultWriter();
   const prefix = options.prefix ?? 'chip_';
   const files: string[] = new Array(samples.length).fill(null);
   const dir = options.dir.replace(/[\\/]+$/, '');
@@ -73,7 +73,7 @@ export async function exportChips(sdg: SpatialDataGenerator, samples: SampleSet,
   return samples.withColumn('file', files).withColumn('layout', new Array(samples.length).fill(layout));
 }
 
-async function defaultWriter(_dir: string): Promise<(path: string, bytes: Uint8Array) => Promise<void>> {
+function defaultWriter(): (path: string, bytes: Uint8Array) => Promise<void> {
   const rt = currentRuntime();
   if (rt.name === 'browser') throw new ArgumentError('writeFile', 'a function (path, bytes) => Promise<void> to write files in a browser', undefined);
   return (path, bytes) => rt.writeFile(path, bytes, 'dir');

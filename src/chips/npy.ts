@@ -1,30 +1,13 @@
 /** NumPy .npy files (format 1.0): what Keras Spatial's flow_to_numpy writes, readable by numpy.load. */
 import { ArgumentError, SourceError } from '../core/errors.js';
-import type { DataType, PixelArray } from '../core/pixels.js';
-import { typedArrayFor } from '../core/pixels.js';
+import { type DataType, type PixelArray, pixelTypeOf, typedArrayFor } from '../core/pixels.js';
 
 const DESCR: Record<DataType, string> = { uint8: '|u1', int8: '|i1', uint16: '<u2', int16: '<i2', uint32: '<u4', int32: '<i4', float32: '<f4', float64: '<f8' };
 const FROM_DESCR = Object.fromEntries(Object.entries(DESCR).map(([k, v]) => [v, k as DataType]));
 
-export function dtypeOfArray(a: PixelArray): DataType {
-  const name = a.constructor.name.replace('Array', '').toLowerCase();
-  const map: Record<string, DataType> = {
-    uint8: 'uint8',
-    int8: 'int8',
-    uint16: 'uint16',
-    int16: 'int16',
-    uint32: 'uint32',
-    int32: 'int32',
-    float32: 'float32',
-    float64: 'float64',
-  };
-  const d = map[name];
-  if (!d) throw new ArgumentError('data', 'a typed array of a numeric type', a);
-  return d;
-}
-
 export function encodeNpy(data: PixelArray, shape: number[]): Uint8Array {
-  const dtype = dtypeOfArray(data);
+  const dtype = pixelTypeOf(data);
+  if (!dtype) throw new ArgumentError('data', 'a typed array of a numeric type', data);
   const dict = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   const unpadded = 10 + dict.length + 1;
   const header = `${dict}${' '.repeat((64 - (unpadded % 64)) % 64)}\n`;

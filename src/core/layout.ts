@@ -1,8 +1,8 @@
 /**
  * Sample and batch layout: the one place that knows where pixel (k, y, x, layer) sits in a batch.
  * 'pixel' is [n, h, w, c] (what tfjs conv layers take), 'band' is [n, c, h, w] (PyTorch's order),
- * 'squeezed' is [n, h, w] (a single band index). Every reader of batches (attributes, previews, zip,
- * chips, the prediction writer, tf) goes through `dims` and `offset`.
+ * 'squeezed' is [n, h, w] (a single band index). Every reader of batches that needs to know where a
+ * pixel is (attributes, previews, zip, chips, the prediction writer) goes through `dims` and `offset`.
  */
 import { dtypeOf, type PixelArray, typedArrayFor } from './pixels.js';
 
@@ -22,16 +22,6 @@ export function sampleShape(c: number, h: number, w: number, interleave: Interle
   return squeeze ? [1, h, w] : interleave === 'band' ? [1, c, h, w] : [1, h, w, c];
 }
 
-/** The shape of a batch of n samples. */
-export function batchShape(d: Dims, layout: Layout): number[] {
-  return layout === 'squeezed' ? [d.n, d.h, d.w] : layout === 'band' ? [d.n, d.c, d.h, d.w] : [d.n, d.h, d.w, d.c];
-}
-
-/** The layout a shape of `rank` dimensions has, given the interleave it was made with. */
-export function layoutFor(rank: number, interleave: Interleave): Layout {
-  return rank === 3 ? 'squeezed' : interleave;
-}
-
 /** n, h, w, c of a batch (shape [n, h, w, c], [n, c, h, w] or [n, h, w] by its layout). */
 export function dims(batch: { shape: readonly number[]; layout: Layout }): Dims {
   const s = batch.shape;
@@ -48,11 +38,6 @@ export function sampleDims(shape: readonly number[], layout: Layout): Dims {
 /** Index into a batch's data of sample k, row y, column x, layer l. */
 export function offset(d: Dims, layout: Layout, k: number, y: number, x: number, l: number): number {
   return layout === 'band' ? ((k * d.c + l) * d.h + y) * d.w + x : ((k * d.h + y) * d.w + x) * d.c + l;
-}
-
-/** The value of sample k, row y, column x, layer l. */
-export function at(batch: { data: ArrayLike<number>; shape: readonly number[]; layout: Layout }, k: number, y: number, x: number, l: number): number {
-  return batch.data[offset(dims(batch), batch.layout, k, y, x, l)];
 }
 
 /** Band-sequential [c, h, w] pixels (what GDAL returns) in `layout` (a new array for 'pixel' with c > 1). */

@@ -11,25 +11,27 @@ export const DATA_TYPES: readonly DataType[] = ['uint8', 'int8', 'uint16', 'int1
 export const RESAMPLING_METHODS = ['nearest', 'bilinear', 'cubic', 'cubicspline', 'lanczos', 'average', 'rms', 'mode', 'max', 'min', 'med', 'q1', 'q3', 'sum'] as const;
 export type Resampling = (typeof RESAMPLING_METHODS)[number];
 
+type PixelArrayConstructor = { new (length: number): PixelArray; new (buffer: ArrayBufferLike, byteOffset: number, length: number): PixelArray };
+
+/** The typed-array class of each data type. */
+const ARRAY_CLASSES: Record<DataType, PixelArrayConstructor> = {
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  uint32: Uint32Array,
+  int32: Int32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
+/** The typed-array class of `dtype` (e.g. for a view into WebAssembly memory). */
+export function arrayClassFor(dtype: DataType): PixelArrayConstructor {
+  return ARRAY_CLASSES[dtype];
+}
+
 export function typedArrayFor(dtype: DataType, length: number): PixelArray {
-  switch (dtype) {
-    case 'uint8':
-      return new Uint8Array(length);
-    case 'int8':
-      return new Int8Array(length);
-    case 'uint16':
-      return new Uint16Array(length);
-    case 'int16':
-      return new Int16Array(length);
-    case 'uint32':
-      return new Uint32Array(length);
-    case 'int32':
-      return new Int32Array(length);
-    case 'float32':
-      return new Float32Array(length);
-    case 'float64':
-      return new Float64Array(length);
-  }
+  return new ARRAY_CLASSES[dtype](length);
 }
 
 export function bytesPerPixel(dtype: DataType): number {
@@ -40,14 +42,13 @@ export function isFloat(dtype: DataType | string): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
+/** The data type of a value that is one of the pixel typed arrays, else null (user input to check). */
+export function pixelTypeOf(a: unknown): DataType | null {
+  for (const d of DATA_TYPES) if (a instanceof ARRAY_CLASSES[d]) return d;
+  return null;
+}
+
 /** The data type of a typed array. */
 export function dtypeOf(a: PixelArray): DataType {
-  if (a instanceof Float32Array) return 'float32';
-  if (a instanceof Float64Array) return 'float64';
-  if (a instanceof Uint8Array) return 'uint8';
-  if (a instanceof Int8Array) return 'int8';
-  if (a instanceof Uint16Array) return 'uint16';
-  if (a instanceof Int16Array) return 'int16';
-  if (a instanceof Uint32Array) return 'uint32';
-  return 'int32';
+  return pixelTypeOf(a) as DataType;
 }

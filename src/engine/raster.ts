@@ -38,14 +38,17 @@ let nextId = 1;
 export class Raster {
   private closed = false;
 
+  /** The name used in messages: the path, the URL without credentials and query, or the Blob's name. */
+  readonly label: string;
+
   private constructor(
     readonly meta: RasterMeta,
-    readonly label: string,
-    private readonly id: number,
-    private readonly source: DatasetSpec,
+    private readonly dataset: OpenDataset,
     private readonly engine: EnginePool,
     private readonly fileIds: number[],
-  ) {}
+  ) {
+    this.label = dataset.label;
+  }
 
   /**
    * Opens a raster (or, given a list, a mosaic of rasters). Fails here, with a SourceError (or a
@@ -69,7 +72,7 @@ export class Raster {
       const id = nextId++;
       const dataset: OpenDataset = { id, spec: source, label };
       const meta = await engine.open(dataset, options.signal);
-      const opened = new Raster(meta, label, id, source, engine, fileIds);
+      const opened = new Raster(meta, dataset, engine, fileIds);
       if (!meta.parts) return opened;
       try {
         return new Raster(
@@ -78,9 +81,7 @@ export class Raster {
             meta.parts,
             (source as { parts: { label: string }[] }).parts.map((p) => p.label),
           ),
-          label,
-          id,
-          source,
+          dataset,
           engine,
           fileIds,
         );
@@ -107,7 +108,7 @@ export class Raster {
     if (this.closed) throw new EngineError('ENGINE_CLOSED', `${this.label}: raster is closed`, { input: this.label });
     const req = toWindowRequest(options, this.meta);
     if (this.meta.parts) req.parts = partsFor(this.meta, req.bounds, req.crs);
-    const r = await this.engine.run({ label: this.label, signal: options.signal, dataset: this.dataset }, (api) => api.read(this.id, req));
+    const r = await this.engine.run({ label: this.label, signal: options.signal, dataset: this.dataset }, (api) => api.read(this.dataset.id, req));
     return { ...r, bounds: req.bounds, crs: req.crs };
   }
 
@@ -121,7 +122,7 @@ export class Raster {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.engine.closeDataset(this.id);
+    await this.engine.closeDataset(this.dataset.id);
     for (const f of this.fileIds) unregisterBlockReader(f);
   }
 
@@ -154,10 +155,6 @@ export class Raster {
 
   get isClosed(): boolean {
     return this.closed;
-  }
-
-  private get dataset(): OpenDataset {
-    return { id: this.id, spec: this.source, label: this.label };
   }
 }
 

@@ -70,7 +70,10 @@ export async function attributes(source: SpatialDataGenerator | AsyncIterable<Ba
       const row = batch.indices[k];
       if (!(row >= 0 && row < n)) throw new ArgumentError('batch.indices', `rows of the sample set (0 to ${n - 1})`, row);
       const base = k * per;
-      const at = (l: number, p: number) => batch.data[offset(d, batch.layout, k, Math.floor(p / d.w), p % d.w, l)];
+      // Within one layer pixel p = y·w + x sits at a fixed step from the layer's first pixel in any layout.
+      const starts = Array.from({ length: layers }, (_, l) => offset(d, batch.layout, k, 0, 0, l));
+      const step = offset(d, batch.layout, k, d.w > 1 ? 0 : 1, d.w > 1 ? 1 : 0, 0) - starts[0];
+      const at = (l: number, p: number) => batch.data[starts[l] + p * step];
       for (let l = 0; l < layers; l++) {
         const sfx = layers > 1 ? `_b${l + 1}` : '';
         let mn = Infinity;
