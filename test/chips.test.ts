@@ -70,6 +70,13 @@ test('GeoTIFF chips keep their georeferencing: each opens as a raster on its sam
     assert.deepEqual(Array.from(c.data), Array.from(w.data));
     await chip.close();
   }
+  // COG chips: the same pixels on the same box, as a cloud-optimised GeoTIFF GDAL opens.
+  const cog = await exportChips(sdg, samples.take(1), { format: 'cog', dir: `${s.dir}-cog`, width: 24, height: 20, writeFile: s.io.writeFile });
+  const cogChip = await openRaster(await s.bytes((cog.column('file') as string[])[0]), { name: 'chip_0.tif' });
+  assert.equal(cogChip.meta.driver, 'GTiff');
+  const w0 = await sdg.readWindow({ bounds: samples.bounds(0), crs: 'EPSG:4326', width: 24, height: 20 });
+  assert.deepEqual(Array.from((await cogChip.readWindow({ bounds: cogChip.meta.bounds!, width: 24, height: 20 })).data), Array.from(w0.data));
+  await cogChip.close();
   await sdg.close();
 });
 
@@ -141,5 +148,10 @@ test("interleave 'band' survives exportChips → flowFromFiles → attributes: b
   })();
   assert.equal(first.layout, 'band');
   await assert.rejects(async () => flowFromFiles(files, { interleave: 'planar' as never }), ArgumentError, { input: 'interleave' });
+  // attributes over batches: not an iterable, or batches naming rows the sample set does not have.
+  await assert.rejects(attributes(42 as never, samples, {}), ArgumentError, { input: 'source' });
+  await assert.rejects(attributes(flowFromFiles(files, { batchSize: 5, interleave: 'band', readFile: s.io.readFile }), samples.take(2), {}), ArgumentError, {
+    input: 'batch.indices',
+  });
   await sdg.close();
 });

@@ -196,6 +196,8 @@ test('remote option errors are ArgumentErrors naming the option', async () => {
   await assert.rejects(openRaster(remoteUrl('ok', 'elev.tif'), { remote: { blockSize: 1000 } }), ArgumentError, { input: 'remote.blockSize' });
   await assert.rejects(openRaster(remoteUrl('ok', 'elev.tif'), { remote: { timeoutMs: -1 } }), ArgumentError, { input: 'remote.timeoutMs' });
   await assert.rejects(openRaster(remoteUrl('ok', 'elev.tif'), { remote: { headers: { a: 1 as unknown as string } } }), ArgumentError, { input: 'remote.headers' });
+  await assert.rejects(openRaster(remoteUrl('ok', 'elev.tif'), { remote: { headers: { 'bad name': 'x' } } }), ArgumentError, { input: 'remote.headers' });
+  await assert.rejects(openRaster(remoteUrl('ok', 'elev.tif'), { remote: { headerOrigins: ['https://ok.example/path'] } }), ArgumentError, { input: 'remote.headerOrigins' });
 });
 
 test('workers wait for remote bytes on a SharedArrayBuffer here (the blocking bridge; in a page: cross-origin isolated)', async () => {
