@@ -7,6 +7,7 @@ import './generator.test.js';
 import './samples.test.js';
 import './attributes.test.js';
 import './robustness.test.js';
+import './sandbox.test.js';
 import './tf.test.js';
 import './remote.test.js';
 import './mosaic.test.js';

@@ -66,10 +66,11 @@ export function createEngineApi(): EngineWorkerApi {
       ready().supply(fileId, first, bytes);
     },
 
-    async debug(action: 'exhaust-memory') {
-      // Test hook: allocate until WebAssembly memory is exhausted, then ask GDAL for more.
-      if (action !== 'exhaust-memory') throw new EngineError('INVALID_ARGUMENT', `unknown debug action ${String(action)}`);
-      ready().exhaustMemory();
+    async debug(action: string, owner?: number, path?: string): Promise<unknown> {
+      if (action === 'exhaust-memory') return ready().exhaustMemory();
+      if (action === 'sandbox-files') return ready().sandboxFiles();
+      if (action === 'probe') return ready().probe(Number(owner), String(path));
+      throw new EngineError('INVALID_ARGUMENT', `unknown debug action ${String(action)}`);
     },
   };
   for (const k of Object.keys(api) as (keyof EngineWorkerApi)[]) (api as unknown as Record<string, unknown>)[k] = guard(api[k] as never);

@@ -3,10 +3,12 @@ import { typedArrayFor } from '../src/core/pixels.js';
 import { CrsError, EngineError, SampleError, SourceError } from '../src/core/errors.js';
 import { describeDataset } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
-import { BlockingBridge, LazyFiles } from './lazy-file.js';
+import { BlockingBridge, LazyFiles, NO_OWNER } from './lazy-file.js';
 import { groupParts } from './mosaic-vrt.js';
 import { encodeRaster } from './encode.js';
-import { type PartFile, MountedFiles } from './mounted-files.js';
+import { type PartFile, Sandbox } from './sandbox.js';
+import { type LocalFiles, localFiles } from './runtime.js';
+import { crsTextProblem } from '../src/core/crs-text.js';
 import { heapView, shorten, TargetGrids } from './target-grids.js';
 
 interface Part {
@@ -40,22 +42,25 @@ export class GdalEngine {
   private readonly targets: TargetGrids;
   private readonly crsCache = new Map<string, CrsInfo>();
   private readonly lazy: LazyFiles;
-  private readonly files: MountedFiles;
+  private readonly files: Sandbox;
   private gtPtr = 0;
   private reads = 0;
 
-  private constructor(private readonly g: GdalModule) {
+  private constructor(
+    private readonly g: GdalModule,
+    local: LocalFiles | null,
+  ) {
     this.gtPtr = g.M._malloc(48);
     // WKT1 (what proj4 reads on the TypeScript side) carries the datum shift PROJ would use
     // (TOWGS84), so proj4 and GDAL agree on where a box is.
     g.CPLSetConfigOption('OSR_ADD_TOWGS84_ON_EXPORT_TO_WKT1', 'YES');
     this.lazy = new LazyFiles(g.M.FS);
-    this.files = new MountedFiles(g.M, this.lazy);
+    this.files = new Sandbox(g.M, this.lazy, local);
     this.targets = new TargetGrids(g, () => this.lastError());
   }
 
   static async create(config: EngineAssetConfig = {}): Promise<GdalEngine> {
-    return new GdalEngine(await loadGdal(config));
+    return new GdalEngine(await loadGdal(config), await localFiles());
   }
 
   /** Connects the blocking bridge: from now on lazy files wait for their bytes instead of failing. */
@@ -69,13 +74,14 @@ export class GdalEngine {
 
   async open(id: number, source: DatasetSpec, label: string): Promise<RasterMeta> {
     if (this.datasets.has(id)) throw new EngineError('ENGINE_FAILED', `dataset id ${id} is already open`, { input: label });
+    this.workFor(id, label);
     const leaves = source.kind === 'mosaic' ? source.parts : [{ source, label }];
     if (leaves.length === 0) throw new SourceError('SOURCE_UNREADABLE', `${label}: a mosaic needs at least one file`, { input: label });
     const parts: Part[] = [];
     try {
       for (const leaf of leaves) {
         if (leaf.source.kind === 'mosaic') throw new SourceError('SOURCE_UNREADABLE', `${leaf.label}: mosaics cannot be nested`, { input: leaf.label });
-        parts.push(await this.openPart(leaf.source, leaf.label));
+        parts.push(await this.openPart(leaf.source, leaf.label, id));
       }
     } catch (e) {
       for (const p of parts) this.closePart(p, !isNeedBytes(e));
@@ -110,10 +116,16 @@ export class GdalEngine {
     d.sources = [];
   }
 
-  private async openPart(source: Exclude<DatasetSpec, { kind: 'mosaic' }>, label: string): Promise<Part> {
-    const file = await this.files.create(source, label);
+  private async openPart(source: Exclude<DatasetSpec, { kind: 'mosaic' }>, label: string, owner: number): Promise<Part> {
+    const file = await this.files.create(source, label, owner);
     let ds = 0;
     try {
+      try {
+        this.files.inspect(file, source, label, owner);
+      } catch (e) {
+        this.checkLazy(label, ''); // remote bytes not here yet (replay), or the host's error
+        throw e;
+      }
       ds = this.openFile(file.path, label);
       const meta = describeDataset(this.g, ds, label);
       this.checkLazy(label, ''); // gdalinfo reads too (overview directories): not on missed bytes either
@@ -155,9 +167,17 @@ export class GdalEngine {
     if (need.length) throw new EngineError('ENGINE_FAILED', `${label}: ${need.length} runs of blocks are not in the worker yet`, { input: label, needBytes: need });
   }
 
+  /** GDAL works for dataset `id` until the next call: it may read that dataset's files only. */
+  private workFor(id: number, label: string): void {
+    this.lazy.owner = id;
+    this.lazy.ownerLabel = label;
+  }
+
   resolveCrs(input: string): CrsInfo {
     const hit = this.crsCache.get(input);
     if (hit) return hit;
+    checkCrsText(input);
+    this.workFor(NO_OWNER, 'CRS');
     const g = this.g;
     g.CPLErrorReset();
     const srs = g.OSRNewSpatialReference(null);
@@ -191,6 +211,8 @@ export class GdalEngine {
         input: d.label,
       });
     }
+    checkCrsText(req.crs);
+    this.workFor(id, d.label);
     if (d.stale) this.reopen(d);
     const g = this.g;
     const { M } = g;
@@ -267,6 +289,7 @@ export class GdalEngine {
   close(id: number): void {
     const d = this.datasets.get(id);
     if (!d) return;
+    this.workFor(id, d.label);
     this.datasets.delete(id);
     this.closeSources(d);
     for (const p of d.parts) this.closePart(p, true);
@@ -279,6 +302,8 @@ export class GdalEngine {
 
   /** Pixels to GeoTIFF/COG bytes (see encode.ts). */
   encode(req: EncodeRequest): Uint8Array {
+    checkCrsText(req.crs, 'crs');
+    this.workFor(NO_OWNER, 'encode');
     return encodeRaster(this.g, this.gtPtr, req, () => this.lastError());
   }
 
@@ -309,6 +334,24 @@ export class GdalEngine {
     if (!this.g.aborted) throw new EngineError('ENGINE_FAILED', 'memory exhausted but GDAL did not abort');
   }
 
+  /** Test hook: every file in every source's sandbox. */
+  sandboxFiles(): string[] {
+    return this.files.list();
+  }
+
+  /** Test hook: GDAL opens `path` and reads its first pixel while working for dataset `owner`. */
+  probe(owner: number, path: string): number {
+    this.workFor(owner, this.datasets.get(owner)?.label ?? `dataset ${owner}`);
+    const ds = this.openFile(path, path);
+    try {
+      const meta = describeDataset(this.g, ds, path);
+      this.checkLazy(path, '');
+      return meta.width;
+    } finally {
+      this.g.GDALClose(ds);
+    }
+  }
+
   /** A 1×1 MEM dataset over a scratch byte (for asking GDAL things about a CRS). */
   private scratchDataset(): number {
     return this.g.GDALOpen(`MEM:::DATAPOINTER=${this.gtPtr},PIXELS=1,LINES=1,BANDS=1,DATATYPE=Byte`, GA_UPDATE);
@@ -330,6 +373,12 @@ export class GdalEngine {
     const lines = this.g.takeMessages().filter((l) => /ERROR/.test(l));
     return msg || lines.join('; ');
   }
+}
+
+/** CRS strings reach GDAL only in forms that name no file and carry no options (see core/crs-text.ts). */
+function checkCrsText(input: string, name = shorten(input)): void {
+  const problem = crsTextProblem(input);
+  if (problem) throw new CrsError('CRS_INVALID', `CRS ${shorten(input)}: ${problem}`, { input: name });
 }
 
 function isIdentityBands(bands: number[], count: number): boolean {

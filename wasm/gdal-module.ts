@@ -79,6 +79,8 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
           ENV.GDAL_NUM_THREADS = '0';
           ENV.CPL_LOG_ERRORS = 'ON';
           for (const [k, v] of Object.entries(config.gdalConfig ?? {})) ENV[k] = v;
+          // Belts to the sandbox's braces (sandbox.ts, vrt-guard.ts), not to be configured away.
+          ENV.GDAL_VRT_ENABLE_PYTHON = 'NO';
         },
       ],
     });

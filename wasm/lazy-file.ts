@@ -8,10 +8,14 @@
  * - replay: a missing block makes the read fail (EIO) and is recorded; the host fetches the missing
  *   blocks, hands them in with `supply`, and the call is replayed (edge runtimes, where the engine runs
  *   in-thread, and browser pages that are not cross-origin isolated);
- * - a synchronous reader in the worker (Blobs through FileReaderSync in browser workers).
+ * - a synchronous reader in the worker (local files, bytes, Blobs through FileReaderSync).
+ *
+ * Every file has an owner (the dataset it was opened for): while GDAL works for one dataset
+ * (`owner`), a read of another dataset's file fails with a SourceError (SOURCE_UNSAFE). That is
+ * the sandbox's wall between sources sharing a worker (see sandbox.ts).
  */
 import { BRIDGE } from '../src/engine/protocol.js';
-import { deserializeError, EngineError, GeotensorError, isSerializedError } from '../src/core/errors.js';
+import { deserializeError, EngineError, GeotensorError, isSerializedError, SourceError } from '../src/core/errors.js';
 
 interface PortLike {
   postMessage(msg: unknown): void;
@@ -50,13 +54,22 @@ export class BlockingBridge {
   }
 }
 
-interface LazyFile {
+export interface LazyFile {
   size: number;
   blockSize: number;
   label: string;
-  /** Synchronous reader of a byte range (Blob sources), else blocks come from the bridge or replay. */
+  /** The dataset the file belongs to: only GDAL work for that dataset may read it. */
+  owner: number;
+  /** Synchronous reader of a byte range (local files, bytes, Blobs), else blocks come from the bridge or replay. */
   reader?: (start: number, end: number) => Uint8Array;
+  /** Whether the reader's bytes count in `totalBytesRead` (Blob slices do; local files and bytes do not). */
+  counted?: boolean;
+  /** Called when the file is removed (closes a local file). */
+  onRemove?: () => void;
 }
+
+/** No dataset: GDAL work that reads no source (CRS lookups, encoding). */
+export const NO_OWNER = -1;
 
 const EIO = 29;
 
@@ -70,6 +83,9 @@ export class LazyFiles {
   bridge: BlockingBridge | null = null;
   /** Bytes read from every lazy file so far (remote blocks received, Blob slices read). */
   totalBytesRead = 0;
+  /** The dataset GDAL is working for now, and its label (for errors). */
+  owner = NO_OWNER;
+  ownerLabel = '';
 
   constructor(
     // biome-ignore lint/suspicious/noExplicitAny: Emscripten's FS has no type declarations
@@ -85,7 +101,8 @@ export class LazyFiles {
     const node = FS.createFile(dir, name, { isDevice: false, contents: { length: f.size } }, true, false);
     Object.defineProperties(node, { usedBytes: { get: () => f.size } });
     const ops = { ...node.stream_ops };
-    ops.read = (_stream: unknown, buffer: Int8Array, offset: number, length: number, position: number) => this.read(id, buffer, offset, length, position);
+    const path = `${dir}/${name}`;
+    ops.read = (_stream: unknown, buffer: Int8Array, offset: number, length: number, position: number) => this.read(id, path, buffer, offset, length, position);
     ops.write = () => {
       throw new FS.ErrnoError(EIO);
     };
@@ -97,6 +114,7 @@ export class LazyFiles {
   }
 
   remove(fileId: number): void {
+    this.files.get(fileId)?.onRemove?.();
     this.files.delete(fileId);
     const [lo, hi] = [this.key(fileId, 0), this.key(fileId + 1, 0)];
     for (const k of [...this.cache.keys()]) {
@@ -155,14 +173,26 @@ export class LazyFiles {
     }
   }
 
-  private read(fileId: number, buffer: Int8Array, offset: number, length: number, position: number): number {
+  private read(fileId: number, path: string, buffer: Int8Array, offset: number, length: number, position: number): number {
     const f = this.files.get(fileId);
     if (!f) throw new this.FS.ErrnoError(EIO);
+    if (f.owner !== this.owner) {
+      this.error ??= new SourceError('SOURCE_UNSAFE', `${this.ownerLabel || 'GDAL'}: refers to ${path}, a file it was not opened with (each source reads only its own files)`, {
+        input: this.ownerLabel,
+      });
+      throw new this.FS.ErrnoError(EIO);
+    }
     if (position >= f.size || length <= 0) return 0;
     const end = Math.min(f.size, position + length);
     if (f.reader) {
-      const bytes = f.reader(position, end);
-      this.totalBytesRead += bytes.byteLength;
+      let bytes: Uint8Array;
+      try {
+        bytes = f.reader(position, end);
+      } catch (e) {
+        this.error ??= new SourceError('SOURCE_UNREADABLE', `${f.label}: cannot be read (${(e as { code?: string })?.code ?? (e as Error)?.message ?? e})`, { input: f.label });
+        throw new this.FS.ErrnoError(EIO);
+      }
+      if (f.counted) this.totalBytesRead += bytes.byteLength;
       buffer.set(new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset);
       return bytes.byteLength;
     }

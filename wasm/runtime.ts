@@ -46,9 +46,62 @@ export async function hostEndpoint(): Promise<Comlink.Endpoint> {
   return nodeEndpoint(parentPort as never);
 }
 
-/** A local path's folder and file name (Node, Deno); null where there are no local files. */
-export async function splitLocalPath(path: string): Promise<{ dir: string; base: string } | null> {
+/** Synchronous access to local files, for the sandbox GDAL reads through (see sandbox.ts). */
+export interface LocalFiles {
+  /** The canonical absolute path (symbolic links resolved); throws the runtime's error (ENOENT...). */
+  realpath(path: string): string;
+  /** `path` resolved against `from` (a folder), or against the working directory. */
+  resolve(from: string | null, path: string): string;
+  dirname(path: string): string;
+  basename(path: string): string;
+  /** `path` relative to `folder`, or null when it is not inside it. */
+  inside(folder: string, path: string): string | null;
+  /** Names in a folder. */
+  list(folder: string): string[];
+  /** Size of a regular file, or null for anything else. */
+  fileSize(path: string): number | null;
+  /** Reads bytes [start, end) of a file (opened on first use, closed by `close`). */
+  reader(path: string): { read(start: number, end: number): Uint8Array; close(): void };
+}
+
+/** Local files in Node and Deno; null where there are none. */
+export async function localFiles(): Promise<LocalFiles | null> {
   if (!hasNodeApis()) return null;
-  const { dirname, basename } = await import('node:path');
-  return { dir: dirname(path), base: basename(path) };
+  const fs = await import('node:fs');
+  const p = await import('node:path');
+  return {
+    realpath: (path) => fs.realpathSync(path),
+    resolve: (from, path) => (from === null ? p.resolve(path) : p.resolve(from, path)),
+    dirname: (path) => p.dirname(path),
+    basename: (path) => p.basename(path),
+    inside(folder, path) {
+      const rel = p.relative(folder, path);
+      return rel === '' || rel.startsWith('..') || p.isAbsolute(rel) ? null : rel.split(p.sep).join('/');
+    },
+    list: (folder) => fs.readdirSync(folder),
+    fileSize(path) {
+      const st = fs.statSync(path, { throwIfNoEntry: false });
+      return st?.isFile() ? st.size : null;
+    },
+    reader(path) {
+      let fd: number | null = null;
+      return {
+        read(start, end) {
+          fd ??= fs.openSync(path, 'r');
+          const out = new Uint8Array(end - start);
+          let got = 0;
+          while (got < out.length) {
+            const n = fs.readSync(fd, out, got, out.length - got, start + got);
+            if (n === 0) break;
+            got += n;
+          }
+          return got === out.length ? out : out.subarray(0, got);
+        },
+        close() {
+          if (fd !== null) fs.closeSync(fd);
+          fd = null;
+        },
+      };
+    },
+  };
 }

@@ -8,6 +8,10 @@ export type ErrorCode =
   | 'SOURCE_NOT_FOUND'
   | 'SOURCE_UNREADABLE'
   | 'SOURCE_NOT_GEOREFERENCED'
+  /** The source reaches outside its sandbox (a VRT naming MEM:::, /vsi*, raw bands or files it was not opened with). */
+  | 'SOURCE_UNSAFE'
+  /** A remote file changed (ETag, Last-Modified or size) while it was being read. */
+  | 'SOURCE_CHANGED'
   | 'CRS_INVALID'
   | 'SAMPLE_FAILED'
   | 'ENGINE_FAILED'

@@ -5,6 +5,7 @@
  * resolves them) or by the user with `registerCrs`.
  */
 import proj4 from 'proj4';
+import { crsTextProblem } from '../core/crs-text.js';
 import { CrsError } from '../core/errors.js';
 
 export type LinearUnit = 'metre' | 'US survey foot' | 'foot' | 'degree' | 'unknown';
@@ -53,6 +54,8 @@ export function parseCrs(input: string): Crs {
   }
   const hit = cache.get(input);
   if (hit) return hit;
+  const problem = crsTextProblem(input);
+  if (problem && !proj4.defs(normalizeName(input))) throw new CrsError('CRS_INVALID', `CRS ${short(input)}: ${problem}`, { input: short(input) });
   const name = normalizeName(input);
   let def: string | undefined;
   let epsg: number | null = null;

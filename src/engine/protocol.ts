@@ -124,8 +124,12 @@ export interface EngineWorkerApi {
   attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number): Promise<void>;
   /** Replay: blocks of lazy file `fileId` from block `first` on, fetched by the host after a miss. */
   supply(fileId: number, first: number, bytes: Uint8Array): Promise<void>;
-  /** Test hook: 'exhaust-memory' allocates until WASM memory runs out, then makes GDAL allocate (it aborts). */
-  debug(action: 'exhaust-memory'): Promise<void>;
+  /**
+   * Test hooks: 'exhaust-memory' allocates until WASM memory runs out, then makes GDAL allocate (it
+   * aborts); 'sandbox-files' lists every file of every source's sandbox; 'probe' has GDAL open `path`
+   * and read its first pixel while working for dataset `owner` (the sandbox's wall between sources).
+   */
+  debug(action: 'exhaust-memory' | 'sandbox-files' | 'probe', owner?: number, path?: string): Promise<unknown>;
 }
 
 export interface EngineStats {

@@ -81,7 +81,7 @@ export async function run(print: (line: string) => void = console.log, filter?: 
   const result: RunResult = { passed: 0, failed: 0, failures: [] };
   for (const c of cases) {
     if (c.only && !c.only.includes(e.runtime)) continue;
-    if (filter && !c.name.includes(filter)) continue;
+    if (filter && !filter.split('|').some((f) => c.name.includes(f))) continue;
     const t0 = performance.now();
     try {
       await c.fn();
@@ -119,6 +119,9 @@ export const assert = {
   },
   deepEqual(actual: unknown, expected: unknown, msg?: string): void {
     if (fmt(actual) !== fmt(expected)) throw new AssertionError(`${msg ? `${msg}: ` : ''}expected ${fmt(expected)}, got ${fmt(actual)}`);
+  },
+  match(actual: string, re: RegExp, msg?: string): void {
+    if (!re.test(actual)) throw new AssertionError(`${msg ? `${msg}: ` : ''}expected to match ${re}, got ${fmt(actual)}`);
   },
   close(actual: number, expected: number, tol: number, msg?: string): void {
     if (!(Math.abs(actual - expected) <= tol)) throw new AssertionError(`${msg ? `${msg}: ` : ''}expected ${expected} ± ${tol}, got ${actual}`);
