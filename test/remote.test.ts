@@ -269,3 +269,34 @@ test('credentials stay with their origin: redirects followed by geotensor, useri
   assert.ok(!bad.message.includes('SECRET'), bad.message);
   await direct.close();
 });
+
+test('a remote file replaced while read (new ETag, or new Last-Modified): RemoteError SOURCE_CHANGED naming the URL, never mixed pixels', async () => {
+  await remoteReset();
+  const whole = async (url: string) => {
+    const r = await openRaster(url, { remote: { blockSize: 16384, retries: 0 } });
+    try {
+      return (await r.readWindow({ bounds: r.meta.bounds!, width: r.meta.width, height: r.meta.height })).data;
+    } finally {
+      await r.close();
+    }
+  };
+  const control = await whole(remoteUrl('ok', 'L7_ETMs.tif'));
+  assert.equal(control.length, 349 * 352 * 6, 'the same reads of an unchanged file succeed');
+  for (const mode of ['swap-3', 'swaplm-3']) {
+    const url = remoteUrl(mode, 'L7_ETMs.tif');
+    await assert.rejects(() => whole(`${url}?sig=SECRET`), RemoteError, { code: 'SOURCE_CHANGED', input: url, message: /changed while being read/ });
+  }
+});
+
+test('a server answering a shorter range than asked: RemoteError naming the URL', async () => {
+  await remoteReset();
+  const url = remoteUrl('shortrange', 'L7_ETMs.tif');
+  await assert.rejects(
+    async () => {
+      const r = await openRaster(url, { remote: { blockSize: 16384, retries: 0 } });
+      await r.readWindow({ bounds: r.meta.bounds!, width: 50, height: 50 });
+    },
+    RemoteError,
+    { code: 'REMOTE_FAILED', input: url, message: /different range/ },
+  );
+});

@@ -19,6 +19,15 @@ export interface RangeRequest {
   retryDelayMs: number;
   signal?: AbortSignal;
   fetch: typeof fetch;
+  /** The file's identity pinned at the probe: an answer from another version is SOURCE_CHANGED. */
+  expect?: FileIdentity;
+}
+
+/** What tells one version of a remote file from another: validators the server sends, and the size. */
+export interface FileIdentity {
+  etag: string | null;
+  lastModified: string | null;
+  size: number | null;
 }
 
 export interface RangeResponse {
@@ -29,6 +38,7 @@ export interface RangeResponse {
   whole: boolean;
   /** Requests sent, retries included. */
   attempts: number;
+  identity: FileIdentity;
 }
 
 class Retryable extends Error {}
@@ -94,6 +104,11 @@ export async function fetchRange(r: RangeRequest): Promise<RangeResponse> {
 }
 
 async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse, 'attempts'>> {
+  const result = (res: Response, bytes: Uint8Array, total: number | null, whole: boolean) => {
+    const identity = { etag: res.headers.get('etag'), lastModified: res.headers.get('last-modified'), size: total };
+    if (r.expect) checkIdentity(r.expect, identity, label);
+    return { bytes, total, whole, identity };
+  };
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -124,10 +139,16 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
           { input: label, status },
         );
       }
+      const total = cr[3] === '*' ? null : Number(cr[3]);
+      const wantedEnd = total === null ? r.end : Math.min(r.end, total - 1);
+      if (Number(cr[2]) !== wantedEnd) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new RemoteError('REMOTE_FAILED', `${label}: answered ${range} with a different range (Content-Range "${res.headers.get('content-range')}")`, { input: label, status });
+      }
       const expected = Number(cr[2]) - Number(cr[1]) + 1;
       const bytes = await body(res, label, r, () => timedOut);
       if (bytes.byteLength !== expected) throw new Retryable(`truncated response: ${bytes.byteLength} of ${expected} bytes for ${range}`);
-      return { bytes, total: cr[3] === '*' ? null : Number(cr[3]), whole: false };
+      return result(res, bytes, total, false);
     }
     if (status === 200) {
       // The server ignored Range. Acceptable only when the whole file is what was asked for.
@@ -135,7 +156,7 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
       if (r.start === 0 && Number.isFinite(len) && len <= r.end + 1) {
         const bytes = await body(res, label, r, () => timedOut);
         if (bytes.byteLength !== len) throw new Retryable(`truncated response: ${bytes.byteLength} of ${len} bytes`);
-        return { bytes, total: len, whole: true };
+        return result(res, bytes, len, true);
       }
       await res.body?.cancel().catch(() => undefined);
       throw new RemoteError(
@@ -158,6 +179,19 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
     clearTimeout(timer);
     r.signal?.removeEventListener('abort', onUserAbort);
   }
+}
+
+/** An answer from another version of the file than the one pinned: a changed ETag, Last-Modified or size. */
+function checkIdentity(pinned: FileIdentity, now: FileIdentity, label: string): void {
+  const changed =
+    (pinned.etag !== null && now.etag !== null && pinned.etag !== now.etag) ||
+    (pinned.lastModified !== null && now.lastModified !== null && pinned.lastModified !== now.lastModified) ||
+    (pinned.size !== null && now.size !== null && pinned.size !== now.size);
+  if (!changed) return;
+  const what = pinned.etag !== now.etag ? 'ETag' : pinned.lastModified !== now.lastModified ? 'Last-Modified' : `size (${pinned.size} → ${now.size} bytes)`;
+  throw new RemoteError('SOURCE_CHANGED', `${label}: changed while being read (its ${what} is not the one it had when opened); open it again to read the new version`, {
+    input: label,
+  });
 }
 
 async function body(res: Response, label: string, r: RangeRequest, timedOut: () => boolean): Promise<Uint8Array> {

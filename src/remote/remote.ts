@@ -5,7 +5,7 @@
  */
 import { ArgumentError, RemoteError, redactUrl } from '../core/errors.js';
 import { BlockCache } from './block-cache.js';
-import { fetchRange } from './http.js';
+import { type FileIdentity, fetchRange } from './http.js';
 import type { BlockReader, RemoteStats, RemoteOptions } from './types.js';
 
 const DEFAULTS = { timeoutMs: 30_000, retries: 3, retryDelayMs: 200, blockSize: 65_536, cacheBytes: 64 << 20, maxRequestBytes: 8 << 20 };
@@ -27,6 +27,8 @@ export class RemoteFile implements BlockReader {
     private readonly url: string,
     readonly size: number,
     private readonly opts: Required<Omit<RemoteOptions, 'headers' | 'signal'>> & Pick<RemoteOptions, 'headers' | 'signal'>,
+    /** The version read: every later answer must be of it (ETag, Last-Modified, size). */
+    private readonly identity: FileIdentity,
   ) {
     this.label = redactUrl(url);
     const base = this.label.split('/').pop() || 'remote';
@@ -51,7 +53,7 @@ export class RemoteFile implements BlockReader {
     const size = probe.total;
     if (size === null) throw new RemoteError('REMOTE_FAILED', `${label}: the server does not say how large the file is (Content-Range without a total)`, { input: label });
     if (size === 0) throw new RemoteError('REMOTE_FAILED', `${label}: is empty (0 bytes)`, { input: label });
-    const f = new RemoteFile(url, size, opts);
+    const f = new RemoteFile(url, size, opts, probe.identity);
     f.requests += probe.attempts;
     f.retries += probe.attempts - 1;
     f.bytesFetched += probe.bytes.byteLength;
@@ -77,14 +79,15 @@ export class RemoteFile implements BlockReader {
     const start = first * this.opts.blockSize;
     const end = Math.min(this.size, (first + count) * this.opts.blockSize) - 1;
     const sig = signal && this.opts.signal ? anySignal([signal, this.opts.signal]) : (signal ?? this.opts.signal);
-    const r = await fetchRange({ url: this.url, start, end, ...this.opts, signal: sig });
+    const r = await fetchRange({ url: this.url, start, end, ...this.opts, signal: sig, expect: this.identity });
     this.requests += r.attempts;
     this.retries += r.attempts - 1;
     this.bytesFetched += r.bytes.byteLength;
-    if (r.total !== null && r.total !== this.size) {
-      throw new RemoteError('REMOTE_FAILED', `${this.label}: changed while being read (was ${this.size} bytes, now ${r.total})`, { input: this.label });
+    const bytes = r.whole ? r.bytes.slice(start, end + 1) : r.bytes;
+    if (bytes.byteLength !== end - start + 1) {
+      throw new RemoteError('REMOTE_FAILED', `${this.label}: sent ${bytes.byteLength} bytes for bytes ${start}-${end}`, { input: this.label });
     }
-    return r.whole ? r.bytes.slice(start, end + 1) : r.bytes;
+    return bytes;
   }
 }
 

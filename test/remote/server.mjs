@@ -1,7 +1,7 @@
 // A real HTTP server on 127.0.0.1 for the remote-source tests and the remote bench row: serves the
 // files of a directory by byte ranges, with latency and faults chosen by the first path segment:
 //
-//   /ok/FILE         normal range server (206 + Content-Range)
+//   /ok/FILE         normal range server (206 + Content-Range, ETag, Last-Modified)
 //   /lat-MS/FILE     waits MS milliseconds before answering
 //   /flaky-N/FILE    the first N requests for FILE (since the last /__reset) answer 503
 //   /norange/FILE    ignores Range: 200 with the whole file
@@ -13,6 +13,9 @@
 //   /failafter-N/FILE requests after the N-th for FILE answer 500 (a source that breaks mid-flow)
 //   /redirect-S/X?to=URL answers HTTP S (301, 302, 307, 308) with Location: URL
 //   /basic-U:P/FILE  401 unless the request has Basic credentials U:P
+//   /swap-N/FILE     after N requests, another file of the same size (bytes inverted) with a new ETag
+//   /swaplm-N/FILE   the same with no ETag at all and a new Last-Modified
+//   /shortrange/FILE after the first request, a 206 for half the range asked (honest Content-Range)
 //   /__other         the base URL of the same server on a second port (another origin)
 //   /__heal          failafter-N answers normally again (until /__reset)
 //   /__stats         JSON: requests and bytes sent, per path; /__reset clears them
@@ -32,7 +35,7 @@ export function startRangeServer({ dir, port = 0 }) {
   const cors = {
     'Access-Control-Allow-Origin': '*',
     'Access-Control-Allow-Headers': 'Range, Authorization, X-Api-Key',
-    'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges',
+    'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges, ETag, Last-Modified',
     'Cross-Origin-Resource-Policy': 'cross-origin',
     'Cache-Control': 'no-store',
   };
@@ -80,6 +83,7 @@ export function startRangeServer({ dir, port = 0 }) {
     if (mode === 'basic' && req.headers.authorization !== `Basic ${Buffer.from(arg).toString('base64')}`) return send(401, {}, Buffer.from('unauthorized'));
     let size;
     let read;
+    let version = {};
     if (mode === 'text') {
       const page = Buffer.from(`<!doctype html><html><body>${'This is a web page, not a raster. '.repeat(4000)}</body></html>`);
       size = page.length;
@@ -89,21 +93,27 @@ export function startRangeServer({ dir, port = 0 }) {
         const st = statSync(file);
         if (!st.isFile()) throw new Error('not a file');
         size = st.size;
+        version = { ETag: `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`, 'Last-Modified': st.mtime.toUTCString() };
       } catch {
         return send(404, { 'Content-Type': 'text/plain' }, Buffer.from('not found'));
       }
+      // swap-N: after N requests the file is replaced by another of the same size (a new ETag, or,
+      // with swaplm-N, only a new Last-Modified): its bytes inverted.
+      const swapped = (mode === 'swap' || mode === 'swaplm') && n > Number(arg);
+      if (swapped) version = mode === 'swap' ? { ...version, ETag: '"replaced"' } : { 'Last-Modified': new Date(Date.now() + 86_400_000).toUTCString() };
       read = (start, end) => {
         const fd = openSync(file, 'r');
         try {
           const buf = Buffer.alloc(end - start + 1);
           readSync(fd, buf, 0, buf.length, start);
+          if (swapped) for (let i = 0; i < buf.length; i++) buf[i] = 255 - buf[i];
           return buf;
         } finally {
           closeSync(fd);
         }
       };
     }
-    const type = { 'Content-Type': mode === 'text' ? 'text/html' : 'image/tiff', 'Accept-Ranges': mode === 'norange' ? 'none' : 'bytes' };
+    const type = { 'Content-Type': mode === 'text' ? 'text/html' : 'image/tiff', 'Accept-Ranges': mode === 'norange' ? 'none' : 'bytes', ...version };
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     if (!range || mode === 'norange') {
       return send(200, { ...type, 'Content-Length': size }, req.method === 'HEAD' ? undefined : read(0, size - 1));
@@ -113,6 +123,11 @@ export function startRangeServer({ dir, port = 0 }) {
     if (start >= size || start > end) return send(416, { 'Content-Range': `bytes */${size}` }, undefined);
     const body = read(start, end);
     const cr = { ...type, 'Content-Range': `bytes ${start}-${end}/${size}` };
+    // shortrange: a 206 for fewer bytes than asked, said honestly in Content-Range (after the probe).
+    if (mode === 'shortrange' && n > 1 && end > start) {
+      const half = start + Math.floor((end - start) / 2);
+      return send(206, { ...type, 'Content-Range': `bytes ${start}-${half}/${size}`, 'Content-Length': half - start + 1 }, body.subarray(0, half - start + 1));
+    }
     if (mode === 'short') return send(206, { ...cr, 'Content-Length': Math.ceil(body.length / 2) }, body.subarray(0, Math.ceil(body.length / 2)));
     if (mode === 'cut') {
       res.writeHead(206, { ...cors, ...cr, 'Content-Length': body.length });
