@@ -155,3 +155,57 @@ test("interleave 'band' survives exportChips → flowFromFiles → attributes: b
   });
   await sdg.close();
 });
+
+test('exportChips into a folder: an empty one is required, overwrite replaces only an earlier export, manifest.json comes last', async () => {
+  const { scratchDir } = await import('./lib/files.js');
+  const d = await scratchDir('export');
+  const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'));
+  const grid = sdg.regularGrid(0.1, 0.1);
+  await exportChips(sdg, grid.take(5), { format: 'npy', dir: d.path('out'), width: 8, height: 8 });
+  assert.deepEqual(await d.list('out'), ['chip_0.npy', 'chip_1.npy', 'chip_2.npy', 'chip_3.npy', 'chip_4.npy', 'manifest.json']);
+  const m = JSON.parse(new TextDecoder().decode(await d.read('out/manifest.json')));
+  assert.deepEqual([m.format, m.width, m.height, m.count, m.layout, m.files], ['npy', 8, 8, 5, 'pixel', ['chip_0.npy', 'chip_1.npy', 'chip_2.npy', 'chip_3.npy', 'chip_4.npy']]);
+  await assert.rejects(exportChips(sdg, grid.take(2), { format: 'npy', dir: d.path('out'), width: 8, height: 8 }), ArgumentError, { input: 'dir', message: /overwrite/ });
+  await exportChips(sdg, grid.take(2), { format: 'geotiff', dir: d.path('out'), width: 8, height: 8, overwrite: true });
+  assert.deepEqual(await d.list('out'), ['chip_0.tif', 'chip_1.tif', 'manifest.json'], 'the earlier chips are gone, the new ones and a new manifest are there');
+  await d.write('out/notes.txt', 'mine');
+  await assert.rejects(exportChips(sdg, grid.take(1), { format: 'npy', dir: d.path('out'), width: 8, height: 8, overwrite: true }), ArgumentError, {
+    input: 'dir',
+    message: /notes\.txt/,
+  });
+  assert.deepEqual(await d.list('out'), ['chip_0.tif', 'chip_1.tif', 'manifest.json', 'notes.txt'], 'nothing removed or written');
+  await d.write('file', 'x');
+  await assert.rejects(exportChips(sdg, grid.take(1), { format: 'npy', dir: d.path('file/sub'), width: 8, height: 8 }), ArgumentError, { input: 'dir' });
+  await sdg.close();
+}, ['node', 'deno']);
+
+test('a process killed (SIGKILL) while exporting GeoTIFF chips leaves only complete chips and no manifest', async () => {
+  const { spawn } = await import('node:child_process');
+  const { scratchDir } = await import('./lib/files.js');
+  const d = await scratchDir('killed');
+  const dir = d.abs('out');
+  const script = `import('${new URL('../dist/index.js', `file://${process.cwd()}/test/`).href}').then(async (g) => {
+    const sdg = await g.SpatialDataGenerator.open('../shared/data/L7_ETMs.tif');
+    await g.exportChips(sdg, sdg.regularGrid(1500, 1500), { format: 'geotiff', dir: ${JSON.stringify(dir)}, width: 700, height: 700, creationOptions: ['COMPRESS=NONE'] });
+  });`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+  const exited = new Promise((ok) => child.once('exit', ok));
+  // Kill it once the first chip is complete (event-driven: no time limit that a loaded machine could miss).
+  for (let i = 0; i < 6000; i++) {
+    const names = await d.list('out').catch(() => [] as string[]);
+    if (names.some((n) => n.endsWith('.tif'))) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  child.kill('SIGKILL');
+  await exited;
+  const names = await d.list('out');
+  const chips = names.filter((n) => n.endsWith('.tif'));
+  assert.ok(chips.length >= 1, `chips written before the kill: ${names.join(' ')}`);
+  assert.ok(!names.includes('manifest.json'), 'no manifest for an unfinished export');
+  for (const n of chips) {
+    const r = await openRaster(d.path(`out/${n}`));
+    const w = await r.readWindow({ bounds: r.meta.bounds!, width: 700, height: 700 });
+    assert.equal(w.data.length, 700 * 700 * 6, `${n} is whole`);
+    await r.close();
+  }
+}, ['node']);

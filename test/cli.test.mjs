@@ -1,9 +1,9 @@
 // The `geotensor` command (dist/cli.js) run as a user runs it: outputs, files, exit codes, errors.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeNpy, readVector, SpatialDataGenerator, terminateEngine } from '../dist/index.js';
+import { decodeNpy, flowFromFiles, readSamples, readVector, SpatialDataGenerator, terminateEngine } from '../dist/index.js';
 
 const S = '../shared/data';
 const dir = mkdtempSync(join(tmpdir(), 'geotensor-cli-'));
@@ -70,10 +70,98 @@ await t('extract writes one npy chip per sample and samples.geojson with the fil
   const chip = decodeNpy(new Uint8Array(readFileSync(`${dir}/chips/chip_0.npy`)));
   const out = JSON.parse(readFileSync(`${dir}/chips/samples.geojson`, 'utf8'));
   check(
-    r.status === 0 && files.length === n && chip.shape.join() === '12,16,1' && chip.dtype === 'int16' && out.features[0].properties.file.endsWith('chip_0.npy'),
+    r.status === 0 && files.length === n && chip.shape.join() === '12,16,1' && chip.dtype === 'int16' && out.features[0].properties.file === 'chip_0.npy',
     `${r.status} ${files.length}/${n} ${chip.shape} ${r.stderr}`,
   );
   check(/extract npy: \d+\/\d+/.test(r.stderr), 'no progress reported');
+});
+await t('samples.geojson names chips relative to itself: readSamples finds them from any working directory', async () => {
+  const set = await readSamples(`${dir}/chips/samples.geojson`);
+  const files = set.column('file');
+  check(files[0] === `${dir}/chips/chip_0.npy`, files[0]);
+  let n = 0;
+  for await (const b of flowFromFiles(set, { batchSize: 4 })) n += b.shape[0];
+  check(n === set.length, `${n} chips read of ${set.length}`);
+  const m = JSON.parse(readFileSync(`${dir}/chips/manifest.json`, 'utf8'));
+  check(m.format === 'npy' && m.count === set.length && m.files[0] === 'chip_0.npy', JSON.stringify(m).slice(0, 200));
+});
+await t('extract into a folder that holds an export: exit 1 naming it; --overwrite replaces it and removes stale chips', () => {
+  const few = cli('grid', `${S}/elev.tif`, '--size', '0.4', '0.4', '-o', `${dir}/few.geojson`);
+  const nFew = JSON.parse(readFileSync(`${dir}/few.geojson`, 'utf8')).features.length;
+  const before = readdirSync(`${dir}/chips`).filter((f) => f.endsWith('.npy')).length;
+  check(few.status === 0 && nFew < before, `${nFew} vs ${before}`);
+  const refused = cli('extract', `${S}/elev.tif`, '--samples', `${dir}/few.geojson`, '--size', '8', '8', '-o', `${dir}/chips`);
+  check(
+    refused.status === 1 && refused.stderr.includes(`${dir}/chips`) && /overwrite/.test(refused.stderr) && !/\n\s+at /.test(refused.stderr),
+    `${refused.status} ${refused.stderr}`,
+  );
+  const r = cli('extract', `${S}/elev.tif`, '--samples', `${dir}/few.geojson`, '--size', '8', '8', '--format', 'geotiff', '-o', `${dir}/chips`, '--overwrite');
+  const left = readdirSync(`${dir}/chips`).sort();
+  const tifs = left.filter((f) => f.endsWith('.tif'));
+  check(
+    r.status === 0 && tifs.length === nFew && !left.some((f) => f.endsWith('.npy')) && left.includes('manifest.json') && left.includes('samples.geojson'),
+    `${r.status} ${left.join(' ')} ${r.stderr}`,
+  );
+});
+await t('bad input names the input, exits 1, and prints no stack trace', () => {
+  writeFileSync(
+    `${dir}/nullcoords.geojson`,
+    JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: {},
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [6, 49.6],
+                [null, 49.6],
+                [6.1, 49.7],
+                [6, 49.6],
+              ],
+            ],
+          },
+        },
+      ],
+    }),
+  );
+  writeFileSync(
+    `${dir}/metres.geojson`,
+    JSON.stringify({
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: {},
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [500000, 4000000],
+                [501000, 4000000],
+                [501000, 4001000],
+                [500000, 4000000],
+              ],
+            ],
+          },
+        },
+      ],
+    }),
+  );
+  const cases = [
+    [['extract', `${S}/elev.tif`, '--samples', `${dir}/nullcoords.geojson`, '--size', '8', '8', '-o', `${dir}/n1`], `${dir}/nullcoords.geojson: features[0]`],
+    [
+      ['extract', `${S}/elev.tif`, '--samples', `${dir}/metres.geojson`, '--size', '8', '8', '-o', `${dir}/n2`],
+      `${dir}/metres.geojson: features[0] has the position (500000, 4000000)`,
+    ],
+    [['grid', `${S}/elev.tif`, '--size', '0.2', '0.2', '-o', `${dir}/g.geojson/sub/x.geojson`], `${dir}/g.geojson/sub/x.geojson`],
+  ];
+  for (const [args, named] of cases) {
+    const r = cli(...args);
+    check(r.status === 1 && r.stderr.includes(named) && !/\n\s+at /.test(r.stderr), `${args[0]}: ${r.status} ${r.stderr}`);
+  }
 });
 await t('usage errors: exit 2 with a message naming the option', () => {
   const a = cli('grid', `${S}/elev.tif`, '--size', '1', '-o', `${dir}/x.geojson`);

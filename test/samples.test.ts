@@ -1,7 +1,7 @@
 /** The sample space: masks (against turf, brute force), reprojection, GeoJSON, splits, shards, balance. */
 import * as turf from '@turf/turf';
 import { assert, test, testEnv } from './lib/harness.js';
-import { ArgumentError, CrsError, pointGrid, readVector, regularGrid, SampleSet, SpatialDataGenerator, transformer, randomGrid } from '../src/index.js';
+import { ArgumentError, CrsError, pointGrid, readSamples, readVector, regularGrid, SampleSet, SourceError, SpatialDataGenerator, transformer, randomGrid } from '../src/index.js';
 
 type Poly = ReturnType<typeof turf.polygon> | ReturnType<typeof turf.multiPolygon>;
 
@@ -244,4 +244,24 @@ test('sample: distinct rows, reproducible; weighted draws follow the weights', (
   const d = s.sample(4000, { seed: 1, weights: w });
   const n7 = Array.from(d.minx).filter((x, i) => x === s.minx[7] && d.miny[i] === s.miny[7]).length;
   assert.ok(Math.abs(n7 / 4000 - 0.75) < 0.03, `share of row 7: ${n7 / 4000}`);
+});
+
+test('GeoJSON samples: null, true or string coordinates, and metres without a crs member, are errors naming the feature', async () => {
+  const poly = (ring: unknown[]) => ({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } }] }) as never;
+  const ok = [
+    [6, 49.6],
+    [6.1, 49.6],
+    [6.1, 49.7],
+    [6, 49.6],
+  ];
+  for (const bad of [null, true, '6.1', Number.NaN]) {
+    const ring = ok.map((p, i) => (i === 1 ? [bad, p[1]] : p));
+    assert.throws(() => SampleSet.fromGeoJSON(poly(ring)), ArgumentError, { input: 'features[0].geometry.coordinates' });
+    await assert.rejects(readSamples(poly(ring)), SourceError, { input: 'GeoJSON', message: /features\[0\] has a position that is not 2 or 3 finite numbers/ });
+  }
+  const metres = ok.map(([x, y]) => [x * 100000, y * 100000]);
+  await assert.rejects(readSamples(poly(metres)), SourceError, { message: /features\[0\] has the position \(600000, 4960000\), outside longitude\/latitude/ });
+  const withCrs = await readSamples(poly(metres), { crs: 'EPSG:32632' });
+  assert.deepEqual([withCrs.crs, withCrs.bounds(0)], ['EPSG:32632', [600000, 4960000, 610000, 4970000]]);
+  assert.deepEqual((await readSamples(poly(ok))).bounds(0), [6, 49.6, 6.1, 49.7]);
 });

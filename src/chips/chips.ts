@@ -14,12 +14,19 @@ import type { Batch } from '../generator/sample.js';
 import type { SampleSet } from '../samples/sample-set.js';
 import { type FormatName, outputFormat } from './formats.js';
 import { decodeNpy } from './npy.js';
+import { finishFolder, prepareFolder, type PreparedFolder } from './output-folder.js';
 
 export interface ExportChipsOptions {
   /** 'npy' (numpy.load reads them), 'geotiff' or 'cog' (georeferenced, written by GDAL). */
   format: FormatName;
-  /** Folder the chips go to (created if missing, in Node and Deno). */
+  /** Folder the chips go to (created if missing, in Node and Deno); it must be empty, or see `overwrite`. */
   dir: string;
+  /**
+   * Export into a folder that holds an earlier export: its files that this export does not write
+   * are removed (files of anything else there make it an ArgumentError; nothing else is removed).
+   * Without it, a folder that holds any file is refused. (Node and Deno, with the default writer.)
+   */
+  overwrite?: boolean;
   width: number;
   height: number;
   /** File names: `${prefix}${row}.npy` / `.tif` (default 'chip_'). */
@@ -39,15 +46,20 @@ export interface ExportChipsOptions {
 /**
  * Writes one file per sample and returns the sample set with a `file` column (the paths written)
  * and a `layout` column. Every format holds the sample as the flow gives it (preprocess callbacks
- * applied); GeoTIFF and COG chips are georeferenced on the sample's box.
+ * applied); GeoTIFF and COG chips are georeferenced on the sample's box. Each file appears under its
+ * name only when complete; with the default writer, `manifest.json` (format, size, layout, CRS and
+ * the files, relative to the folder) is written last, so a folder with one holds a whole export.
  */
 export async function exportChips(sdg: SpatialDataGenerator, samples: SampleSet, options: ExportChipsOptions): Promise<SampleSet> {
   const format = outputFormat(options?.format);
   if (typeof options.dir !== 'string' || !options.dir) throw new ArgumentError('dir', 'a folder path', options.dir);
   const write = options.writeFile ?? defaultWriter();
   const prefix = options.prefix ?? 'chip_';
+  if (typeof prefix !== 'string' || /[\\/]/.test(prefix)) throw new ArgumentError('prefix', 'a file name prefix without / or \\', prefix);
   const files: string[] = new Array(samples.length).fill(null);
   const dir = options.dir.replace(/[\\/]+$/, '');
+  const rt = currentRuntime();
+  const folder: PreparedFolder | null = options.writeFile ? null : await prepareFolder(rt, dir, { overwrite: options.overwrite, prefix, extension: format.extension });
   const crs = samples.crs ?? sdg.crs;
   const nodata = sdg.effectiveNodata();
   let done = 0;
@@ -70,6 +82,10 @@ export async function exportChips(sdg: SpatialDataGenerator, samples: SampleSet,
     }
   }
   bar.end();
+  if (folder) {
+    const names = files.map((f) => (f === null ? null : f.slice(dir.length + 1)));
+    await finishFolder(rt, dir, folder, { geotensor: 1, format: options.format, width: options.width, height: options.height, layout, crs, count: samples.length, files: names });
+  }
   return samples.withColumn('file', files).withColumn('layout', new Array(samples.length).fill(layout));
 }
 

@@ -118,17 +118,28 @@ export function program(): Command {
     .option('--format <format>', 'npy or geotiff', 'npy')
     .option('--resampling <method>', 'any gdalwarp resampling', 'nearest')
     .option('--bands <band...>', 'band numbers (default: all)')
-    .requiredOption('-o, --output <dir>', 'folder to write the chips to')
-    .action(async (source: string[], o: { samples: string; size: number[]; format: string; resampling: string; bands?: string[]; output: string }) => {
+    .requiredOption('-o, --output <dir>', 'folder to write the chips to (empty or new, or see --overwrite)')
+    .option('--overwrite', 'replace an earlier export in the folder (its files not written again are removed; other files are never removed)')
+    .action(async (source: string[], o: { samples: string; size: number[]; format: string; resampling: string; bands?: string[]; output: string; overwrite?: boolean }) => {
       if (o.size.length !== 2 || !o.size.every((v) => Number.isInteger(v) && v > 0)) throw new InvalidArgumentError('--size: expected two positive integers (width height)');
       if (o.format !== 'npy' && o.format !== 'geotiff') throw new InvalidArgumentError(`--format: expected npy or geotiff, got "${o.format}"`);
       const samples = await readSamples(o.samples);
       const sdg = await open(source, { resampling: o.resampling as never, indexes: o.bands?.map(Number) });
       const bar = progress(`extract ${o.format}`, samples.length);
       try {
-        const out = await exportChips(sdg, samples, { format: o.format, dir: o.output, width: o.size[0], height: o.size[1], onProgress: (d) => bar.tick(d) });
+        const out = await exportChips(sdg, samples, {
+          format: o.format,
+          dir: o.output,
+          overwrite: o.overwrite,
+          width: o.size[0],
+          height: o.size[1],
+          onProgress: (d) => bar.tick(d),
+        });
         bar.stop();
-        await currentRuntime().writeFile(`${o.output.replace(/[\\/]+$/, '')}/samples.geojson`, new TextEncoder().encode(JSON.stringify(geojsonWithCrs(out))), '--output');
+        // File names relative to samples.geojson (readSamples resolves them against its folder).
+        const dir = o.output.replace(/[\\/]+$/, '');
+        const names = (out.column('file') as (string | null)[]).map((f) => (f === null ? null : f.slice(dir.length + 1)));
+        await currentRuntime().writeFile(`${dir}/samples.geojson`, new TextEncoder().encode(JSON.stringify(geojsonWithCrs(out.withColumn('file', names as never)))), '--output');
         console.log(`${o.output}: ${out.length} ${o.format} chips of ${o.size[0]}x${o.size[1]}, and samples.geojson with their file names`);
       } finally {
         bar.stop();
@@ -152,7 +163,9 @@ export async function main(argv = process.argv): Promise<number> {
       process.stderr.write(`error: ${e.message}\n`);
       return 1;
     }
-    process.stderr.write(`error: ${(e as Error)?.stack ?? e}\n`);
+    // Not a geotensor error (a bug, or a runtime failure): the message, and the stack only on request.
+    const debug = Boolean(process.env.GEOTENSOR_DEBUG);
+    process.stderr.write(`error: ${debug ? ((e as Error)?.stack ?? e) : `${(e as Error)?.message ?? e} (unexpected; GEOTENSOR_DEBUG=1 shows where)`}\n`);
     return 1;
   } finally {
     await terminateEngine();

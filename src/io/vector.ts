@@ -42,14 +42,56 @@ function crsMember(fc: { crs?: unknown }): string | null {
   return m ? `EPSG:${m[1]}` : /CRS84$/i.test(name) ? 'EPSG:4326' : name;
 }
 
-/** Reads GeoJSON or a shapefile (path, URL in browsers, or bytes) into features and their CRS. */
-export async function readVector(source: VectorSource): Promise<VectorData> {
+/**
+ * Reads GeoJSON or a shapefile (path, URL in browsers, or bytes) into features and their CRS. Every
+ * position must be two or three finite numbers; GeoJSON without a `crs` member is in degrees
+ * (RFC 7946), so coordinates outside longitude/latitude ranges are an error naming the first such
+ * feature, unless `options.crs` says what they are.
+ */
+export async function readVector(source: VectorSource, options: { crs?: string } = {}): Promise<VectorData> {
+  const v = await readAny(source);
+  const label = typeof source === 'string' ? source : 'shp' in (source as object) ? 'shapefile' : 'GeoJSON';
+  checkPositions(v.geojson, label, !options.crs && v.crs === 'EPSG:4326' && !v.crsGiven);
+  return { geojson: v.geojson, crs: options.crs ?? v.crs };
+}
+
+/** Positions of every feature: finite numbers, and within longitude/latitude when `degrees`. */
+function checkPositions(fc: GeoJsonFeatureCollection, label: string, degrees: boolean): void {
+  const features = Array.isArray(fc.features) ? fc.features : [];
+  features.forEach((f, i) => {
+    const bad = (why: string): never => {
+      throw new SourceError('SOURCE_UNREADABLE', `${label}: features[${i}] ${why}`, { input: label, feature: i });
+    };
+    const visit = (c: unknown, depth: number): void => {
+      if (!Array.isArray(c) || depth > 6) bad(`has coordinates that are not arrays of positions (${JSON.stringify(c)?.slice(0, 60)})`);
+      const arr = c as unknown[];
+      if (arr.length > 0 && !Array.isArray(arr[0])) {
+        if (arr.length < 2 || arr.length > 4 || !arr.every((x) => typeof x === 'number' && Number.isFinite(x)))
+          bad(`has a position that is not 2 or 3 finite numbers: ${JSON.stringify(arr).slice(0, 60)}`);
+        const [x, y] = arr as number[];
+        if (degrees && (Math.abs(x) > 180 || Math.abs(y) > 90)) {
+          bad(`has the position (${x}, ${y}), outside longitude/latitude, and the file has no "crs" member (GeoJSON without one is in degrees): add one, or give the crs option`);
+        }
+        return;
+      }
+      for (const p of arr) visit(p, depth + 1);
+    };
+    const geoms = (g: { type?: string; coordinates?: unknown; geometries?: unknown[] } | null | undefined): void => {
+      if (!g) return;
+      if (g.type === 'GeometryCollection') for (const x of g.geometries ?? []) geoms(x as never);
+      else visit(g.coordinates, 0);
+    };
+    geoms((f as unknown as { geometry?: never })?.geometry);
+  });
+}
+
+async function readAny(source: VectorSource): Promise<VectorData & { crsGiven?: boolean }> {
   if (typeof source === 'string') {
     const rt = currentRuntime();
     if (/\.shp$/i.test(source)) {
       const base = source.slice(0, -4);
       const [shp, dbf, prj] = await Promise.all([rt.readFile(source), rt.readFile(`${base}.dbf`).catch(() => undefined), rt.readFile(`${base}.prj`).catch(() => undefined)]);
-      return readVector({ shp, dbf, prj });
+      return readAny({ shp, dbf, prj });
     }
     const bytes = await rt.readFile(source);
     let fc: GeoJsonFeatureCollection;
@@ -58,7 +100,7 @@ export async function readVector(source: VectorSource): Promise<VectorData> {
     } catch (e) {
       throw new SourceError('SOURCE_UNREADABLE', `${source}: is neither a shapefile (.shp) nor valid GeoJSON (${(e as Error).message})`, { input: source });
     }
-    return readVector(fc);
+    return readAny(fc);
   }
   if (source && typeof source === 'object' && 'shp' in source) {
     let fc: GeoJsonFeatureCollection;
@@ -68,7 +110,7 @@ export async function readVector(source: VectorSource): Promise<VectorData> {
       throw new SourceError('SOURCE_UNREADABLE', `shapefile: cannot be read (${(e as Error).message})`, { input: 'shapefile' });
     }
     const prj = await text(source.prj);
-    return { geojson: fc, crs: prj?.trim() || 'EPSG:4326' };
+    return { geojson: fc, crs: prj?.trim() || 'EPSG:4326', crsGiven: !!prj?.trim() };
   }
   const fc = source as GeoJsonFeatureCollection;
   if (!fc || typeof fc !== 'object' || !('type' in fc)) throw new ArgumentError('vector source', 'a GeoJSON object, a .shp/.geojson path, or { shp, dbf, prj } bytes', source);
@@ -78,11 +120,25 @@ export async function readVector(source: VectorSource): Promise<VectorData> {
       : fc.type === 'Feature'
         ? { type: 'FeatureCollection', features: [fc as never] }
         : { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: fc as never, properties: {} }] };
-  return { geojson: wrapped, crs: crsMember(fc) ?? 'EPSG:4326' };
+  const member = crsMember(fc);
+  return { geojson: wrapped, crs: member ?? 'EPSG:4326', crsGiven: member !== null };
 }
 
 /** Predefined samples from polygons (their bounding boxes) in a vector file; properties become columns. */
 export async function readSamples(source: VectorSource, options: { crs?: string } = {}): Promise<SampleSet> {
-  const v = await readVector(source);
-  return SampleSet.fromGeoJSON(v.geojson, { crs: options.crs ?? v.crs });
+  const v = await readVector(source, options);
+  let set: SampleSet;
+  try {
+    set = SampleSet.fromGeoJSON(v.geojson, { crs: v.crs });
+  } catch (e) {
+    if (typeof source !== 'string' || !(e instanceof ArgumentError)) throw e;
+    throw new SourceError('SOURCE_UNREADABLE', `${source}: ${e.message}`, { input: source });
+  }
+  // A `file` column (chips from exportChips / geotensor extract) is relative to the samples file.
+  if (typeof source === 'string' && set.hasColumn('file')) {
+    const folder = source.replace(/[^/\\]*$/, '');
+    const files = (set.column('file') as unknown[]).map((f) => (typeof f === 'string' && folder && !/^([a-z][a-z0-9+.-]*:|[/\\])/i.test(f) ? `${folder}${f}` : f));
+    set = set.withColumn('file', files as never);
+  }
+  return set;
 }

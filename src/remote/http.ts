@@ -143,7 +143,10 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
       const wantedEnd = total === null ? r.end : Math.min(r.end, total - 1);
       if (Number(cr[2]) !== wantedEnd) {
         await res.body?.cancel().catch(() => undefined);
-        throw new RemoteError('REMOTE_FAILED', `${label}: answered ${range} with a different range (Content-Range "${res.headers.get('content-range')}")`, { input: label, status });
+        throw new RemoteError('REMOTE_FAILED', `${label}: answered ${range} with a different range (Content-Range "${res.headers.get('content-range')}")`, {
+          input: label,
+          status,
+        });
       }
       const expected = Number(cr[2]) - Number(cr[1]) + 1;
       const bytes = await body(res, label, r, () => timedOut);

@@ -48,6 +48,26 @@ export async function writeLocalFile(path: string, bytes: Uint8Array, what: stri
   }
 }
 
+export async function listLocalFolder(path: string, what: string): Promise<string[]> {
+  const fs = await import('node:fs/promises');
+  try {
+    return (await fs.readdir(path)).sort();
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT') return [];
+    throw new ArgumentError(what, 'a folder that can be listed', `${path} (${code ?? (e as Error).message})`);
+  }
+}
+
+export async function removeLocalFile(path: string, what: string): Promise<void> {
+  const fs = await import('node:fs/promises');
+  try {
+    await fs.rm(path, { force: true });
+  } catch (e) {
+    throw new ArgumentError(what, 'a file that can be removed', `${path} (${(e as { code?: string }).code ?? (e as Error).message})`);
+  }
+}
+
 export function localTerminal(): Terminal | null {
   const stderr = (globalThis as { process?: { stderr?: Terminal & { isTTY?: boolean } } }).process?.stderr;
   return stderr?.isTTY ? stderr : null;
@@ -66,11 +86,13 @@ export function sharedMemoryUsable(): boolean {
 }
 
 /** What Node and Deno share: local files, the working directory as base URL, a TTY, shared memory. */
-export const localRuntimeParts: Pick<RuntimeAdapter, 'canBlock' | 'baseUrl' | 'localFile' | 'readFile' | 'writeFile' | 'terminal'> = {
+export const localRuntimeParts: Pick<RuntimeAdapter, 'canBlock' | 'baseUrl' | 'localFile' | 'readFile' | 'writeFile' | 'listFolder' | 'removeFile' | 'terminal'> = {
   canBlock: sharedMemoryUsable,
   baseUrl: cwdUrl,
   localFile,
   readFile: readLocalFile,
   writeFile: writeLocalFile,
+  listFolder: listLocalFolder,
+  removeFile: removeLocalFile,
   terminal: localTerminal,
 };

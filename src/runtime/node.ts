@@ -12,7 +12,16 @@ export const nodeRuntime: RuntimeAdapter = {
   },
   async startWorker(url) {
     const { Worker } = await import('node:worker_threads');
-    const w = new Worker(url);
+    // Workers inherit the process's Node options; those for the main script's input (node
+    // --input-type=module -e …, --eval) make a worker fail to start, so they are left out.
+    const execArgv: string[] = [];
+    for (let i = 0; i < process.execArgv.length; i++) {
+      const a = process.execArgv[i];
+      if (/^(-e|-p|--eval|--print|--input-type)$/.test(a))
+        i++; // and its value
+      else if (!/^--(eval|print|input-type)=/.test(a)) execArgv.push(a);
+    }
+    const w = new Worker(url, { execArgv });
     w.unref();
     let deathCb: ((r: string) => void) | null = null;
     let dead = false;

@@ -29,6 +29,10 @@ export interface RuntimeAdapter {
    * folder, then a rename), creating folders as needed. Browsers: an ArgumentError naming `what`.
    */
   writeFile(path: string, bytes: Uint8Array, what: string): Promise<void>;
+  /** Names in a folder (files and folders), [] when it does not exist; null where there are no local files (browsers). */
+  listFolder(path: string, what: string): Promise<string[] | null>;
+  /** Removes a file (nothing if it is gone). Browsers: an ArgumentError naming `what`. */
+  removeFile(path: string, what: string): Promise<void>;
   /** The terminal for progress bars, or null (no TTY, browsers). */
   terminal(): Terminal | null;
 }

@@ -58,5 +58,9 @@ export const browserRuntime: RuntimeAdapter = {
   async writeFile(path, _bytes, what) {
     throw new ArgumentError(what, 'Node or Deno to write files (in a browser, pass a writeFile function or use bytes)', path);
   },
+  listFolder: async () => null,
+  async removeFile(path, what) {
+    throw new ArgumentError(what, 'Node or Deno to remove files', path);
+  },
   terminal: () => null,
 };

@@ -91,12 +91,16 @@ export class SampleSet implements Iterable<Sample> {
       let x1 = -Infinity;
       let y1 = -Infinity;
       const visit = (c: unknown): void => {
-        if (Array.isArray(c) && typeof c[0] === 'number') {
+        if (Array.isArray(c) && c.length > 0 && !Array.isArray(c[0])) {
+          if (c.length < 2 || c.length > 4 || !c.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+            throw new ArgumentError(`features[${i}].geometry.coordinates`, 'positions of 2 or 3 finite numbers', c);
+          }
           x0 = Math.min(x0, c[0] as number);
           x1 = Math.max(x1, c[0] as number);
           y0 = Math.min(y0, c[1] as number);
           y1 = Math.max(y1, c[1] as number);
         } else if (Array.isArray(c)) c.forEach(visit);
+        else throw new ArgumentError(`features[${i}].geometry.coordinates`, 'arrays of positions', c);
       };
       visit(g.coordinates);
       if (!(x0 < x1 && y0 < y1)) throw new ArgumentError(`features[${i}].geometry`, 'a polygon with a positive area', g.coordinates);
