@@ -11,6 +11,8 @@ export type { RemoteOptions, RemoteStats } from './remote/types.js';
 /** @deprecated Renamed {@link RemoteStats}; this alias goes in the next release. */
 export type { RemoteStats as ByteSourceStats } from './remote/types.js';
 export type { ReadWindowOptions } from './engine/validate.js';
+export type { EngineLimits } from './engine/limits.js';
+export { DEFAULT_LIMITS } from './engine/limits.js';
 export { EnginePool, configureEngine, defaultEngine, terminateEngine, type EngineOptions } from './engine/pool.js';
 export { parseCrs, registerCrs, transformer, transformBounds, sameCrs, isCrsKnown, type Crs, type LinearUnit } from './crs/index.js';
 export { linspace } from './grid/index.js';

@@ -8,6 +8,7 @@ import './samples.test.js';
 import './attributes.test.js';
 import './robustness.test.js';
 import './sandbox.test.js';
+import './limits.test.js';
 import './tf.test.js';
 import './remote.test.js';
 import './mosaic.test.js';

@@ -123,6 +123,7 @@ if (want('bigtiff')) {
 if (want('fuzz')) {
   // A short fuzz run (the long one: npm run fuzz, 10,000 mutations).
   results.push(['fuzz', step('fuzz (short: 500 mutated GeoTIFFs)', 'node', ['test/fuzz.mjs'], { FUZZ_N: '500' })]);
+  results.push(['fuzz inputs', step('fuzz (short: 300 hostile VRTs, 300 GeoJSON sample files)', 'node', ['test/fuzz-inputs.mjs'], { FUZZ_N: '300' })]);
   // A short soak (the long one: npm run soak, 100,000 samples).
   results.push(['soak', step('soak (short: 5,000 samples)', 'node', ['test/soak.mjs'], { SOAK_N: '5000' })]);
 }

@@ -28,7 +28,7 @@ interface GdalInfoJson {
   coordinateSystem?: { wkt: string };
   geoTransform?: number[];
   stac?: Record<string, unknown>;
-  bands: { band: number; type: string; block?: [number, number]; noDataValue?: number | string }[];
+  bands: { band: number; type: string; block?: [number, number]; noDataValue?: number | string; overviews?: { size: [number, number] }[] }[];
 }
 
 export function gdalInfoJson(g: GdalModule, ds: number): GdalInfoJson | null {
@@ -109,6 +109,7 @@ export function describeDataset(g: GdalModule, ds: number, label: string): Raste
     bounds,
     res,
     blockSize: info.bands[0]?.block ?? null,
+    overviews: (info.bands[0]?.overviews ?? []).map((o) => o.size),
     files: info.files ?? [],
   };
 }

@@ -232,7 +232,7 @@ export class GdalEngine {
     // (a new view: the warp may have grown WebAssembly memory, which replaces its buffer)
     const data = typedArrayFor(dtype, n);
     data.set(heapView(M, dtype, target.ptr, n) as never);
-    return { data, shape: [nb, height, width], dtype, nodata: req.nodata };
+    return { data, shape: [nb, height, width], dtype, nodata: req.nodata, heapBytes: M.HEAPU8.buffer.byteLength };
   }
 
   /** GDALWarp of one or more sources (a mosaic: later parts drawn over earlier ones) into the target. */

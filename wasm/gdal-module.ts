@@ -78,6 +78,8 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
           ENV.GDAL_DATA = '/usr/share/gdal';
           ENV.GDAL_NUM_THREADS = '0';
           ENV.CPL_LOG_ERRORS = 'ON';
+          // GDAL's block cache (decompressed blocks) per worker, in MB: bounded, unless configured.
+          ENV.GDAL_CACHEMAX = '64';
           for (const [k, v] of Object.entries(config.gdalConfig ?? {})) ENV[k] = v;
           // Belts to the sandbox's braces (sandbox.ts, vrt-guard.ts), not to be configured away.
           ENV.GDAL_VRT_ENABLE_PYTHON = 'NO';

@@ -7,7 +7,7 @@ import { ArgumentError } from '../core/errors.js';
 import type { DataType, PixelArray } from '../core/pixels.js';
 import type { Bounds } from '../core/box.js';
 import { type Layout, offset, sampleDims } from '../core/layout.js';
-import { typedArrayFor } from '../core/pixels.js';
+import { bytesPerPixel, typedArrayFor } from '../core/pixels.js';
 import { FORMATS } from './formats.js';
 import type { EnginePool } from '../engine/pool.js';
 import { currentRuntime } from '../runtime/index.js';
@@ -33,6 +33,12 @@ export interface PredictionWriterOptions {
   dtype?: DataType;
   /** Value where no sample fell (default NaN for float types, else 0). */
   nodata?: number;
+  /**
+   * Bytes the writer may use at its peak (the blend sums and weights, the output pixels, and the
+   * copies GDAL encodes from and into). Default 2 GiB; a larger output grid is an ArgumentError
+   * at construction, before anything is allocated.
+   */
+  memoryBytes?: number;
 }
 
 /** One prediction: a typed array with its shape and layout ([h, w, bands] 'pixel' or [bands, h, w] 'band'; [h, w] for one band). */
@@ -69,6 +75,17 @@ export class PredictionWriter {
     this.height = Math.max(1, Math.round((b[3] - b[1]) / ry));
     if (this.width * this.height * this.bands > 2 ** 28)
       throw new ArgumentError('resolution', `an output of at most 2^28 values (this one is ${this.width}x${this.height}x${this.bands})`, options.resolution);
+    const budget = options.memoryBytes ?? 2 ** 31;
+    if (typeof budget !== 'number' || !(budget > 0)) throw new ArgumentError('memoryBytes', 'a positive number of bytes', options.memoryBytes);
+    // Sums (8 bytes a value), weights (8 a pixel), then the output, its copy in the engine and the encoded file.
+    const peak = this.width * this.height * (8 * this.bands + 8 + 3 * this.bands * bytesPerPixel(options.dtype ?? 'float32'));
+    if (peak > budget) {
+      throw new ArgumentError(
+        'resolution',
+        `an output grid within memoryBytes (${budget} bytes); ${this.width}x${this.height}x${this.bands} needs about ${peak} bytes: use a coarser resolution, a smaller extent (write it in parts), or raise memoryBytes`,
+        options.resolution,
+      );
+    }
     this.rx = (b[2] - b[0]) / this.width;
     this.ry = (b[3] - b[1]) / this.height;
     this.bounds = [b[0], b[1], b[2], b[3]];

@@ -10,6 +10,7 @@ import { currentRuntime, type RuntimeAdapter } from '../runtime/index.js';
 import { connectBlockingBridge, withBytes } from './byte-bridge.js';
 import { type DatasetSpec, type EngineAssetConfig, type EngineConnection, type EngineWorkerApi, installErrorTransfer, type RasterMeta } from './protocol.js';
 import { EngineWorker } from './worker.js';
+import { checkLimits, type EngineLimits } from './limits.js';
 
 export interface EngineOptions {
   /** Number of engine workers (default: available cores, at most 8). */
@@ -32,6 +33,8 @@ export interface EngineOptions {
   inlineEngine?: () => EngineConnection;
   /** A call running longer than this kills its worker (default 300,000 ms): nothing hangs forever. */
   callTimeoutMs?: number;
+  /** Memory and work bounds per window and per worker (see {@link EngineLimits}). */
+  limits?: EngineLimits;
   /**
    * How workers get the bytes of remote files while GDAL reads synchronously: 'blocking' (the worker
    * waits on a SharedArrayBuffer while the host fetches), 'replay' (a read that misses bytes is
@@ -50,6 +53,8 @@ export class EnginePool {
   private closed = false;
 
   private readonly options: EngineOptions;
+  /** The bounds every call of this pool is held to. */
+  readonly limits: Required<EngineLimits>;
 
   /** Options not given here are taken from {@link configureEngine}. */
   constructor(options: EngineOptions = {}) {
@@ -73,6 +78,7 @@ export class EnginePool {
     }
     if (!Number.isInteger(n) || n < 1 || n > 64) throw new ArgumentError('workers', 'an integer from 1 to 64', n);
     this.size = n;
+    this.limits = checkLimits(options.limits);
     this.workers = new Array(n).fill(null);
     this.starting = new Array(n).fill(null);
     this.load = new Array(n).fill(0);
@@ -127,13 +133,37 @@ export class EnginePool {
    * @internal
    */
   async run<T>(job: EngineJob, fn: (api: Comlink.Remote<EngineWorkerApi>) => Promise<T>): Promise<T> {
-    return this.retryOnce(job.signal, () =>
-      this.use(async (worker) => {
-        if (job.dataset) await this.openIn(worker, job.dataset, job.signal);
-        return withBytes(worker, job.label, () => worker.call(fn, job.signal), job.signal);
-      }),
-    );
+    try {
+      return await this.retryOnce(job.signal, () =>
+        this.use(async (worker) => {
+          if (job.dataset) await this.openIn(worker, job.dataset, job.signal);
+          const r = await withBytes(worker, job.label, () => worker.call(fn, job.signal), job.signal);
+          const heap = (r as { heapBytes?: unknown } | null)?.heapBytes;
+          if (typeof heap === 'number' && heap > this.limits.workerMemoryBytes) this.retire(worker);
+          return r;
+        }),
+      );
+    } catch (e) {
+      // A worker that died under the call (time limit, crash) knows nothing of the source: name it.
+      if (e instanceof EngineError && e.details.workerDied && e.details.input === undefined) {
+        e.message = `${job.label}: ${e.message}`;
+        e.details.input = job.label;
+      }
+      throw e;
+    }
   }
+
+  /** A worker whose WebAssembly memory grew past the limit: its slot starts afresh, it ends once idle. */
+  private retire(worker: EngineWorker): void {
+    const i = this.workers.indexOf(worker);
+    if (i < 0) return;
+    this.workers[i] = null;
+    this.retired++;
+    worker.retire();
+  }
+
+  /** Workers retired for their memory so far. */
+  retired = 0;
 
   /**
    * Opens a dataset in one worker and returns its description (other workers open it on first use).
@@ -148,7 +178,8 @@ export class EnginePool {
     try {
       return await attempt();
     } catch (e) {
-      if (!(e instanceof EngineError && e.details.workerDied) || this.closed || signal?.aborted) throw e;
+      // A call that hit the time limit would hit it again (a hostile file): only crashes are retried.
+      if (!(e instanceof EngineError && e.details.workerDied) || e.details.timedOut || this.closed || signal?.aborted) throw e;
       try {
         return await attempt();
       } catch (e2) {

@@ -43,6 +43,8 @@ export interface RasterMeta {
   res: [number, number] | null;
   /** Block (tile or strip) size [width, height] of the first band. */
   blockSize: [number, number] | null;
+  /** Sizes [width, height] of the first band's overviews (reduced-resolution copies), finest first. */
+  overviews?: [number, number][];
   /** Names of the files GDAL read for this dataset (inside the engine's file system). */
   files: string[];
   /** For a mosaic (several files as one source): each part's own description. */
@@ -83,6 +85,8 @@ export interface WindowResult {
   shape: [number, number, number];
   dtype: DataType;
   nodata: number | null;
+  /** The worker's WebAssembly memory after the read (the pool retires workers past its limit). */
+  heapBytes?: number;
 }
 
 /**

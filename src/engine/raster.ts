@@ -12,6 +12,7 @@ import { blockReader, registerBlockReader, unregisterBlockReader } from './byte-
 import { mosaicMeta, partsFor } from './mosaic.js';
 import { defaultEngine, type EnginePool, type OpenDataset } from './pool.js';
 import { toWindowRequest, type ReadWindowOptions } from './validate.js';
+import { checkWindow } from './limits.js';
 
 /** One file: a local path, an http(s) URL, a File/Blob or bytes. */
 export type RasterFile = string | URL | Blob | ArrayBuffer | Uint8Array;
@@ -108,6 +109,7 @@ export class Raster {
     if (this.closed) throw new EngineError('ENGINE_CLOSED', `${this.label}: raster is closed`, { input: this.label });
     const req = toWindowRequest(options, this.meta);
     if (this.meta.parts) req.parts = partsFor(this.meta, req.bounds, req.crs);
+    checkWindow(this.meta, req, this.label, this.engine.limits);
     const r = await this.engine.run({ label: this.label, signal: options.signal, dataset: this.dataset }, (api) => api.read(this.dataset.id, req));
     return { ...r, bounds: req.bounds, crs: req.crs };
   }

@@ -8,6 +8,9 @@ import { AbortError, EngineError, GeotensorError } from '../core/errors.js';
 import { onAbort } from './abort.js';
 import type { EngineAssetConfig, EngineConnection, EngineWorkerApi } from './protocol.js';
 
+/** How long a worker may take to start (GDAL compiled and loaded), whatever the call limit. */
+const STARTUP_MS = 120_000;
+
 export class EngineWorker {
   readonly api: Comlink.Remote<EngineWorkerApi>;
   dead: string | null = null;
@@ -25,7 +28,9 @@ export class EngineWorker {
   ) {
     this.api = Comlink.wrap<EngineWorkerApi>(handle.endpoint);
     handle.onDeath((reason) => this.kill(reason));
-    this.ready = this.call((api) => api.init(assets)).then(() => undefined);
+    // Start-up (compiling and loading GDAL) is not a call GDAL could hang in: it gets its own, longer limit,
+    // so a short call limit does not kill workers that start slowly on a loaded machine.
+    this.ready = this.call((api) => api.init(assets), undefined, Math.max(timeoutMs, STARTUP_MS)).then(() => undefined);
   }
 
   /** Runs `cb` when this worker dies or is terminated. */
@@ -35,7 +40,7 @@ export class EngineWorker {
   }
 
   /** Runs one call on this worker; rejects (instead of hanging) if the worker dies meanwhile. */
-  call<T>(fn: (api: Comlink.Remote<EngineWorkerApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  call<T>(fn: (api: Comlink.Remote<EngineWorkerApi>) => Promise<T>, signal?: AbortSignal, timeoutMs = this.timeoutMs): Promise<T> {
     if (this.dead) return Promise.reject(new EngineError('ENGINE_FAILED', `engine worker ${this.index} is dead: ${this.dead}`));
     if (signal?.aborted) return Promise.reject(new AbortError('engine call', signal.reason));
     return new Promise<T>((resolve, reject) => {
@@ -46,7 +51,10 @@ export class EngineWorker {
         done = true;
         this.rejecters.delete(rejecter);
         // Idle: the worker must not keep the process alive (Node); a call in flight must.
-        if (this.rejecters.size === 0) this.handle.unref?.();
+        if (this.rejecters.size === 0) {
+          this.handle.unref?.();
+          if (this.retiring) void this.terminate('retired (its WebAssembly memory grew past the limit)');
+        }
         stopListening?.();
         clearTimeout(timer);
         f();
@@ -57,8 +65,9 @@ export class EngineWorker {
       // A call that never returns (GDAL stuck in a loop on a hostile file) is ended by killing the worker.
       // (cleared in finish(), however the call ends; unref'd so it never keeps a process alive)
       const timer: ReturnType<typeof setTimeout> = setTimeout(() => {
-        void this.terminate(`a call took longer than ${this.timeoutMs} ms`);
-      }, this.timeoutMs);
+        this.timedOut = true;
+        void this.terminate(`a call took longer than ${timeoutMs} ms`);
+      }, timeoutMs);
       (timer as { unref?: () => void }).unref?.();
       fn(this.api).then(
         (v) => finish(() => resolve(v)),
@@ -72,10 +81,19 @@ export class EngineWorker {
     });
   }
 
+  /** Ends this worker once its calls in flight are done (the pool has already replaced it). */
+  retire(): void {
+    this.retiring = true;
+    if (this.rejecters.size === 0) void this.terminate('retired (its WebAssembly memory grew past the limit)');
+  }
+
+  private retiring = false;
+  private timedOut = false;
+
   kill(reason: string): void {
     if (this.dead) return;
     this.dead = reason;
-    const err = new EngineError('ENGINE_FAILED', `engine worker ${this.index} died: ${reason}`, { workerDied: true });
+    const err = new EngineError('ENGINE_FAILED', `engine worker ${this.index} died: ${reason}`, { workerDied: true, ...(this.timedOut ? { timedOut: true } : {}) });
     for (const r of [...this.rejecters]) r(err);
     for (const cb of this.deathCallbacks.splice(0)) cb(reason);
   }

@@ -21,6 +21,8 @@ export interface AttributeOptions {
   nodata?: number | null;
   /** Statistics per sample (default min, max, mean, std, count, nodata). Nodata pixels are excluded and counted in `nodata`. */
   stats?: StatName[];
+  /** With `classCounts`: the most distinct classes counted (default 1024); more is an ArgumentError, as is a value that is not a whole number. */
+  maxClasses?: number;
   /** Columns computed by your own functions of the sample (raw pixels, before preprocess callbacks). */
   custom?: Record<string, (sample: SampleArray, index: number) => number | string | null>;
   batchSize?: number;
@@ -59,6 +61,8 @@ export async function attributes(source: SpatialDataGenerator | AsyncIterable<Ba
   const customCols = new Map<string, (number | string | null)[]>();
   const classNames = new Set<string>();
   const classCounts: Map<number, number>[][] = [];
+  const maxClasses = options.maxClasses ?? 1024;
+  if (!Number.isInteger(maxClasses) || maxClasses < 1) throw new ArgumentError('maxClasses', 'a positive integer', options.maxClasses);
   let done = 0;
   for await (const batch of batches) {
     const d = dims(batch);
@@ -114,10 +118,25 @@ export async function attributes(source: SpatialDataGenerator | AsyncIterable<Ba
           const m = new Map<number, number>();
           for (let p = 0; p < hw; p++) {
             const v = at(l, p);
-            if (!isNo(v)) m.set(v, (m.get(v) ?? 0) + 1);
+            if (isNo(v)) continue;
+            if (!Number.isInteger(v)) {
+              throw new ArgumentError(
+                'stats',
+                `classCounts of class values (whole numbers); sample ${row} has ${v} (a continuous raster? count the classes of a label raster)`,
+                'classCounts',
+              );
+            }
+            m.set(v, (m.get(v) ?? 0) + 1);
           }
           (classCounts[l] ??= [])[row] = m;
           for (const v of m.keys()) classNames.add(`${v}${sfx ? `|${l}` : ''}`);
+          if (classNames.size > maxClasses) {
+            throw new ArgumentError(
+              'maxClasses',
+              `at least the ${classNames.size} distinct classes found by sample ${row} (or fewer classes: is this a label raster?)`,
+              maxClasses,
+            );
+          }
         }
       }
       if (options.custom) {

@@ -31,6 +31,12 @@ export interface FlowOptions {
   onSampleError?: (error: GeotensorError, index: number) => void;
   /** Report progress: a callback (done, total), or true for a bar on a terminal / a `geotensor-progress` event in browsers. */
   progress?: ProgressOption;
+  /**
+   * Bytes the flow may hold in samples at once: those read ahead, the batch being filled and the
+   * batch handed out (as read, before callbacks). Default 2 GiB; a flow that would need more is an
+   * ArgumentError before anything is read (lower batchSize or prefetch, or raise this).
+   */
+  memoryBytes?: number;
 }
 
 /** What a flow needs from its generator. */
@@ -42,6 +48,8 @@ export interface SampleReader {
   fillSample(shape: number[], like?: SampleArray): SampleArray;
   /** The shape a sample has before any callback: [1, h, w, c], [1, c, h, w] or [1, h, w]. */
   rawShape(width: number, height: number): number[];
+  /** Bytes per value of a sample as read (before callbacks). */
+  readonly bytesPerValue: number;
 }
 
 export class Flow implements AsyncIterable<Batch> {
@@ -61,6 +69,17 @@ export class Flow implements AsyncIterable<Batch> {
     if (options.prefetch !== undefined && (!Number.isInteger(options.prefetch) || options.prefetch < 1))
       throw new ArgumentError('prefetch', 'a positive integer', options.prefetch);
     this.batchSize = bs;
+    const budget = options.memoryBytes ?? 2 ** 31;
+    if (typeof budget !== 'number' || !(budget > 0)) throw new ArgumentError('memoryBytes', 'a positive number of bytes', options.memoryBytes);
+    const sampleBytes = reader.rawShape(width, height).reduce((a, b) => a * b, 1) * reader.bytesPerValue;
+    const inFlight = 2 * bs + Math.max(options.prefetch ?? reader.workers * 4, bs);
+    if (inFlight * sampleBytes > budget) {
+      throw new ArgumentError(
+        'batchSize',
+        `a flow within memoryBytes (${budget} bytes): ${inFlight} samples in flight (2 batches of ${bs} and ${inFlight - 2 * bs} read ahead) × ${sampleBytes} bytes each need ${inFlight * sampleBytes}; lower batchSize or prefetch, or raise memoryBytes`,
+        bs,
+      );
+    }
   }
 
   /** Number of samples in one pass. */

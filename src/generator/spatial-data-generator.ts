@@ -4,7 +4,7 @@
  * size, so several generators read through the same boxes come out aligned pixel for pixel.
  */
 import { ArgumentError, SourceError } from '../core/errors.js';
-import { dtypeOf, typedArrayFor, type DataType, type Resampling } from '../core/pixels.js';
+import { bytesPerPixel, dtypeOf, typedArrayFor, type DataType, type Resampling } from '../core/pixels.js';
 import type { RasterMeta } from '../engine/protocol.js';
 import { openRaster, type Raster, type RasterSource, type Window } from '../engine/raster.js';
 import type { EnginePool } from '../engine/pool.js';
@@ -229,6 +229,7 @@ export class SpatialDataGenerator {
         const squeeze = typeof this._indexes === 'number';
         return sampleShape(squeeze ? 1 : (this._indexes as number[]).length, sh, sw, this.interleave, squeeze);
       },
+      bytesPerValue: bytesPerPixel(this.dtype ?? checkDtype(undefined, this.meta)),
     };
     return new Flow(reader, samples, w, h, options);
   }

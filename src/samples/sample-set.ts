@@ -78,7 +78,12 @@ export class SampleSet implements Iterable<Sample> {
     const n = fc.features.length;
     const b = allocBoxes(n);
     const names = new Set<string>();
-    fc.features.forEach((f) => Object.keys(f.properties ?? {}).forEach((k) => names.add(k)));
+    fc.features.forEach((f, i) => {
+      if (!f || typeof f !== 'object' || Array.isArray(f)) throw new ArgumentError(`features[${i}]`, 'a GeoJSON Feature', f);
+      const p = f.properties;
+      if (p !== undefined && p !== null && (typeof p !== 'object' || Array.isArray(p))) throw new ArgumentError(`features[${i}].properties`, 'an object or null', p);
+      Object.keys(p ?? {}).forEach((k) => names.add(k));
+    });
     const cols: Record<string, ColumnValue[]> = {};
     for (const k of names) cols[k] = new Array(n).fill(null);
     fc.features.forEach((f, i) => {
