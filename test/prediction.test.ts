@@ -90,3 +90,26 @@ test('PredictionWriter: bad input gets ArgumentErrors naming it', async () => {
   assert.throws(() => w.add([0, 0, 5, 5], { data: new Float32Array(4), shape: [2, 2] }), ArgumentError, { input: 'prediction' });
   assert.throws(() => w.add([0, 0, 5, 5], { data: new Float32Array(8), shape: [2, 2, 2, 1] }), ArgumentError, { input: 'prediction.shape' });
 });
+
+test('a prediction grid larger than one strip is written strip by strip: the file equals the blend, rows across strip edges included', async () => {
+  // 3000 columns of float32: 1398 rows per 16 MiB strip, so three strips.
+  const writer = new PredictionWriter({ bounds: [0, 0, 3000, 3000], crs: 'EPSG:32632', resolution: 1, blend: 'mean' });
+  writer.add([0, 0, 3000, 3000], { data: [0, 1, 2, 3], shape: [2, 2] });
+  writer.add([0, 0, 1500, 1500], { data: [10, 10, 10, 10], shape: [2, 2] });
+  const expected = writer.pixels();
+  const r = await openRaster(await writer.toBytes(), { name: 'strips.tif' });
+  for (const [row0, rows] of [
+    [1390, 16],
+    [2790, 16],
+    [0, 4],
+    [2996, 4],
+  ]) {
+    const w = await r.readWindow({ bounds: [0, 3000 - row0 - rows, 3000, 3000 - row0], width: 3000, height: rows });
+    const want = expected.subarray(row0 * 3000, (row0 + rows) * 3000);
+    assert.ok(
+      w.data.every((v, i) => Object.is(v, want[i])),
+      `rows ${row0}..${row0 + rows} equal the blend`,
+    );
+  }
+  await r.close();
+});

@@ -59,6 +59,19 @@ export function createEngineApi(): EngineWorkerApi {
       const bytes = ready().encode(request);
       return Comlink.transfer(bytes, [bytes.buffer]);
     },
+    async beginRaster(id, spec) {
+      ready().stripWriter(spec.crs).begin(id, spec);
+    },
+    async writeRows(id, row0, rows, data) {
+      ready().stripWriter().write(id, row0, rows, data);
+    },
+    async endRaster(id) {
+      const bytes = ready().stripWriter().end(id);
+      return Comlink.transfer(bytes, [bytes.buffer]);
+    },
+    async abortRaster(id) {
+      ready().stripWriter().abort(id);
+    },
     async attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number) {
       ready().attachBridge(sab, port, timeoutMs);
     },

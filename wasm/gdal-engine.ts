@@ -10,6 +10,7 @@ import { type PartFile, Sandbox } from './sandbox.js';
 import { type LocalFiles, localFiles } from './runtime.js';
 import { crsTextProblem } from '../src/core/crs-text.js';
 import { heapView, shorten, TargetGrids } from './target-grids.js';
+import { StripWriter } from './strip-writer.js';
 
 interface Part {
   ds: number;
@@ -45,6 +46,8 @@ export class GdalEngine {
   private readonly files: Sandbox;
   private gtPtr = 0;
   private reads = 0;
+  /** Large rasters being written strip by strip (the prediction writer). */
+  private readonly strips: StripWriter;
 
   private constructor(
     private readonly g: GdalModule,
@@ -57,6 +60,7 @@ export class GdalEngine {
     this.lazy = new LazyFiles(g.M.FS);
     this.files = new Sandbox(g.M, this.lazy, local);
     this.targets = new TargetGrids(g, () => this.lastError());
+    this.strips = new StripWriter(g, () => this.lastError());
   }
 
   static async create(config: EngineAssetConfig = {}): Promise<GdalEngine> {
@@ -305,6 +309,13 @@ export class GdalEngine {
     checkCrsText(req.crs, 'crs');
     this.workFor(NO_OWNER, 'encode');
     return encodeRaster(this.g, this.gtPtr, req, () => this.lastError());
+  }
+
+  /** The writer of rasters in strips (strip-writer.ts), for GDAL work that reads no source. */
+  stripWriter(crs?: string): StripWriter {
+    if (crs !== undefined) checkCrsText(crs, 'crs');
+    this.workFor(NO_OWNER, 'encode');
+    return this.strips;
   }
 
   stats(): EngineStats {

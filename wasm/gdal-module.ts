@@ -16,6 +16,8 @@ export interface GdalModule {
   /** Lines GDAL printed to stderr since the last `takeMessages()`. */
   takeMessages(): string[];
   GDALOpen(path: string, access: number): number;
+  GDALGetDriverByName(name: string): number;
+  GDALCreate(driver: number, path: string, width: number, height: number, bands: number, type: number, options: number): number;
   GDALClose(ds: number): void;
   GDALInfo(ds: number, opts: number): number;
   GDALInfoOptionsNew(argv: number, binary: number): number;
@@ -100,6 +102,8 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
     },
     takeMessages: () => messages.splice(0, messages.length),
     GDALOpen: c('GDALOpen', N, [S, N]),
+    GDALGetDriverByName: c('GDALGetDriverByName', N, [S]),
+    GDALCreate: c('GDALCreate', N, [N, S, N, N, N, N, N]),
     GDALClose: c('GDALClose', null, [N]),
     GDALInfo: c('GDALInfo', N, [N, N]),
     GDALInfoOptionsNew: c('GDALInfoOptionsNew', N, [N, N]),

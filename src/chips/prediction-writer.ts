@@ -1,19 +1,25 @@
 /**
  * Predictions back onto the map: model outputs per sample box (any bands, any size) are resampled
- * (bilinear) onto one output grid and blended where boxes overlap, then written by GDAL as a tiled,
- * compressed GeoTIFF or a COG, georeferenced, with nodata where no sample fell.
+ * (bilinear) onto one output grid and blended where boxes overlap (in tiles made where predictions
+ * fall: blend-grid.ts), then written by GDAL strip by strip as a tiled, compressed GeoTIFF or a COG,
+ * georeferenced, with nodata where no sample fell.
  */
 import { ArgumentError } from '../core/errors.js';
 import type { DataType, PixelArray } from '../core/pixels.js';
 import type { Bounds } from '../core/box.js';
 import { type Layout, offset, sampleDims } from '../core/layout.js';
-import { bytesPerPixel, typedArrayFor } from '../core/pixels.js';
-import { FORMATS } from './formats.js';
-import type { EnginePool } from '../engine/pool.js';
+import { bytesPerPixel } from '../core/pixels.js';
+import * as Comlink from 'comlink';
+import { defaultEngine, type EnginePool } from '../engine/pool.js';
+import { BlendGrid } from './blend-grid.js';
 import { currentRuntime } from '../runtime/index.js';
 import type { SampleSet } from '../samples/sample-set.js';
 
 export type Blend = 'mean' | 'max' | 'distance';
+
+/** Bytes of pixels per strip handed to GDAL. */
+const STRIP_BYTES = 16 << 20;
+let rasterIds = 0;
 
 export interface PredictionWriterOptions {
   /** Extent of the output in `crs` (default with forSamples: the samples' total bounds). */
@@ -34,9 +40,9 @@ export interface PredictionWriterOptions {
   /** Value where no sample fell (default NaN for float types, else 0). */
   nodata?: number;
   /**
-   * Bytes the writer may use at its peak (the blend sums and weights, the output pixels, and the
-   * copies GDAL encodes from and into). Default 2 GiB; a larger output grid is an ArgumentError
-   * at construction, before anything is allocated.
+   * Bytes the writer may use at its peak: the blend's sums and weights (float32, in tiles made where
+   * predictions fall, counted as if they covered the grid) and the encoded file. Default 2 GiB; a
+   * larger output grid is an ArgumentError at construction, before anything is allocated.
    */
   memoryBytes?: number;
 }
@@ -57,8 +63,7 @@ export class PredictionWriter {
   private readonly rx: number;
   private readonly ry: number;
   private readonly blend: Blend;
-  private readonly acc: Float64Array;
-  private readonly weight: Float64Array;
+  private readonly grid: BlendGrid;
   private added = 0;
 
   constructor(private readonly options: PredictionWriterOptions) {
@@ -77,8 +82,10 @@ export class PredictionWriter {
       throw new ArgumentError('resolution', `an output of at most 2^28 values (this one is ${this.width}x${this.height}x${this.bands})`, options.resolution);
     const budget = options.memoryBytes ?? 2 ** 31;
     if (typeof budget !== 'number' || !(budget > 0)) throw new ArgumentError('memoryBytes', 'a positive number of bytes', options.memoryBytes);
-    // Sums (8 bytes a value), weights (8 a pixel), then the output, its copy in the engine and the encoded file.
-    const peak = this.width * this.height * (8 * this.bands + 8 + 3 * this.bands * bytesPerPixel(options.dtype ?? 'float32'));
+    // Sums (4 bytes a value) and weights (4 a pixel) over the whole grid at worst, and the encoded file
+    // (at worst as large as its pixels); strips of rows are passed to GDAL a few megabytes at a time.
+    const out = this.width * this.height * this.bands * bytesPerPixel(options.dtype ?? 'float32');
+    const peak = this.width * this.height * (4 * this.bands + 4) + out + Math.min(out, STRIP_BYTES);
     if (peak > budget) {
       throw new ArgumentError(
         'resolution',
@@ -90,8 +97,7 @@ export class PredictionWriter {
     this.ry = (b[3] - b[1]) / this.height;
     this.bounds = [b[0], b[1], b[2], b[3]];
     this.crs = options.crs;
-    this.acc = new Float64Array(this.width * this.height * this.bands).fill(this.blend === 'max' ? -Infinity : 0);
-    this.weight = new Float64Array(this.width * this.height);
+    this.grid = new BlendGrid(this.width, this.height, this.bands, this.blend === 'max');
   }
 
   /** A writer over the extent of `samples`, in their CRS. */
@@ -114,6 +120,7 @@ export class PredictionWriter {
     const r1 = Math.min(this.height - 1, Math.floor((oy - y0) / this.ry - 0.5));
     const bw = x1 - x0;
     const bh = y1 - y0;
+    const values = new Float64Array(nb);
     for (let r = r0; r <= r1; r++) {
       const y = oy - (r + 0.5) * this.ry;
       const v = ((y1 - y) / bh) * h - 0.5;
@@ -130,15 +137,10 @@ export class PredictionWriter {
         const i1 = Math.min(w - 1, i0 + 1);
         const fx = ux - i0;
         const wt = this.blend === 'distance' ? wy * Math.max(1e-3, 1 - Math.abs((2 * (x - x0)) / bw - 1)) : 1;
-        const pix = r * this.width + c;
         for (let b = 0; b < nb; b++) {
-          const val = (at(j0, i0, b) * (1 - fx) + at(j0, i1, b) * fx) * (1 - fy) + (at(j1, i0, b) * (1 - fx) + at(j1, i1, b) * fx) * fy;
-          if (!Number.isFinite(val)) continue;
-          const k = b * this.width * this.height + pix;
-          if (this.blend === 'max') this.acc[k] = Math.max(this.acc[k], val);
-          else this.acc[k] += wt * val;
+          values[b] = (at(j0, i0, b) * (1 - fx) + at(j0, i1, b) * fx) * (1 - fy) + (at(j1, i0, b) * (1 - fx) + at(j1, i1, b) * fx) * fy;
         }
-        this.weight[pix] += wt;
+        this.grid.add(r, c, values, wt);
       }
     }
     this.added++;
@@ -155,20 +157,9 @@ export class PredictionWriter {
     }
   }
 
-  /** The blended raster: band-sequential pixels, nodata where no sample fell. */
+  /** The blended raster, whole: band-sequential pixels, nodata where no sample fell (toBytes and write never make it). */
   pixels(): PixelArray {
-    const dtype = this.options.dtype ?? 'float32';
-    const nodata = this.nodata;
-    const out = typedArrayFor(dtype, this.acc.length);
-    const plane = this.width * this.height;
-    for (let b = 0; b < this.bands; b++) {
-      for (let i = 0; i < plane; i++) {
-        const wsum = this.weight[i];
-        const k = b * plane + i;
-        out[k] = wsum > 0 && Number.isFinite(this.acc[k]) ? (this.blend === 'max' ? this.acc[k] : this.acc[k] / wsum) : nodata;
-      }
-    }
-    return out;
+    return this.grid.rows(0, this.height, this.options.dtype ?? 'float32', this.nodata);
   }
 
   get nodata(): number {
@@ -181,13 +172,30 @@ export class PredictionWriter {
     return this.added;
   }
 
-  /** GeoTIFF (tiled, DEFLATE) or COG bytes, written by GDAL. */
-  async toBytes(options: { format?: 'GTiff' | 'COG'; creationOptions?: string[]; engine?: EnginePool } = {}): Promise<Uint8Array> {
+  /** GeoTIFF (tiled, DEFLATE) or COG bytes, written by GDAL a strip of rows at a time. */
+  async toBytes(options: { format?: 'GTiff' | 'COG'; creationOptions?: string[]; engine?: EnginePool; signal?: AbortSignal } = {}): Promise<Uint8Array> {
     const format = options.format ?? 'GTiff';
     if (format !== 'GTiff' && format !== 'COG') throw new ArgumentError('format', "'GTiff' or 'COG'", format);
     const creationOptions = options.creationOptions ?? (format === 'COG' ? ['COMPRESS=DEFLATE'] : ['TILED=YES', 'COMPRESS=DEFLATE']);
-    const sample = { data: this.pixels(), shape: [this.bands, this.height, this.width], layout: 'band' as const, bounds: this.bounds, crs: this.crs, nodata: this.nodata };
-    return FORMATS[format === 'COG' ? 'cog' : 'geotiff'].encode(sample, { engine: options.engine, creationOptions });
+    const dtype = this.options.dtype ?? 'float32';
+    const spec = { width: this.width, height: this.height, bands: this.bands, dtype, bounds: this.bounds, crs: this.crs, nodata: this.nodata, format, creationOptions };
+    const step = Math.max(1, Math.floor(STRIP_BYTES / (this.width * this.bands * bytesPerPixel(dtype))));
+    const engine = options.engine ?? defaultEngine();
+    return engine.session(options.signal, async (call) => {
+      const id = ++rasterIds;
+      await call((api) => api.beginRaster(id, spec));
+      try {
+        for (let r = 0; r < this.height; r += step) {
+          const rows = Math.min(step, this.height - r);
+          const data = this.grid.rows(r, rows, dtype, this.nodata);
+          await call((api) => api.writeRows(id, r, rows, Comlink.transfer(data, [data.buffer])));
+        }
+        return await call((api) => api.endRaster(id));
+      } catch (e) {
+        await call((api) => api.abortRaster(id)).catch(() => undefined);
+        throw e;
+      }
+    });
   }
 
   /** Writes the file (Node and Deno; in a browser use toBytes). */

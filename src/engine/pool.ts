@@ -166,6 +166,15 @@ export class EnginePool {
   retired = 0;
 
   /**
+   * Runs several calls on one worker (state kept in it between them, such as a raster written in
+   * strips); the whole session is retried once if its worker dies.
+   * @internal
+   */
+  session<T>(signal: AbortSignal | undefined, fn: (call: <R>(f: (api: Comlink.Remote<EngineWorkerApi>) => Promise<R>) => Promise<R>) => Promise<T>): Promise<T> {
+    return this.retryOnce(signal, () => this.use((worker) => fn((f) => worker.call(f, signal))));
+  }
+
+  /**
    * Opens a dataset in one worker and returns its description (other workers open it on first use).
    * @internal
    */

@@ -124,6 +124,11 @@ export interface EngineWorkerApi {
   stats(): Promise<EngineStats>;
   /** Writes pixels as a georeferenced GeoTIFF or COG (GDAL's drivers) and returns the file's bytes. */
   encode(request: EncodeRequest): Promise<Uint8Array>;
+  /** A large raster written in strips of rows (see wasm/strip-writer.ts): begin, write each strip, end (its bytes) or abort. */
+  beginRaster(id: number, spec: Omit<EncodeRequest, 'data'>): Promise<void>;
+  writeRows(id: number, row0: number, rows: number, data: PixelArray): Promise<void>;
+  endRaster(id: number): Promise<Uint8Array>;
+  abortRaster(id: number): Promise<void>;
   /** Connects the blocking byte bridge (see wasm/lazy-file.ts): a SharedArrayBuffer and a port to the host. */
   attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number): Promise<void>;
   /** Replay: blocks of lazy file `fileId` from block `first` on, fetched by the host after a miss. */
