@@ -1,5 +1,5 @@
 /** The sandbox per source: hostile VRTs, files beside a source, sources sharing a worker, CRS strings that name files. */
-import { assert, test, testEnv } from './lib/harness.js';
+import { assert, remoteReset, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
 import { liveWorkers } from '../src/testing.js';
 import { CrsError, EnginePool, openRaster, parseCrs, SourceError } from '../src/index.js';
 import { scratchDir } from './lib/files.js';
@@ -202,3 +202,24 @@ test('CRS strings that name files or carry options are CrsErrors, on the host an
   assert.equal((await r.readWindow({ ...BOX, crs: 'EPSG:4326' })).data.length, 24 * 20, 'EPSG:4326 itself is fine');
   await r.close();
 });
+
+test("another source cannot read a remote source's file in the same worker, so that source's credentials are never used for it", async () => {
+  await remoteReset();
+  const pool = new EnginePool({ workers: 1 });
+  const a = await openRaster(remoteUrl('auth-t0k3n', 'elev.tif'), { engine: pool, remote: { headers: { Authorization: 'Bearer t0k3n' } } });
+  const b = await openRaster(await testEnv().sharedBytes('lc.tif'), { engine: pool, name: 'B' });
+  const [w] = liveWorkers(pool);
+  const path = ((await w.call((api) => api.debug('sandbox-files'))) as string[]).find((f) => f.endsWith('/elev.tif'))!;
+  const id = (r: unknown) => (r as { dataset: { id: number } }).dataset.id;
+  const before = await remoteServed('/auth-t0k3n/elev.tif');
+  await assert.rejects(
+    w.call((api) => api.debug('probe', id(b), path)),
+    SourceError,
+    { code: 'SOURCE_UNSAFE', input: 'B' },
+  );
+  assert.equal((await remoteServed('/auth-t0k3n/elev.tif')).requests, before.requests, 'no request was sent for B');
+  assert.equal(await w.call((api) => api.debug('probe', id(a), path)), 95, 'the source itself reads it');
+  await a.close();
+  await b.close();
+  await pool.terminate();
+}, ['node', 'deno']);
