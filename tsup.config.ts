@@ -3,9 +3,10 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     // The library: ESM + CJS + types. Dependencies stay external (installed with the package).
-    entry: { index: 'src/index.ts', testing: 'src/testing.ts' },
+    entry: { index: 'src/index.ts', tf: 'src/tf.ts', testing: 'src/testing.ts' },
     format: ['esm', 'cjs'],
-    dts: true,
+    // Declarations for the public entries only (the test entry's internals stay out of them).
+    dts: { entry: { index: 'src/index.ts', tf: 'src/tf.ts' } },
     sourcemap: true,
     clean: true,
     target: 'es2022',
@@ -21,6 +22,8 @@ export default defineConfig([
     // pick it up with new URL('./engine.worker.js', import.meta.url).
     entry: { 'engine.worker': 'wasm/worker.ts', 'engine.inline': 'wasm/inline.ts' },
     format: ['esm'],
+    // Types for the geotensor/inline and geotensor/worker subpaths.
+    dts: { entry: { 'engine.worker': 'wasm/worker.ts', 'engine.inline': 'wasm/inline.ts' } },
     sourcemap: true,
     clean: false,
     splitting: false,

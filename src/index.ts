@@ -5,7 +5,7 @@
 export { GeotensorError, ArgumentError, SourceError, CrsError, SampleError, EngineError, RemoteError, AbortError, type ErrorCode, type ErrorDetails } from './core/errors.js';
 export type { Bounds } from './core/box.js';
 export { RESAMPLING_METHODS, DATA_TYPES, type DataType, type PixelArray, type Resampling } from './core/pixels.js';
-export type { CrsInfo, RasterMeta, EngineAssetConfig, EngineStats, EngineConnection } from './engine/protocol.js';
+export type { CrsInfo, RasterMeta, EngineAssetConfig, EngineStats, EngineConnection, EngineEndpoint, WasmModule } from './engine/protocol.js';
 export { Raster, openRaster, type RasterSource, type RasterFile, type OpenRasterOptions, type Window } from './engine/raster.js';
 export type { RemoteOptions, RemoteStats } from './remote/types.js';
 /** @deprecated Renamed {@link RemoteStats}; this alias goes in the next release. */
@@ -25,7 +25,6 @@ export { zip, Zip } from './generator/zip.js';
 export type { Batch, SampleArray } from './generator/sample.js';
 export { dims, offset, type Dims, type Interleave, type Layout } from './core/layout.js';
 export type { PreprocessCallback } from './generator/callbacks.js';
-export { toTensor, toDataset, type DatasetOptions } from './tf/index.js';
 export { previewSamples, previewGrid, previewCurve, PngImage, type PreviewSamplesOptions, type PreviewGridOptions, type Colormap } from './preview/index.js';
 export { attributes, globalStats, normalize, type AttributeOptions, type StatName, type GlobalStats } from './generator/attributes.js';
 export { terrain, type TerrainLayer } from './generator/terrain.js';
@@ -44,7 +43,7 @@ export type { Bounds as SampleBounds } from './core/box.js';
 export type { Bounds as Extent } from './core/box.js';
 export type { Boxes } from './grid/index.js';
 export type { Bytes } from './io/vector.js';
-export type { FlowLike } from './tf/index.js';
+export type { FlowLike } from './generator/sample.js';
 export type { WindowResult } from './engine/protocol.js';
 /** @deprecated Renamed {@link EngineConnection}; this alias goes in the next release. */
 export type { EngineConnection as WorkerHandle } from './engine/protocol.js';

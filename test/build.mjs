@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 const distIsExternal = {
   name: 'dist-external',
   setup(b) {
-    b.onResolve({ filter: /(^|\/)src\/(index|testing)\.js$/ }, (a) => ({ path: `../dist/${/testing\.js$/.test(a.path) ? 'testing' : 'index'}.js`, external: true }));
+    b.onResolve({ filter: /(^|\/)src\/(index|testing|tf)\.js$/ }, (a) => ({ path: `../dist/${/(index|testing|tf)\.js$/.exec(a.path)[1]}.js`, external: true }));
   },
 };
 

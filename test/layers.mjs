@@ -23,6 +23,7 @@ const LAYERS = [
   ['src/tf/', 6, 'tf adapter'],
   ['src/cli/', 7, 'command line'],
   ['src/index.ts', 7, 'public entry'],
+  ['src/tf.ts', 7, 'tf entry'],
   ['src/testing.ts', 7, 'test-only entry'],
 ];
 const layerOf = (f) => LAYERS.find(([p]) => f === p || f.startsWith(p)) ?? null;

@@ -264,3 +264,18 @@ test('outputs are identical whatever the pool size: same bytes, same order', asy
   assert.deepEqual(runs[1], runs[0], '2 workers = 1 worker');
   assert.deepEqual(runs[2], runs[0], '3 workers = 1 worker');
 });
+
+test('GDAL assets that are not WebAssembly (an HTML page) or do not instantiate: EngineError at once naming the asset, never a hang', async () => {
+  const { scratchDir } = await import('./lib/files.js');
+  const d = await scratchDir('assets');
+  await d.write('index.html', '<!doctype html><html><body>a single-page app fallback</body></html>');
+  await d.write('broken.wasm', new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 99, 99, 99]));
+  for (const [file, re] of [
+    ['index.html', /is not WebAssembly .*an HTML page/],
+    ['broken.wasm', /cannot instantiate GDAL's WebAssembly module/],
+  ] as const) {
+    const pool = new EnginePool({ workers: 1, assets: { wasm: d.path(file) } });
+    await assert.rejects(openRaster(await testEnv().sharedSource('elev.tif'), { engine: pool }), EngineError, { message: re });
+    await pool.terminate();
+  }
+}, ['node', 'deno']);

@@ -90,6 +90,12 @@ if (want('docs')) {
 if (want('cli')) {
   results.push(['cli', step('the geotensor command (dist/cli.js)', 'node', ['test/cli.test.mjs'])]);
 }
+if (want('package')) {
+  results.push(['package', step('the package from npm pack, in a fresh project', 'node', ['test/package/run.mjs'])]);
+}
+if (want('exit')) {
+  results.push(['exit', step('Node and Deno exit after the last source is closed', 'node', ['test/exit/run.mjs'])]);
+}
 if (want('browser-example')) {
   // The browser example page in headless Chromium: the notebook flow, then a GeoTIFF chosen in the page.
   results.push([

@@ -1,7 +1,8 @@
 /** tfjs adapters: tensors from batches, a Dataset that fitDataset trains on, no tensor leaks. */
 import * as tf from '@tensorflow/tfjs';
 import { assert, test, testEnv } from './lib/harness.js';
-import { SpatialDataGenerator, toDataset, toTensor, type SampleArray } from '../src/index.js';
+import { SpatialDataGenerator, type SampleArray } from '../src/index.js';
+import { toDataset, toTensor } from '../src/tf.js';
 
 test('toTensor keeps the shape; integer types become int32', async () => {
   const g = await SpatialDataGenerator.open(await testEnv().sharedSource('L7_ETMs.tif'), { indexes: [1, 2] });

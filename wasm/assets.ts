@@ -18,6 +18,19 @@ async function defaultLocation(name: string): Promise<string | URL> {
   return (await packageFile(`gdal3.js/dist/package/${name}`)) ?? new URL(`./${name}`, import.meta.url);
 }
 
+/** Bytes that are not WebAssembly (an HTML page from a dev server or an SPA fallback) fail at once, saying what came back. */
+function checkWasm(bytes: ArrayBuffer, from: string | URL): void {
+  const b = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
+  if (b[0] === 0 && b[1] === 0x61 && b[2] === 0x73 && b[3] === 0x6d) return;
+  const head = new TextDecoder().decode(new Uint8Array(bytes, 0, Math.min(60, bytes.byteLength))).replace(/\s+/g, ' ');
+  const href = from instanceof URL ? from.href : from;
+  throw new EngineError(
+    'ENGINE_FAILED',
+    `GDAL's WebAssembly module from ${href} is not WebAssembly (${bytes.byteLength} bytes beginning "${head}"${/<(!doctype|html)/i.test(head) ? ': an HTML page, so the URL is wrong' : ''}); pass configureEngine({ assets: { wasm, data } }) with the URL of gdal3WebAssembly.wasm`,
+    { input: href },
+  );
+}
+
 async function readAsset(what: string, loc: string | URL): Promise<ArrayBuffer> {
   const href = loc instanceof URL ? loc.href : loc;
   try {
@@ -46,7 +59,11 @@ export async function loadAssets(config: EngineAssetConfig): Promise<LoadedAsset
     if (w instanceof WebAssembly.Module) return w;
     if (w instanceof ArrayBuffer) return w;
     if (w instanceof Uint8Array) return w.slice().buffer as ArrayBuffer;
-    return readAsset('WebAssembly module', w ?? (await defaultLocation(WASM_NAME)));
+    if (w !== undefined && typeof w !== 'string' && !(w instanceof URL))
+      throw new EngineError('ENGINE_FAILED', 'assets.wasm: expected a URL, bytes or a compiled WebAssembly.Module', { input: 'assets.wasm' });
+    const bytes = await readAsset('WebAssembly module', w ?? (await defaultLocation(WASM_NAME)));
+    checkWasm(bytes, w ?? WASM_NAME);
+    return bytes;
   })();
   const dataP = (async () => {
     const d = config.data;

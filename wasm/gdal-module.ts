@@ -50,45 +50,50 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
   const state = { aborted: null as string | null };
   // biome-ignore lint/suspicious/noExplicitAny: the Emscripten module has no type declarations
   let M: any;
+  // A failed instantiation inside instantiateWasm must end the start, not leave it waiting forever.
+  let failStart: (e: Error) => void = () => {};
+  const startFailed = new Promise<never>((_, reject) => (failStart = reject));
   try {
-    M = await CModule({
-      print: () => {},
-      printErr: (line: string) => {
-        messages.push(line);
-        if (messages.length > 200) messages.shift();
-      },
-      locateFile: (name: string) => name,
-      onAbort: (what: unknown) => {
-        const last = messages.slice(-3).join(' | ');
-        state.aborted = `${what ? String(what) : 'abort()'}${last ? ` after: ${last}` : ''}`;
-      },
-      getPreloadedPackage: () => assets.data,
-      instantiateWasm(imports: WebAssembly.Imports, receive: (inst: WebAssembly.Instance, mod?: WebAssembly.Module) => void) {
-        const w = assets.wasm;
-        const done =
-          w instanceof WebAssembly.Module
-            ? WebAssembly.instantiate(w, imports).then((inst) => receive(inst, w))
-            : WebAssembly.instantiate(w, imports).then((r) => receive(r.instance, r.module));
-        done.catch((e: unknown) => {
-          throw new EngineError('ENGINE_FAILED', `cannot instantiate GDAL WebAssembly: ${String(e)}`);
-        });
-        return {};
-      },
-      preRun: [
-        ({ ENV }: { ENV: Record<string, string> }) => {
-          ENV.PROJ_LIB = '/usr/share/proj';
-          ENV.GDAL_DATA = '/usr/share/gdal';
-          ENV.GDAL_NUM_THREADS = '0';
-          ENV.CPL_LOG_ERRORS = 'ON';
-          // GDAL's block cache (decompressed blocks) per worker, in MB: bounded, unless configured.
-          ENV.GDAL_CACHEMAX = '64';
-          for (const [k, v] of Object.entries(config.gdalConfig ?? {})) ENV[k] = v;
-          // Belts to the sandbox's braces (sandbox.ts, vrt-guard.ts), not to be configured away.
-          ENV.GDAL_VRT_ENABLE_PYTHON = 'NO';
+    M = await Promise.race([
+      startFailed,
+      CModule({
+        print: () => {},
+        printErr: (line: string) => {
+          messages.push(line);
+          if (messages.length > 200) messages.shift();
         },
-      ],
-    });
+        locateFile: (name: string) => name,
+        onAbort: (what: unknown) => {
+          const last = messages.slice(-3).join(' | ');
+          state.aborted = `${what ? String(what) : 'abort()'}${last ? ` after: ${last}` : ''}`;
+        },
+        getPreloadedPackage: () => assets.data,
+        instantiateWasm(imports: WebAssembly.Imports, receive: (inst: WebAssembly.Instance, mod?: WebAssembly.Module) => void) {
+          const w = assets.wasm;
+          const done =
+            w instanceof WebAssembly.Module
+              ? WebAssembly.instantiate(w, imports).then((inst) => receive(inst, w))
+              : WebAssembly.instantiate(w, imports).then((r) => receive(r.instance, r.module));
+          done.catch((e: unknown) => failStart(new EngineError('ENGINE_FAILED', `cannot instantiate GDAL's WebAssembly module: ${String(e)}`)));
+          return {};
+        },
+        preRun: [
+          ({ ENV }: { ENV: Record<string, string> }) => {
+            ENV.PROJ_LIB = '/usr/share/proj';
+            ENV.GDAL_DATA = '/usr/share/gdal';
+            ENV.GDAL_NUM_THREADS = '0';
+            ENV.CPL_LOG_ERRORS = 'ON';
+            // GDAL's block cache (decompressed blocks) per worker, in MB: bounded, unless configured.
+            ENV.GDAL_CACHEMAX = '64';
+            for (const [k, v] of Object.entries(config.gdalConfig ?? {})) ENV[k] = v;
+            // Belts to the sandbox's braces (sandbox.ts, vrt-guard.ts), not to be configured away.
+            ENV.GDAL_VRT_ENABLE_PYTHON = 'NO';
+          },
+        ],
+      }),
+    ]);
   } catch (e) {
+    if (e instanceof EngineError) throw e;
     throw new EngineError('ENGINE_FAILED', `GDAL WebAssembly failed to start: ${(e as Error)?.message ?? String(e)}`);
   }
   M.ccall('GDALAllRegister', null, [], []);

@@ -1,19 +1,8 @@
 // The page of examples/browser: the notebook flow on the shipped data, then any GeoTIFF the user drops.
 // Bundled by examples/browser/build.mjs; served with the repository root by `npm run example:browser`.
 import * as tf from '@tensorflow/tfjs';
-import {
-  attributes,
-  configureEngine,
-  globalStats,
-  normalize,
-  previewCurve,
-  previewGrid,
-  previewSamples,
-  readVector,
-  SpatialDataGenerator,
-  toDataset,
-  zip,
-} from '../../dist/index.js';
+import { attributes, configureEngine, globalStats, normalize, previewCurve, previewGrid, previewSamples, readVector, SpatialDataGenerator, zip } from '../../dist/index.js';
+import { toDataset } from '../../dist/tf.js';
 
 const out = document.getElementById('out');
 const status = document.getElementById('status');

@@ -28,7 +28,8 @@ bytes to write to files.`),
   md(`## 2.1 The generators and their meta`),
   code(`
 import * as tf from '@tensorflow/tfjs';
-import { SpatialDataGenerator, attributes, globalStats, normalize, readVector, previewGrid, previewSamples, previewCurve, toDataset, zip, terminateEngine } from 'geotensor';
+import { SpatialDataGenerator, attributes, globalStats, normalize, readVector, previewGrid, previewSamples, previewCurve, zip, terminateEngine } from 'geotensor';
+import { toDataset } from 'geotensor/tf';
 
 const dem = await SpatialDataGenerator.open('../data/olinda_dem_utm25s.tif', { dtype: 'float32', resampling: 'bilinear' });
 const labels = await SpatialDataGenerator.open('../data/olinda_label_4326.tif', { dtype: 'float32' });

@@ -3,7 +3,8 @@
 // grid, global statistics from one pass, a normalisation callback, aligned DEM/label batches, a few
 // training steps of a small tfjs segmentation model, and pictures. Shared by the Node and Deno scripts.
 import * as tf from '@tensorflow/tfjs';
-import { attributes, previewCurve, previewGrid, previewSamples, readVector, SpatialDataGenerator, terminateEngine, toDataset, zip } from 'geotensor';
+import { attributes, previewCurve, previewGrid, previewSamples, readVector, SpatialDataGenerator, terminateEngine, zip } from 'geotensor';
+import { toDataset } from 'geotensor/tf';
 
 /**
  * @param {{ data: string, writeFile: (path: string, bytes: Uint8Array) => Promise<void>, out: string, log?: (s: string) => void, epochs?: number }} io

@@ -31,11 +31,13 @@ export interface ErrorDetails {
 }
 
 export class GeotensorError extends Error {
+  static readonly errorName: string = 'GeotensorError';
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     super(message);
-    this.name = new.target.name;
+    // An explicit string per class (a minifier renames classes): what error transfer and users see.
+    this.name = (new.target as unknown as { errorName?: string }).errorName ?? 'GeotensorError';
     this.code = code;
     this.details = details;
   }
@@ -49,23 +51,35 @@ export class GeotensorError extends Error {
 
 /** A wrong option or argument, rejected before any work is done. */
 export class ArgumentError extends GeotensorError {
+  static override readonly errorName = 'ArgumentError';
   constructor(input: string, expected: string, got: unknown) {
     super('INVALID_ARGUMENT', `${input}: expected ${expected}, got ${describeValue(got)}`, { input, expected });
   }
 }
 
 /** A raster that cannot be found, opened or understood. */
-export class SourceError extends GeotensorError {}
+export class SourceError extends GeotensorError {
+  static override readonly errorName = 'SourceError';
+}
 /** A coordinate reference system that cannot be parsed or used. */
-export class CrsError extends GeotensorError {}
+export class CrsError extends GeotensorError {
+  static override readonly errorName = 'CrsError';
+}
 /** A sample that could not be produced. */
-export class SampleError extends GeotensorError {}
+export class SampleError extends GeotensorError {
+  static override readonly errorName = 'SampleError';
+}
 /** The engine (GDAL in WebAssembly, its worker) failed or was closed. */
-export class EngineError extends GeotensorError {}
+export class EngineError extends GeotensorError {
+  static override readonly errorName = 'EngineError';
+}
 /** A remote source failed (HTTP status, network, truncated body). */
-export class RemoteError extends GeotensorError {}
+export class RemoteError extends GeotensorError {
+  static override readonly errorName = 'RemoteError';
+}
 /** The operation was cancelled through an AbortSignal. */
 export class AbortError extends GeotensorError {
+  static override readonly errorName = 'AbortError';
   constructor(what: string, reason?: unknown) {
     super('ABORTED', `${what} was aborted${reason instanceof Error ? `: ${reason.message}` : ''}`, { input: what });
   }

@@ -100,6 +100,8 @@ export class EnginePool {
    */
   private async use<T>(fn: (w: EngineWorker) => Promise<T>): Promise<T> {
     this.assertOpen();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     let slot = -1;
     let bestLoad = Infinity;
     for (let i = 0; i < this.size; i++) {
@@ -122,7 +124,31 @@ export class EnginePool {
       return await fn(worker);
     } finally {
       this.load[slot]--;
+      this.stopWhenIdle();
     }
+  }
+
+  /** Sources open in this pool (by dataset id). */
+  private readonly openIds = new Set<number>();
+  private idleTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Where idle workers keep the process alive (Deno), they end once no source is open and no call is
+   * running, so a script exits after closing its last source; the next call starts them again.
+   */
+  private stopWhenIdle(): void {
+    if (!this.runtime.workersHoldProcess || this.closed || this.openIds.size > 0 || this.load.some((l) => l > 0)) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.closed || this.openIds.size > 0 || this.load.some((l) => l > 0) || this.starting.some((s) => s)) return;
+      if (this.liveWorkers().some((w) => w.busy)) return this.stopWhenIdle(); // a direct call (a close) still running
+      for (let i = 0; i < this.size; i++) {
+        const w = this.workers[i];
+        this.workers[i] = null;
+        if (w) void w.terminate('idle: no source open');
+      }
+    }, 200);
   }
 
   /**
@@ -179,7 +205,13 @@ export class EnginePool {
    * @internal
    */
   open(dataset: OpenDataset, signal?: AbortSignal): Promise<RasterMeta> {
-    return this.retryOnce(signal, () => this.use((worker) => this.openIn(worker, dataset, signal)));
+    this.openIds.add(dataset.id);
+    const p = this.retryOnce(signal, () => this.use((worker) => this.openIn(worker, dataset, signal)));
+    p.catch(() => {
+      this.openIds.delete(dataset.id);
+      this.stopWhenIdle();
+    });
+    return p;
   }
 
   /** Runs `attempt`, and once more if its worker died under it (killed, WebAssembly abort, time limit). */
@@ -220,6 +252,8 @@ export class EnginePool {
         await w.call((api) => api.close(id)).catch(() => undefined);
       }),
     );
+    this.openIds.delete(id);
+    this.stopWhenIdle();
   }
 
   private liveWorkers(): EngineWorker[] {

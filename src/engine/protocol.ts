@@ -130,7 +130,7 @@ export interface EngineWorkerApi {
   endRaster(id: number): Promise<Uint8Array>;
   abortRaster(id: number): Promise<void>;
   /** Connects the blocking byte bridge (see wasm/lazy-file.ts): a SharedArrayBuffer and a port to the host. */
-  attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number): Promise<void>;
+  attachBridge(sab: SharedArrayBuffer, port: PortLike, timeoutMs: number): Promise<void>;
   /** Replay: blocks of lazy file `fileId` from block `first` on, fetched by the host after a miss. */
   supply(fileId: number, first: number, bytes: Uint8Array): Promise<void>;
   /**
@@ -158,15 +158,34 @@ export interface EngineStats {
  * WebAssembly.Module are used as given (edge runtimes that forbid compiling from bytes).
  */
 export interface EngineAssetConfig {
-  wasm?: string | URL | ArrayBuffer | Uint8Array | WebAssembly.Module;
+  wasm?: string | URL | ArrayBuffer | Uint8Array | WasmModule;
   data?: string | URL | ArrayBuffer | Uint8Array;
   /** GDAL configuration options (e.g. GDAL_CACHEMAX). */
   gdalConfig?: Record<string, string>;
 }
 
+/** A compiled `WebAssembly.Module` (typed as an object so that Node consumers need no DOM types). */
+export type WasmModule = object;
+
+/** A MessagePort as the worker uses it (typed without DOM types). */
+export interface PortLike {
+  postMessage(message: unknown): void;
+}
+
+/**
+ * What a started engine is reached through: Comlink's `Endpoint` (a MessagePort, a worker scope, an
+ * in-memory pair), described without DOM types so that Node consumers need none.
+ */
+export interface EngineEndpoint {
+  postMessage(message: unknown, transfer?: unknown[]): void;
+  addEventListener(type: string, listener: unknown, options?: object): void;
+  removeEventListener(type: string, listener: unknown, options?: object): void;
+  start?: () => void;
+}
+
 /** A started engine (a worker, or GDAL in this thread): a Comlink endpoint plus lifecycle hooks. */
 export interface EngineConnection {
-  endpoint: Comlink.Endpoint;
+  endpoint: EngineEndpoint;
   /** Called once if the engine dies (uncaught error, exit, WebAssembly abort). */
   onDeath(cb: (reason: string) => void): void;
   terminate(): Promise<void> | void;

@@ -33,6 +33,11 @@ export class EngineWorker {
     this.ready = this.call((api) => api.init(assets), undefined, Math.max(timeoutMs, STARTUP_MS)).then(() => undefined);
   }
 
+  /** Whether a call is running on this worker. */
+  get busy(): boolean {
+    return this.rejecters.size > 0;
+  }
+
   /** Runs `cb` when this worker dies or is terminated. */
   onDeath(cb: (reason: string) => void): void {
     if (this.dead) cb(this.dead);

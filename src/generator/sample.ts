@@ -54,3 +54,6 @@ export function stack(samples: SampleArray[], indices: Int32Array, layout: Layou
   });
   return { data: out, shape: [samples.length, ...first.shape.slice(1)], dtype, indices, layout };
 }
+
+/** Anything that yields batches: a flow, a zip of flows, `flowFromFiles`. */
+export type FlowLike = AsyncIterable<Batch>;

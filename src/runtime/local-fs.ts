@@ -2,14 +2,22 @@
 import { ArgumentError, SourceError } from '../core/errors.js';
 import type { RuntimeAdapter, Terminal } from './types.js';
 
+/** Why a file operation failed, in words: missing, permission denied (Deno: which flag), or the code. */
+export function fsFailure(e: unknown, access: 'read' | 'write'): { missing: boolean; why: string } {
+  const { code, name } = e as { code?: string; name?: string };
+  if (code === 'ENOENT' || name === 'NotFound') return { missing: true, why: 'no such file' };
+  if (name === 'NotCapable' || name === 'PermissionDenied') return { missing: false, why: `permission denied (Deno: run with --allow-${access})` };
+  if (code === 'EACCES' || code === 'EPERM') return { missing: false, why: 'permission denied' };
+  return { missing: false, why: `cannot be ${access === 'read' ? 'read' : 'written'} (${code ?? name ?? 'error'})` };
+}
+
 export async function readLocalFile(path: string): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
   try {
     return new Uint8Array(await readFile(path));
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? (e as Error).name})`;
-    throw new SourceError(code === 'ENOENT' ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNREADABLE', `${path}: ${why}`, { input: path });
+    const f = fsFailure(e, 'read');
+    throw new SourceError(f.missing ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNREADABLE', `${path}: ${f.why}`, { input: path });
   }
 }
 
@@ -23,8 +31,8 @@ export async function localFile(path: string): Promise<string> {
   try {
     st = await stat(abs);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new SourceError('SOURCE_NOT_FOUND', `${path}: no such file${code && code !== 'ENOENT' ? ` (${code})` : ''}`, { input: path });
+    const f = fsFailure(e, 'read');
+    throw new SourceError(f.missing ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNREADABLE', `${path}: ${f.why}`, { input: path });
   }
   if (!st.isFile()) throw new SourceError('SOURCE_UNREADABLE', `${path}: is not a regular file`, { input: path });
   return abs;
@@ -43,8 +51,7 @@ export async function writeLocalFile(path: string, bytes: Uint8Array, what: stri
     await fs.rename(tmp, path);
   } catch (e) {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
-    const code = (e as { code?: string }).code;
-    throw new ArgumentError(what, `a path that can be written`, `${path} (${code ?? (e as Error).message})`);
+    throw new ArgumentError(what, `a path that can be written`, `${path} (${fsFailure(e, 'write').why})`);
   }
 }
 

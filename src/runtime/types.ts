@@ -12,6 +12,11 @@ export interface Terminal {
  */
 export interface RuntimeAdapter {
   readonly name: 'node' | 'deno' | 'browser';
+  /**
+   * Whether idle workers keep the process from exiting (Deno: its Web Workers cannot be unref'd):
+   * then the pool ends its workers once no source is open and no call is running.
+   */
+  readonly workersHoldProcess: boolean;
   /** How many engine workers to run by default. */
   defaultWorkers(): number;
   /** Starts the engine worker script at `url`. */

@@ -30,6 +30,7 @@ const webWorkers = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2
 
 export const denoRuntime: RuntimeAdapter = {
   name: 'deno',
+  workersHoldProcess: true,
   defaultWorkers: webWorkers,
   startWorker: startWebWorker,
   ...localRuntimeParts,
@@ -37,6 +38,7 @@ export const denoRuntime: RuntimeAdapter = {
 
 export const browserRuntime: RuntimeAdapter = {
   name: 'browser',
+  workersHoldProcess: false,
   defaultWorkers: webWorkers,
   startWorker: startWebWorker,
   canBlock: sharedMemoryUsable,

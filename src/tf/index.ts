@@ -1,10 +1,11 @@
 /**
- * TensorFlow.js adapters (the only module that imports tfjs): batches to tensors, flows to a
- * `tf.data.Dataset` that `model.fitDataset` accepts. Pure-JS tfjs only (never tfjs-node).
+ * TensorFlow.js adapters (the only module that imports tfjs, published as `geotensor/tf`): batches
+ * to tensors, flows to a `tf.data.Dataset` that `model.fitDataset` accepts. tfjs is an optional peer
+ * dependency: the core (`geotensor`) never loads it. Works with @tensorflow/tfjs or tfjs-node.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError } from '../core/errors.js';
-import type { Batch } from '../generator/sample.js';
+import type { Batch, FlowLike } from '../generator/sample.js';
 import { zip } from '../generator/zip.js';
 
 /** A batch as a tensor of its shape; integer types become int32, float64 becomes float32. */
@@ -17,8 +18,6 @@ export function toTensor(batch: Batch): tf.Tensor {
   if (d instanceof Uint32Array) return tf.tensor(Float32Array.from(d), batch.shape, 'float32');
   return tf.tensor(Int32Array.from(d as ArrayLike<number>), batch.shape, 'int32');
 }
-
-export type FlowLike = AsyncIterable<Batch>;
 
 export interface DatasetOptions {
   /** Cast both xs and ys to float32 (default true: what most losses expect). */
@@ -56,3 +55,4 @@ function isFlow(v: unknown): v is FlowLike {
 }
 
 export { tf };
+export type { FlowLike };
