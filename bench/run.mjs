@@ -8,6 +8,7 @@ import { w1 as w1Workload, w1r as w1rWorkload, w1remote, w2 as w2Workload } from
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startRangeServer } from '../test/remote/server.mjs';
+import { measurePackage } from './package.mjs';
 
 const { regularGrid } = lib;
 
@@ -24,6 +25,9 @@ const time = async (f) => {
   const r = await f();
   return [performance.now() - t0, r];
 };
+
+// The package's weight: bundle sizes and import times.
+await measurePackage(row);
 
 // Sample space: 1,000,000-sample grid creation and mask filtering against a 1,000-vertex polygon.
 {
@@ -217,7 +221,8 @@ worker memory is not visible to the page, so its row has none.
   pixels are a buffer in WebAssembly memory (\`MEM:::DATAPOINTER\`), reused for every read of the same
   shape and CRS; the target CRS is parsed once per target. Output is bit-identical to native gdalwarp.
 - **Datasets stay open** in every worker (opened on first use), so GDAL's block cache serves
-  neighbouring samples; local files are mounted (NODEFS), browser Blobs read lazily (WORKERFS).
+  neighbouring samples; local files are read in place through the source's sandbox (\`node:fs\` reads
+  as GDAL asks, no copy), browser Blobs lazily (\`FileReaderSync\`).
 - **A pool of workers** (default: available cores), least-loaded dispatch, and a bounded read-ahead
   window (4 samples per worker, at least a batch) in each flow: reads overlap with the consumer, and
   nothing more is read until the consumer pulls (backpressure). Batches stay in sample order.
