@@ -1,3 +1,4 @@
+import { copyFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 export default defineConfig([
@@ -32,6 +33,16 @@ export default defineConfig([
     removeNodeProtocol: false,
     noExternal: ['comlink', /^gdal3\.js/],
     external: [/^node:/, 'fs', 'path', 'crypto'],
+    // The Emscripten glue looks for __filename/__dirname to find its files; geotensor hands it its
+    // files itself, and bundlers (webpack) rewrite `typeof __filename` in ways that break the worker.
+    esbuildOptions(o) {
+      o.define = { ...o.define, __filename: 'undefined', __dirname: 'undefined' };
+    },
+    // GDAL's WebAssembly module and data package go next to the worker (the worker finds them with
+    // new URL('./…', import.meta.url), which bundlers follow); gdal3.js is then needed at build only.
+    async onSuccess() {
+      for (const f of ['gdal3WebAssembly.wasm', 'gdal3WebAssembly.data']) copyFileSync(`node_modules/gdal3.js/dist/package/${f}`, `dist/${f}`);
+    },
   },
   {
     // The command line (`npx geotensor`): an ES module with a shebang; dependencies stay external.

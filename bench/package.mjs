@@ -6,7 +6,16 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 async function bundled(entry) {
-  const r = await build({ stdin: { contents: `export * from '${entry}';`, resolveDir: process.cwd(), loader: 'js' }, bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, external: ['node:*'], logLevel: 'error' });
+  const r = await build({
+    stdin: { contents: `export * from '${entry}';`, resolveDir: process.cwd(), loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    external: ['node:*'],
+    logLevel: 'error',
+  });
   const code = r.outputFiles[0].contents;
   return { min: code.length / 1024, gzip: gzipSync(code).length / 1024 };
 }

@@ -93,6 +93,9 @@ if (want('cli')) {
 if (want('package')) {
   results.push(['package', step('the package from npm pack, in a fresh project', 'node', ['test/package/run.mjs'])]);
 }
+if (want('bundlers')) {
+  results.push(['bundlers', step('browser apps built with Vite (build and dev) and webpack, no configuration; a cross-origin import', 'node', ['test/bundlers/run.mjs'])]);
+}
 if (want('exit')) {
   results.push(['exit', step('Node and Deno exit after the last source is closed', 'node', ['test/exit/run.mjs'])]);
 }

@@ -2,21 +2,22 @@
  * Where GDAL's WebAssembly module (`gdal3WebAssembly.wasm`) and data package
  * (`gdal3WebAssembly.data`: PROJ's database and GDAL's data files) come from, per runtime.
  *
- * - Node and Deno: read from disk, resolved from the installed `gdal3.js` package.
- * - Browser: fetched from URLs; by default next to the worker script, or from the URLs the user
- *   passes (e.g. a CDN: https://cdn.jsdelivr.net/npm/gdal3.js@2.8.1/dist/package/).
+ * - Node and Deno: read from disk, next to this module in the package's dist/.
+ * - Browser: fetched from URLs; by default next to the worker script (where bundlers put them), or
+ *   from the URLs the user passes (e.g. a CDN: https://cdn.jsdelivr.net/npm/gdal3.js@2.8.1/dist/package/).
  * - Edge runtimes: the user hands in a compiled `WebAssembly.Module` and the data bytes.
  */
 import type { EngineAssetConfig } from '../src/engine/protocol.js';
 import { EngineError } from '../src/core/errors.js';
-import { packageFile, readLocal } from './runtime.js';
+import { readLocal } from './runtime.js';
 
 const WASM_NAME = 'gdal3WebAssembly.wasm';
-const DATA_NAME = 'gdal3WebAssembly.data';
 
-async function defaultLocation(name: string): Promise<string | URL> {
-  return (await packageFile(`gdal3.js/dist/package/${name}`)) ?? new URL(`./${name}`, import.meta.url);
-}
+// The assets sit next to this module in the package's dist/ (copied there at build). Written as
+// literal new URL('./…', import.meta.url) so that bundlers (Vite, webpack, Rollup plugins) emit them
+// and rewrite the URLs; Node and Deno read the file: URLs from disk.
+const defaultWasm = () => new URL('./gdal3WebAssembly.wasm', import.meta.url);
+const defaultData = () => new URL('./gdal3WebAssembly.data', import.meta.url);
 
 /** Bytes that are not WebAssembly (an HTML page from a dev server or an SPA fallback) fail at once, saying what came back. */
 function checkWasm(bytes: ArrayBuffer, from: string | URL): void {
@@ -61,7 +62,7 @@ export async function loadAssets(config: EngineAssetConfig): Promise<LoadedAsset
     if (w instanceof Uint8Array) return w.slice().buffer as ArrayBuffer;
     if (w !== undefined && typeof w !== 'string' && !(w instanceof URL))
       throw new EngineError('ENGINE_FAILED', 'assets.wasm: expected a URL, bytes or a compiled WebAssembly.Module', { input: 'assets.wasm' });
-    const bytes = await readAsset('WebAssembly module', w ?? (await defaultLocation(WASM_NAME)));
+    const bytes = await readAsset('WebAssembly module', w ?? defaultWasm());
     checkWasm(bytes, w ?? WASM_NAME);
     return bytes;
   })();
@@ -69,7 +70,7 @@ export async function loadAssets(config: EngineAssetConfig): Promise<LoadedAsset
     const d = config.data;
     if (d instanceof ArrayBuffer) return d;
     if (d instanceof Uint8Array) return d.slice().buffer as ArrayBuffer;
-    return readAsset('data package', d ?? (await defaultLocation(DATA_NAME)));
+    return readAsset('data package', d ?? defaultData());
   })();
   const [wasm, data] = await Promise.all([wasmP, dataP]);
   return { wasm, data };

@@ -12,29 +12,22 @@ import { nodeEndpoint } from '../src/engine/protocol.js';
 export async function installNodeShims(): Promise<void> {
   if (!hasNodeApis()) return;
   const g = globalThis as Record<string, unknown>;
-  const { createRequire } = await import('node:module');
+  const { createRequire } = await nodeModule<typeof import('node:module')>('node:module');
   const req = createRequire(import.meta.url);
   if (typeof g.require !== 'function') g.require = req;
   if (typeof g.__dirname !== 'string') {
-    const { fileURLToPath } = await import('node:url');
-    const path = await import('node:path');
+    const { fileURLToPath } = await nodeModule<typeof import('node:url')>('node:url');
+    const path = await nodeModule<typeof import('node:path')>('node:path');
     g.__dirname = path.dirname(fileURLToPath(import.meta.url));
   }
-  if (typeof g.Buffer !== 'function') g.Buffer = (await import('node:buffer')).Buffer;
-}
-
-/** The path of a file inside an installed package (Node, Deno), or null where there is no file system. */
-export async function packageFile(specifier: string): Promise<string | null> {
-  if (!hasNodeApis()) return null;
-  const { createRequire } = await import('node:module');
-  return createRequire(import.meta.url).resolve(specifier);
+  if (typeof g.Buffer !== 'function') g.Buffer = (await nodeModule<typeof import('node:buffer')>('node:buffer')).Buffer;
 }
 
 /** A local file's bytes (a path or file: URL) in Node and Deno; null elsewhere (the caller fetches). */
 export async function readLocal(href: string): Promise<ArrayBuffer | null> {
   if (!hasNodeApis()) return null;
-  const fs = await import('node:fs/promises');
-  const { fileURLToPath } = await import('node:url');
+  const fs = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
+  const { fileURLToPath } = await nodeModule<typeof import('node:url')>('node:url');
   const b = await fs.readFile(href.startsWith('file:') ? fileURLToPath(href) : href);
   return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 }
@@ -42,7 +35,7 @@ export async function readLocal(href: string): Promise<ArrayBuffer | null> {
 /** What a worker talks to its host through: the worker scope (web workers, Deno), or Node's parentPort. */
 export async function hostEndpoint(): Promise<Comlink.Endpoint> {
   if (runtimeKind() !== 'node') return globalThis as unknown as Comlink.Endpoint;
-  const { parentPort } = await import('node:worker_threads');
+  const { parentPort } = await nodeModule<typeof import('node:worker_threads')>('node:worker_threads');
   return nodeEndpoint(parentPort as never);
 }
 
@@ -67,8 +60,8 @@ export interface LocalFiles {
 /** Local files in Node and Deno; null where there are none. */
 export async function localFiles(): Promise<LocalFiles | null> {
   if (!hasNodeApis()) return null;
-  const fs = await import('node:fs');
-  const p = await import('node:path');
+  const fs = await nodeModule<typeof import('node:fs')>('node:fs');
+  const p = await nodeModule<typeof import('node:path')>('node:path');
   return {
     realpath: (path) => fs.realpathSync(path),
     resolve: (from, path) => (from === null ? p.resolve(path) : p.resolve(from, path)),
@@ -104,4 +97,9 @@ export async function localFiles(): Promise<LocalFiles | null> {
       };
     },
   };
+}
+
+/** A Node built-in loaded at run time, invisibly to bundlers (the browser never runs these paths). */
+function nodeModule<T>(name: string): Promise<T> {
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ name) as Promise<T>;
 }

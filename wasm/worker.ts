@@ -8,4 +8,6 @@ import { createEngineApi } from './api.js';
 import { hostEndpoint } from './runtime.js';
 
 installErrorTransfer();
-Comlink.expose(createEngineApi(), await hostEndpoint());
+// No top-level await: bundlers build workers as classic scripts by default (Vite: iife).
+const api = createEngineApi();
+void hostEndpoint().then((endpoint) => Comlink.expose(api, endpoint));

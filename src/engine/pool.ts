@@ -286,10 +286,10 @@ export class EnginePool {
     return p;
   }
 
-  /** Where engine.worker.js is (resolved when a worker starts: bundled edge code has no usable module URL). */
-  private workerUrl(): URL {
+  /** The workerUrl option resolved, or null for the package's own worker (the adapter knows where it is). */
+  private workerUrl(): URL | null {
     const o = this.options.workerUrl;
-    return o ? new URL(o, this.runtime.baseUrl()) : new URL('./engine.worker.js', import.meta.url);
+    return o ? new URL(o, this.runtime.baseUrl()) : null;
   }
 
   private async startInline() {

@@ -1,5 +1,6 @@
 /** Files on a local disk, for the Node and Deno adapters (Deno implements node:fs and node:path). */
 import { ArgumentError, SourceError } from '../core/errors.js';
+import { nodeModule } from './node-module.js';
 import type { RuntimeAdapter, Terminal } from './types.js';
 
 /** Why a file operation failed, in words: missing, permission denied (Deno: which flag), or the code. */
@@ -12,7 +13,7 @@ export function fsFailure(e: unknown, access: 'read' | 'write'): { missing: bool
 }
 
 export async function readLocalFile(path: string): Promise<Uint8Array> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
   try {
     return new Uint8Array(await readFile(path));
   } catch (e) {
@@ -22,10 +23,10 @@ export async function readLocalFile(path: string): Promise<Uint8Array> {
 }
 
 export async function localFile(path: string): Promise<string> {
-  const { resolve } = await import('node:path');
-  const { stat } = await import('node:fs/promises');
+  const { resolve } = await nodeModule<typeof import('node:path')>('node:path');
+  const { stat } = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
   let p = path;
-  if (p.startsWith('file:')) p = (await import('node:url')).fileURLToPath(p);
+  if (p.startsWith('file:')) p = (await nodeModule<typeof import('node:url')>('node:url')).fileURLToPath(p);
   const abs = resolve(p);
   let st: Awaited<ReturnType<typeof stat>>;
   try {
@@ -42,8 +43,8 @@ let tmpCounter = 0;
 
 /** Writes `bytes` to a temporary name beside `path`, then renames it: no half-written file under `path`. */
 export async function writeLocalFile(path: string, bytes: Uint8Array, what: string): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
+  const fs = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
+  const { dirname } = await nodeModule<typeof import('node:path')>('node:path');
   const tmp = `${path}.${Date.now().toString(36)}-${(tmpCounter++).toString(36)}.partial`;
   try {
     await fs.mkdir(dirname(path), { recursive: true });
@@ -56,7 +57,7 @@ export async function writeLocalFile(path: string, bytes: Uint8Array, what: stri
 }
 
 export async function listLocalFolder(path: string, what: string): Promise<string[]> {
-  const fs = await import('node:fs/promises');
+  const fs = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
   try {
     return (await fs.readdir(path)).sort();
   } catch (e) {
@@ -67,7 +68,7 @@ export async function listLocalFolder(path: string, what: string): Promise<strin
 }
 
 export async function removeLocalFile(path: string, what: string): Promise<void> {
-  const fs = await import('node:fs/promises');
+  const fs = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
   try {
     await fs.rm(path, { force: true });
   } catch (e) {

@@ -1,5 +1,6 @@
 /** Node adapter: worker_threads workers, local files mounted (never copied) into the engine. */
 import { nodeEndpoint } from '../engine/protocol.js';
+import { nodeModule } from './node-module.js';
 import { localRuntimeParts } from './local-fs.js';
 import type { RuntimeAdapter } from './types.js';
 
@@ -11,8 +12,9 @@ export const nodeRuntime: RuntimeAdapter = {
     const n = os?.availableParallelism?.() ?? os?.cpus().length ?? 2;
     return Math.max(1, Math.min(n, 8));
   },
-  async startWorker(url) {
-    const { Worker } = await import('node:worker_threads');
+  async startWorker(given) {
+    const { Worker } = await nodeModule<typeof import('node:worker_threads')>('node:worker_threads');
+    const url = given ?? new URL('./engine.worker.js', import.meta.url);
     // Workers inherit the process's Node options; those for the main script's input (node
     // --input-type=module -e …, --eval) make a worker fail to start, so they are left out.
     const execArgv: string[] = [];

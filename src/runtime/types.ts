@@ -19,8 +19,8 @@ export interface RuntimeAdapter {
   readonly workersHoldProcess: boolean;
   /** How many engine workers to run by default. */
   defaultWorkers(): number;
-  /** Starts the engine worker script at `url`. */
-  startWorker(url: URL): Promise<EngineConnection>;
+  /** Starts the engine worker script at `url`, or, with null, the package's own (dist/engine.worker.js). */
+  startWorker(url: URL | null): Promise<EngineConnection>;
   /** Whether a worker can block on a SharedArrayBuffer while this thread fetches (in pages: cross-origin isolation). */
   canBlock(): boolean;
   /** What relative URLs given by the user (workerUrl, assets) are resolved against. */

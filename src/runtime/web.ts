@@ -4,8 +4,35 @@ import type { EngineConnection } from '../engine/protocol.js';
 import { localRuntimeParts, sharedMemoryUsable } from './local-fs.js';
 import type { RuntimeAdapter } from './types.js';
 
-async function startWebWorker(url: URL): Promise<EngineConnection> {
-  const w = new Worker(url, { type: 'module', name: 'geotensor-engine' });
+/**
+ * The engine worker. Without a workerUrl, the package's own, written as the literal
+ * `new Worker(new URL('./engine.worker.js', import.meta.url), { type: 'module' })` that Vite, webpack
+ * and Rollup plugins follow. A worker script from another origin (geotensor imported from a CDN or
+ * a notebook's module server) cannot be started directly: it is started through a same-origin
+ * `blob:` module that imports it.
+ */
+function spawn(given: URL | null): { worker: Worker; url: URL } {
+  if (given === null) {
+    try {
+      return {
+        worker: new Worker(new URL('./engine.worker.js', import.meta.url), { type: 'module', name: 'geotensor-engine' }),
+        url: new URL('./engine.worker.js', import.meta.url),
+      };
+    } catch (e) {
+      if ((e as Error)?.name !== 'SecurityError') throw e;
+      return spawn(new URL('./engine.worker.js', import.meta.url));
+    }
+  }
+  const here = (globalThis as { location?: { origin: string } }).location?.origin;
+  if (here && given.origin !== here && /^https?:$/.test(given.protocol)) {
+    const trampoline = URL.createObjectURL(new Blob([`import ${JSON.stringify(given.href)};`], { type: 'text/javascript' }));
+    return { worker: new Worker(trampoline, { type: 'module', name: 'geotensor-engine' }), url: given };
+  }
+  return { worker: new Worker(given, { type: 'module', name: 'geotensor-engine' }), url: given };
+}
+
+async function startWebWorker(given: URL | null): Promise<EngineConnection> {
+  const { worker: w, url } = spawn(given);
   let deathCb: ((r: string) => void) | null = null;
   let dead = false;
   w.addEventListener('error', (e: ErrorEvent) => {

@@ -17,7 +17,7 @@ const TYPES = {
   '.css': 'text/css',
 };
 
-export function startStaticServer({ root = process.cwd(), mounts = { '/shared/': resolve(root, '../shared/data') }, port = 0, isolated = true } = {}) {
+export function startStaticServer({ root = process.cwd(), mounts = { '/shared/': resolve(root, '../shared/data') }, port = 0, isolated = true, cors = false } = {}) {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let path = decodeURIComponent(url.pathname);
@@ -51,6 +51,8 @@ export function startStaticServer({ root = process.cwd(), mounts = { '/shared/':
       // isolated: the headers that make a page cross-origin isolated (SharedArrayBuffer usable)
       ...(isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin' } : {}),
       'Cache-Control': 'no-store',
+      // cors: readable from pages of other origins (a CDN)
+      ...(cors ? { 'Access-Control-Allow-Origin': '*' } : {}),
     };
     const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
     if (range) {
