@@ -1,10 +1,12 @@
 // Bundles the edge worker (examples/edge/worker.mjs + geotensor) into examples/edge/.build/ with
-// GDAL's .wasm and .data beside it, and writes the workerd config. Usage: node examples/edge/build.mjs PORT
+// GDAL's .wasm and .data beside it, and writes the workerd config.
+// Usage: node examples/edge/build.mjs PORT [--nodejs-compat]  (the flag wrangler recommends)
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const port = Number(process.argv[2] ?? 8787);
+const nodejsCompat = process.argv.includes('--nodejs-compat');
 const out = 'examples/edge/.build';
 mkdirSync(out, { recursive: true });
 await build({
@@ -42,9 +44,9 @@ const edge :Workerd.Worker = (
     (name = "gdal3WebAssembly.wasm", wasm = embed "gdal3WebAssembly.wasm"),
     (name = "gdal3WebAssembly.data", data = embed "gdal3WebAssembly.data"),
   ],
-  compatibilityDate = "2025-01-01",
+  compatibilityDate = "2025-01-01",${nodejsCompat ? '\n  compatibilityFlags = ["nodejs_compat"],' : ''}
   globalOutbound = "internet",
 );
 `,
 );
-console.log(`built ${out}/worker.js and ${out}/config.capnp (port ${port})`);
+console.log(`built ${out}/worker.js and ${out}/config.capnp (port ${port}${nodejsCompat ? ', nodejs_compat' : ''})`);
