@@ -1,4 +1,4 @@
-/** The sample space: masks (against turf, brute force), reprojection, GeoJSON, splits, shards, balance. */
+/** The sample space: masks (against geopandas and turf), reprojection, GeoJSON, splits, shards, balance. */
 import * as turf from '@turf/turf';
 import { assert, test, testEnv } from './lib/harness.js';
 import { ArgumentError, CrsError, pointGrid, readSamples, readVector, regularGrid, SampleSet, SourceError, SpatialDataGenerator, transformer, randomGrid } from '../src/index.js';
@@ -35,60 +35,42 @@ function bruteForce(s: SampleSet, polys: Poly[], maskCrs: string): Uint8Array {
 
 function classes(s: SampleSet, mask: unknown, crs: string): Uint8Array {
   const c = new Uint8Array(s.length);
-  const key = (x: number, y: number) => `${x},${y}`;
-  const within = new Set<string>();
+  const key = (set: SampleSet, i: number) => set.bounds(i).join();
   const w = s.within(mask, { crs });
-  for (let i = 0; i < w.length; i++) within.add(key(w.minx[i], w.miny[i]));
+  const within = new Set(Array.from({ length: w.length }, (_, i) => key(w, i)));
   const it = s.intersects(mask, { crs });
-  const its = new Set<string>();
-  for (let i = 0; i < it.length; i++) its.add(key(it.minx[i], it.miny[i]));
-  for (let i = 0; i < s.length; i++) c[i] = within.has(key(s.minx[i], s.miny[i])) ? 2 : its.has(key(s.minx[i], s.miny[i])) ? 1 : 0;
+  const its = new Set(Array.from({ length: it.length }, (_, i) => key(it, i)));
+  for (let i = 0; i < s.length; i++) c[i] = within.has(key(s, i)) ? 2 : its.has(key(s, i)) ? 1 : 0;
   return c;
 }
 
-test('lux.shp cantons (EPSG:4326) mask elev.tif samples in EPSG:2169 exactly as turf decides, box by box', async () => {
-  const lux = await readVector(testEnv().sharedPath('lux.shp'));
-  assert.equal(lux.geojson.features.length, 12);
-  assert.ok(/WGS/.test(lux.crs), `CRS from the .prj: ${lux.crs.slice(0, 40)}`);
-  const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'), { crs: 'EPSG:2169' });
-  const samples = sdg.regularGrid(4000, 4000);
-  assert.equal(samples.crs, 'EPSG:2169');
-  const got = classes(samples, lux.geojson, lux.crs);
-  const want = bruteForce(
-    samples,
-    lux.geojson.features.map((f) => f as unknown as Poly),
-    'EPSG:4326',
-  );
-  let differ = 0;
-  for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) differ++;
-  const counts = [0, 1, 2].map((v) => got.filter((c) => c === v).length);
-  assert.ok(counts[1] > 10 && counts[2] > 10, `outside/boundary/within = ${counts}`);
-  // A box within one canton but crossing a canton border is within the union, not within one polygon:
-  // both methods treat cantons polygon by polygon; allow nothing else.
-  assert.equal(differ, 0, `boxes classified differently from turf (of ${got.length})`);
-  const one = lux.geojson.features.filter((f) => (f.properties as Record<string, unknown>).NAME_2 === 'Luxembourg');
-  assert.equal(one.length, 1);
-  const inOne = samples.within({ type: 'FeatureCollection', features: one }, { crs: lux.crs });
-  assert.ok(inOne.length > 0 && inOne.length < counts[2], `within the canton of Luxembourg: ${inOne.length}`);
-  await sdg.close();
-});
+for (const [name, what] of [
+  ['lux-cantons', "Luxembourg's 12 cantons (shared borders), a 0.02° grid"],
+  ['olinda-census', "Olinda's 470 census areas, a 0.004° grid"],
+  ['hole-and-shared-edge', 'a polygon with a hole beside another sharing an edge, boxes inside, around, across and on edges'],
+] as const) {
+  test(`masks against the union, box by box as geopandas within/intersects(unary_union): ${what}`, async () => {
+    const f = await testEnv().fixtureJson<{ crs: string; boxes: number[][]; classes: number[]; slivers: number[]; mask: unknown }>(`masks/${name}.json`);
+    const samples = SampleSet.fromBounds(f.boxes, f.crs);
+    const got = classes(samples, f.mask, f.crs);
+    // GEOS keeps sliver gaps between polygons whose borders almost match (under 1e-9 of a box's area);
+    // the union geotensor makes dissolves them, so those few boxes may be within (listed by the script).
+    const slivers = new Set(f.slivers);
+    const wrong = f.classes.map((c, i) => (c === got[i] || (slivers.has(i) && got[i] === 2) ? null : `box ${i} [${f.boxes[i]}]: ${got[i]} instead of ${c}`)).filter((x) => x !== null);
+    assert.ok(slivers.size < f.boxes.length / 50, `${slivers.size} sliver-only boxes of ${f.boxes.length}`);
+    assert.deepEqual(wrong.slice(0, 5), [], `${wrong.length} of ${f.boxes.length} boxes differ from geopandas (0 outside, 1 intersects, 2 within)`);
+    assert.ok(f.classes.includes(1) && f.classes.includes(2), 'the case has boundary and inside boxes');
+  });
+}
 
-test('olinda1.shp census polygons (EPSG:4326) over UTM samples, against turf', async () => {
-  const olinda = await readVector(testEnv().sharedPath('olinda1.shp'));
-  assert.equal(olinda.geojson.features.length, 470);
-  const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('L7_ETMs.tif'));
-  const samples = sdg.regularGrid(400, 400);
-  const got = classes(samples, olinda.geojson, olinda.crs);
-  const want = bruteForce(
-    samples,
-    olinda.geojson.features.map((f) => f as unknown as Poly),
-    'EPSG:4326',
-  );
-  let differ = 0;
-  for (let i = 0; i < got.length; i++) if (got[i] !== want[i]) differ++;
-  assert.equal(differ, 0, `differences from turf among ${got.length} boxes`);
-  assert.ok(got.some((c) => c === 2) && got.some((c) => c === 0), 'some within, some outside');
-  await sdg.close();
+test('a box across the border of two cantons is within their union but not within either canton', async () => {
+  const f = await testEnv().fixtureJson<{ crs: string; boxes: number[][]; classes: number[]; mask: { features: unknown[] } }>('masks/lux-cantons.json');
+  const samples = SampleSet.fromBounds(f.boxes, f.crs);
+  const inUnion = samples.within(f.mask, { crs: f.crs }).length;
+  let inOne = 0;
+  for (const feature of f.mask.features) inOne += samples.within(feature, { crs: f.crs }).length;
+  assert.equal(inUnion, f.classes.filter((c) => c === 2).length, 'as geopandas');
+  assert.ok(inUnion > inOne, `within the union: ${inUnion}; within one canton or another: ${inOne}`);
 });
 
 test('a 1000-vertex polygon with a hole against 3,000 random boxes: same as turf', async () => {
