@@ -163,6 +163,13 @@ await t('bad input names the input, exits 1, and prints no stack trace', () => {
     check(r.status === 1 && r.stderr.includes(named) && !/\n\s+at /.test(r.stderr), `${args[0]}: ${r.status} ${r.stderr}`);
   }
 });
+await t("--overlap takes a fraction or, as Keras Spatial's CLI, a percent; 25 (no %) is a usage error", () => {
+  const a = cli('grid', `${S}/elev.tif`, '--size', '0.2', '0.2', '--overlap', '25%', '-o', `${dir}/p1.geojson`);
+  const b = cli('grid', `${S}/elev.tif`, '--size', '0.2', '0.2', '--overlap', '0.25', '-o', `${dir}/p2.geojson`);
+  const c = cli('grid', `${S}/elev.tif`, '--size', '0.2', '0.2', '--overlap', '25', '-o', `${dir}/p3.geojson`);
+  check(a.status === 0 && b.status === 0 && readFileSync(`${dir}/p1.geojson`, 'utf8') === readFileSync(`${dir}/p2.geojson`, 'utf8'), `${a.status} ${b.status} ${a.stderr}`);
+  check(c.status === 2 && /--overlap: expected a fraction from 0 to < 1 \(0\.25\) or a percent \(25%\), got "25"/.test(c.stderr), `${c.status} ${c.stderr}`);
+});
 await t('usage errors: exit 2 with a message naming the option', () => {
   const a = cli('grid', `${S}/elev.tif`, '--size', '1', '-o', `${dir}/x.geojson`);
   const b = cli('extract', `${S}/elev.tif`, '--samples', `${dir}/g.geojson`, '--size', '8', '8', '--format', 'png', '-o', `${dir}/y`);

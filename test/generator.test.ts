@@ -267,3 +267,22 @@ test('flows and attributes report progress: a callback, a terminal bar, a browse
   }
   await sdg.close();
 });
+
+test("Keras Spatial's argument forms: a positional batch size works; arguments that belong elsewhere are ArgumentErrors saying where", async () => {
+  const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'));
+  const samples = sdg.regularGrid(0.2, 0.2);
+  const shapes: number[] = [];
+  for await (const b of sdg.flowFromDataframe(samples, 8, 8, 4)) shapes.push(b.shape[0]);
+  assert.deepEqual(shapes, [4, 4, 1], 'flowFromDataframe(samples, 8, 8, 4): batches of 4');
+  await assert.rejects(SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'), { batchSize: 16 } as never), ArgumentError, {
+    input: 'batchSize',
+    message: /sdg\.flow\(/,
+  });
+  await assert.rejects(SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'), { preprocess: () => 0 } as never), ArgumentError, {
+    input: 'preprocess',
+    message: /addPreprocessCallback/,
+  });
+  assert.throws(() => sdg.regularGrid(0.2, 0.2, { mask: {} } as never), ArgumentError, { input: 'mask' });
+  assert.throws(() => sdg.randomGrid(0.2, 0.2, 5, { mask: {} } as never), ArgumentError, { input: 'mask' });
+  await sdg.close();
+});

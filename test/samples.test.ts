@@ -1,37 +1,7 @@
 /** The sample space: masks (against geopandas and turf), reprojection, GeoJSON, splits, shards, balance. */
 import * as turf from '@turf/turf';
 import { assert, test, testEnv } from './lib/harness.js';
-import { ArgumentError, CrsError, pointGrid, readSamples, readVector, regularGrid, SampleSet, SourceError, SpatialDataGenerator, transformer, randomGrid } from '../src/index.js';
-
-type Poly = ReturnType<typeof turf.polygon> | ReturnType<typeof turf.multiPolygon>;
-
-/** Expected classes by brute force: each box, densified and reprojected to the mask's CRS, against every polygon with turf. */
-function bruteForce(s: SampleSet, polys: Poly[], maskCrs: string): Uint8Array {
-  const t = transformer(s.crs!, maskCrs);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) {
-    const [x0, y0, x1, y1] = s.bounds(i);
-    const ring: number[][] = [];
-    const k = 8;
-    for (let j = 0; j < k; j++) ring.push(t([x0 + ((x1 - x0) * j) / k, y0]));
-    for (let j = 0; j < k; j++) ring.push(t([x1, y0 + ((y1 - y0) * j) / k]));
-    for (let j = 0; j < k; j++) ring.push(t([x1 - ((x1 - x0) * j) / k, y1]));
-    for (let j = 0; j < k; j++) ring.push(t([x0, y1 - ((y1 - y0) * j) / k]));
-    ring.push(ring[0]);
-    const box = turf.polygon([ring]);
-    const bb = turf.bbox(box);
-    let cls = 0;
-    for (const p of polys) {
-      const pb = turf.bbox(p);
-      if (pb[0] > bb[2] || pb[2] < bb[0] || pb[1] > bb[3] || pb[3] < bb[1]) continue;
-      if (turf.booleanWithin(box, p as never)) cls = 2;
-      else if (cls === 0 && turf.booleanIntersects(box, p)) cls = 1;
-      if (cls === 2) break;
-    }
-    out[i] = cls;
-  }
-  return out;
-}
+import { ArgumentError, CrsError, pointGrid, readSamples, regularGrid, SampleSet, SourceError, transformer, randomGrid } from '../src/index.js';
 
 function classes(s: SampleSet, mask: unknown, crs: string): Uint8Array {
   const c = new Uint8Array(s.length);
@@ -56,7 +26,9 @@ for (const [name, what] of [
     // GEOS keeps sliver gaps between polygons whose borders almost match (under 1e-9 of a box's area);
     // the union geotensor makes dissolves them, so those few boxes may be within (listed by the script).
     const slivers = new Set(f.slivers);
-    const wrong = f.classes.map((c, i) => (c === got[i] || (slivers.has(i) && got[i] === 2) ? null : `box ${i} [${f.boxes[i]}]: ${got[i]} instead of ${c}`)).filter((x) => x !== null);
+    const wrong = f.classes
+      .map((c, i) => (c === got[i] || (slivers.has(i) && got[i] === 2) ? null : `box ${i} [${f.boxes[i]}]: ${got[i]} instead of ${c}`))
+      .filter((x) => x !== null);
     assert.ok(slivers.size < f.boxes.length / 50, `${slivers.size} sliver-only boxes of ${f.boxes.length}`);
     assert.deepEqual(wrong.slice(0, 5), [], `${wrong.length} of ${f.boxes.length} boxes differ from geopandas (0 outside, 1 intersects, 2 within)`);
     assert.ok(f.classes.includes(1) && f.classes.includes(2), 'the case has boundary and inside boxes');

@@ -20,6 +20,13 @@ const num =
     if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${name}: expected ${integer ? 'an integer' : 'a number'}, got "${v}"`);
     return n;
   };
+/** Overlap as a fraction (0.25) or, as Keras Spatial's CLI takes it, a percent (25%); anything else is a usage error. */
+const overlapArg = (v: string): number => {
+  const m = /^\s*([0-9.]+)\s*(%?)\s*$/.exec(v);
+  const n = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
+  if (!(n >= 0 && n < 1)) throw new InvalidArgumentError(`--overlap: expected a fraction from 0 to < 1 (0.25) or a percent (25%), got "${v}"`);
+  return n;
+};
 const pair =
   (name: string) =>
   (v: string, prev: number[] = []) => [...prev, num(name)(v)];
@@ -88,7 +95,7 @@ export function program(): Command {
     .argument('<source...>', 'raster file(s) or URL(s)')
     .requiredOption('--size <w h...>', 'sample width and height (in CRS units, or pixels with --pixels)', pair('size'))
     .option('--pixels', 'sizes are in source pixels')
-    .option('--overlap <fraction>', 'overlap of neighbouring boxes, from 0 to < 1', num('overlap'), 0)
+    .option('--overlap <fraction>', 'overlap of neighbouring boxes: a fraction from 0 to < 1 (0.25) or a percent (25%)', overlapArg, 0)
     .option('--random <count>', 'a random grid of this many boxes instead', num('random', true))
     .option('--seed <seed>', 'seed of the random grid', '0')
     .option('--mask <file>', 'keep the boxes that intersect these polygons (GeoJSON or shapefile)')

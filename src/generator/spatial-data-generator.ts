@@ -56,6 +56,24 @@ export interface GridOptions {
   units?: 'native' | 'pixels';
 }
 
+/** Keras Spatial arguments that belong elsewhere here: an ArgumentError saying where, never silently dropped. */
+const OPEN_MOVED: Record<string, string> = {
+  batchSize: 'the flow option: sdg.flow(samples, width, height, { batchSize })',
+  batch_size: 'the flow option: sdg.flow(samples, width, height, { batchSize })',
+  preprocess: "a callback: sdg.addPreprocessCallback('name', fn, ...args)",
+  callbacks: "a callback: sdg.addPreprocessCallback('name', fn, ...args)",
+  mask: 'a sample set operation: sdg.regularGrid(w, h).intersects(mask) or .within(mask)',
+};
+const GRID_MOVED: Record<string, string> = {
+  mask: 'a sample set operation: sdg.regularGrid(w, h).intersects(mask) or .within(mask)',
+  crs: 'the generator option: SpatialDataGenerator.open(src, { crs }) (grids are in the generator CRS)',
+  batchSize: 'the flow option: sdg.flow(samples, width, height, { batchSize })',
+};
+
+function refuseKerasForms(options: Record<string, unknown> | null | undefined, moved: Record<string, string>): void {
+  for (const k of Object.keys(options ?? {})) if (k in moved) throw new ArgumentError(k, moved[k], options![k]);
+}
+
 export class SpatialDataGenerator {
   private raster: Raster;
   private explicitIndexes: boolean;
@@ -88,6 +106,7 @@ export class SpatialDataGenerator {
 
   /** Opens the source; a missing file or unreadable source fails here with a SourceError. */
   static async open(source: RasterSource, options: GeneratorOptions = {}): Promise<SpatialDataGenerator> {
+    refuseKerasForms(options as Record<string, unknown>, OPEN_MOVED);
     const raster = await openRaster(source, { engine: options.engine, remote: options.remote });
     try {
       const m = raster.meta;
@@ -195,12 +214,14 @@ export class SpatialDataGenerator {
 
   /** A regular grid over the source's extent in the generator's CRS (Keras Spatial semantics). */
   regularGrid(width: number, height: number, options: GridOptions = {}): SampleSet {
+    refuseKerasForms(options as Record<string, unknown>, GRID_MOVED);
     const [extent, w, h] = this.gridFrame(width, height, options.units);
     return regularGrid(extent, w, h, { overlap: options.overlap ?? 0, crs: this.crs });
   }
 
   /** `count` random boxes inside the source's extent in the generator's CRS, reproducible from `seed`. */
   randomGrid(width: number, height: number, count: number, options: { units?: 'native' | 'pixels'; seed?: number | string } = {}): SampleSet {
+    refuseKerasForms(options as Record<string, unknown>, GRID_MOVED);
     const [extent, w, h] = this.gridFrame(width, height, options.units);
     return randomGrid(extent, w, h, count, { crs: this.crs, seed: options.seed });
   }
@@ -234,9 +255,12 @@ export class SpatialDataGenerator {
     return new Flow(reader, samples, w, h, options);
   }
 
-  /** Keras Spatial's name for {@link flow}. */
-  flowFromDataframe(samples: SampleSet, width?: number, height?: number, options: FlowOptions = {}): Flow {
-    return this.flow(samples, width, height, options);
+  /**
+   * Keras Spatial's name for {@link flow}; as in Keras Spatial, the batch size may also be given
+   * positionally: `flowFromDataframe(samples, 128, 128, 16)`.
+   */
+  flowFromDataframe(samples: SampleSet, width?: number, height?: number, options: FlowOptions | number = {}): Flow {
+    return this.flow(samples, width, height, typeof options === 'number' ? { batchSize: options } : options);
   }
 
   /** Adds (or replaces) a callback run on every sample, in insertion order: `fn(sample, ...args)`. */
