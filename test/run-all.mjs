@@ -1,6 +1,7 @@
 // `npm test`: builds the package, bundles the test runners, then runs the same test files in Node,
 // Deno (npm package `deno`) and headless Chromium (/usr/bin/chromium). With CI=true (or
-// REGENERATE_REFERENCE=1) and native GDAL installed, the gdalinfo/gdalwarp references are
+// REGENERATE_REFERENCE=1), the geopandas mask references (with python3-geopandas) and, with native
+// GDAL installed, the gdalinfo/gdalwarp references are
 // regenerated first, so the comparison is against the GDAL on this machine.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -30,6 +31,10 @@ function step(name, cmd, args, env = {}) {
 const hasGdal = spawnSync('gdalwarp', ['--version']).status === 0;
 if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && hasGdal) {
   if (!step('regenerate native GDAL references', 'node', ['test/reference/generate.mjs'])) process.exit(1);
+}
+const hasGeopandas = spawnSync('/usr/bin/python3', ['-c', 'import geopandas']).status === 0;
+if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && hasGeopandas) {
+  if (!step('regenerate the geopandas mask references', '/usr/bin/python3', ['test/reference/masks.py'])) process.exit(1);
 }
 // Habits first: the linter and formatter (Biome) with zero findings, the types (tests against the
 // sources, no build needed) and the layering of the import graph.
