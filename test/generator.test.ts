@@ -1,6 +1,6 @@
 /** SpatialDataGenerator, flows, callbacks and aligned sources (Keras Spatial's API), on real rasters. */
 import { assert, test, testEnv } from './lib/harness.js';
-import { AbortError, ArgumentError, openRaster, SampleError, SampleSet, SourceError, SpatialDataGenerator, zip, type Batch, type SampleArray } from '../src/index.js';
+import { AbortError, ArgumentError, openRaster, regularGrid, SampleError, SampleSet, SourceError, SpatialDataGenerator, zip, type Batch, type SampleArray } from '../src/index.js';
 import label from './fixtures/olinda_label_4326.json' with { type: 'json' };
 
 const open = async (file: string, opts = {}) => SpatialDataGenerator.open(await testEnv().sharedSource(file), opts);
@@ -284,5 +284,6 @@ test("Keras Spatial's argument forms: a positional batch size works; arguments t
   });
   assert.throws(() => sdg.regularGrid(0.2, 0.2, { mask: {} } as never), ArgumentError, { input: 'mask' });
   assert.throws(() => sdg.randomGrid(0.2, 0.2, 5, { mask: {} } as never), ArgumentError, { input: 'mask' });
+  assert.throws(() => regularGrid([0, 0, 1, 1], 0.5, 0.5, { mask: {} } as never), ArgumentError, { input: 'mask', message: /intersects\(mask\)/ });
   await sdg.close();
 });
