@@ -104,51 +104,24 @@ await t('extract into a folder that holds an export: exit 1 naming it; --overwri
   );
 });
 await t('bad input names the input, exits 1, and prints no stack trace', () => {
+  const onePolygon = (ring) => JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [ring] } }] });
   writeFileSync(
     `${dir}/nullcoords.geojson`,
-    JSON.stringify({
-      type: 'FeatureCollection',
-      features: [
-        {
-          type: 'Feature',
-          properties: {},
-          geometry: {
-            type: 'Polygon',
-            coordinates: [
-              [
-                [6, 49.6],
-                [null, 49.6],
-                [6.1, 49.7],
-                [6, 49.6],
-              ],
-            ],
-          },
-        },
-      ],
-    }),
+    onePolygon([
+      [6, 49.6],
+      [null, 49.6],
+      [6.1, 49.7],
+      [6, 49.6],
+    ]),
   );
   writeFileSync(
     `${dir}/metres.geojson`,
-    JSON.stringify({
-      type: 'FeatureCollection',
-      features: [
-        {
-          type: 'Feature',
-          properties: {},
-          geometry: {
-            type: 'Polygon',
-            coordinates: [
-              [
-                [500000, 4000000],
-                [501000, 4000000],
-                [501000, 4001000],
-                [500000, 4000000],
-              ],
-            ],
-          },
-        },
-      ],
-    }),
+    onePolygon([
+      [500000, 4000000],
+      [501000, 4000000],
+      [501000, 4001000],
+      [500000, 4000000],
+    ]),
   );
   const cases = [
     [['extract', `${S}/elev.tif`, '--samples', `${dir}/nullcoords.geojson`, '--size', '8', '8', '-o', `${dir}/n1`], `${dir}/nullcoords.geojson: features[0]`],
