@@ -1,6 +1,6 @@
 /** Per-sample attributes against native GDAL, global statistics, normalisation, terrain, class balance. */
 import { assert, test, testEnv } from './lib/harness.js';
-import { attributes, globalStats, normalize, SampleSet, SpatialDataGenerator, terrain, type SampleArray } from '../src/index.js';
+import { ArgumentError, attributes, globalStats, normalize, SampleSet, SpatialDataGenerator, terrain, type SampleArray } from '../src/index.js';
 import stats from './fixtures/reference/stats.json' with { type: 'json' };
 import cases from './fixtures/reference/cases.json' with { type: 'json' };
 
@@ -89,7 +89,7 @@ test('global statistics pool the per-sample columns exactly; normalize maps [gmi
   await sdg.close();
 });
 
-test('terrain (Evans–Young) on a tilted plane: slope atan(0.1), aspect west; adds four layers on real samples', async () => {
+test('terrain (Evans–Young) on a tilted plane: slope atan(0.1), aspect west; adds five layers on real samples', async () => {
   const w = 8;
   const plane = new Float32Array(w * w);
   for (let y = 0; y < w; y++) for (let x = 0; x < w; x++) plane[y * w + x] = 0.1 * (x * 10); // 10 m pixels, rising east
@@ -101,8 +101,8 @@ test('terrain (Evans–Young) on a tilted plane: slope atan(0.1), aspect west; a
   const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('olinda_dem_utm25s.tif'), { dtype: 'float32', resampling: 'bilinear' });
   sdg.addPreprocessCallback('terrain', terrain());
   for await (const b of sdg.flow(sdg.regularGrid(2000, 2000), 32, 32, { batchSize: 4 })) {
-    assert.deepEqual(b.shape, [4, 32, 32, 5]);
-    const slopes = Array.from({ length: 4 * 32 * 32 }, (_, i) => b.data[i * 5 + 1]);
+    assert.deepEqual(b.shape, [4, 32, 32, 6]);
+    const slopes = Array.from({ length: 4 * 32 * 32 }, (_, i) => b.data[i * 6 + 1]);
     assert.ok(
       slopes.every((v) => v >= 0 && v < 90),
       'slopes in [0, 90)',
@@ -110,6 +110,43 @@ test('terrain (Evans–Young) on a tilted plane: slope atan(0.1), aspect west; a
     break;
   }
   await sdg.close();
+});
+
+test("terrain's mean curvature on a paraboloid is -1/R at its apex, in either interleave; Keras Spatial's six layers", () => {
+  const w = 9;
+  const R = 50;
+  const z = new Float32Array(w * w);
+  for (let y = 0; y < w; y++) for (let x = 0; x < w; x++) z[y * w + x] = (((x - 4) * 2) ** 2 + ((y - 4) * 2) ** 2) / (2 * R); // 2 m pixels
+  const bounds: [number, number, number, number] = [0, 0, 18, 18];
+  const pixel = terrain()({ data: z, shape: [1, w, w, 1], bounds, layout: 'pixel' });
+  assert.deepEqual(pixel.shape, [1, w, w, 6], 'elevation and five derivatives: six layers, as Keras Spatial');
+  const centre = 4 * w + 4;
+  assert.close(pixel.data[centre * 6 + 5], -1 / R, 1e-6, 'mean curvature at the apex');
+  const band = terrain()({ data: z, shape: [1, 1, w, w], bounds, layout: 'band' });
+  assert.deepEqual(band.shape, [1, 6, w, w]);
+  for (let k = 0; k < 6; k++) {
+    for (let i = 0; i < w * w; i++) {
+      const a = pixel.data[i * 6 + k];
+      const b = band.data[k * w * w + i];
+      assert.ok(Object.is(a, b) || Math.abs(a - b) < 1e-9, `layer ${k} pixel ${i}: ${a} vs ${b}`);
+    }
+  }
+});
+
+test("normalize scales every layer, or with { layer } only that one (Keras Spatial's normalize(arr, gmin, gmax, layer)), in either interleave", () => {
+  // 2×2 pixels, 2 layers: layer 0 = 10, 20, 30, 40; layer 1 = 5, 5, 5, 5.
+  const pixel = { data: Float32Array.from([10, 5, 20, 5, 30, 5, 40, 5]), shape: [1, 2, 2, 2], layout: 'pixel' as const };
+  const band = { data: Float32Array.from([10, 20, 30, 40, 5, 5, 5, 5]), shape: [1, 2, 2, 2], layout: 'band' as const };
+  assert.deepEqual(
+    Array.from(normalize(0, 100, { layer: 0 })(pixel).data),
+    [0.1, 5, 0.2, 5, 0.3, 5, 0.4, 5].map((v) => Math.fround(v)),
+  );
+  assert.deepEqual(
+    Array.from(normalize(0, 100, { layer: 0 })(band).data),
+    [0.1, 0.2, 0.3, 0.4, 5, 5, 5, 5].map((v) => Math.fround(v)),
+  );
+  assert.deepEqual(Array.from(normalize(0, 10)(band).data), [1, 2, 3, 4, 0.5, 0.5, 0.5, 0.5]);
+  assert.throws(() => normalize(0, 10, { layer: 2 })(pixel), ArgumentError, { input: 'normalize layer' });
 });
 
 test('balance on lc.tif majority classes: undersample, oversample, weights', async () => {

@@ -209,3 +209,21 @@ test('a process killed (SIGKILL) while exporting GeoTIFF chips leaves only compl
     await r.close();
   }
 }, ['node']);
+
+test("chips written by Keras Spatial's flow_to_numpy (arr_<i>.npy, [1, bands, h, w]) come out of flowFromFiles as 4-D 'band' batches", async () => {
+  const names = await testEnv().fixtureJson<string[]>('ks-chips/files.json');
+  const files = new Map<string, Uint8Array>();
+  for (const n of names) files.set(n, await testEnv().fixtureBytes(`ks-chips/${n}`));
+  const batches = [];
+  for await (const b of flowFromFiles(names, { batchSize: 2, interleave: 'band', readFile: async (p) => files.get(p)! })) batches.push(b);
+  assert.deepEqual(
+    batches.map((b) => [b.shape, b.layout]),
+    [
+      [[2, 3, 8, 8], 'band'],
+      [[1, 3, 8, 8], 'band'],
+    ],
+  );
+  const first = decodeNpy(files.get(names[0])!);
+  assert.deepEqual(first.shape, [1, 3, 8, 8], "Keras Spatial's own shape");
+  assert.deepEqual(Array.from(batches[0].data.subarray(0, 192)), Array.from(first.data), 'the same values, in the same order');
+});

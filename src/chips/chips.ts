@@ -107,7 +107,16 @@ export interface FlowFromFilesOptions {
 }
 
 /**
- * Batches of `.npy` chips (as written by exportChips): files in order, stacked; every chip must have
+ * A chip that is a batch of one ([1, c, h, w] or [1, h, w, c]: what Keras Spatial's `flow_to_numpy`
+ * writes, `arr_<i>.npy`) is read as its one sample, so batches stay 4-D.
+ */
+function batchOfOne<T extends { shape: number[] }>(c: T): T {
+  return c.shape.length === 4 && c.shape[0] === 1 ? { ...c, shape: c.shape.slice(1) } : c;
+}
+
+/**
+ * Batches of `.npy` chips (as written by exportChips, or by Keras Spatial's `flow_to_numpy`: pass
+ * `interleave: 'band'` for its default layout): files in order, stacked; every chip must have
  * the same shape and type. Iterable again for each epoch. Batch layout: [batch, ...chip shape].
  */
 export function flowFromFiles(files: readonly string[] | SampleSet, options: FlowFromFilesOptions = {}): AsyncIterable<Batch> {
@@ -125,7 +134,7 @@ export function flowFromFiles(files: readonly string[] | SampleSet, options: Flo
       let first: { shape: number[]; dtype: string; name: string } | null = null;
       for (let s = 0; s < list.length; s += batchSize) {
         const names = list.slice(s, s + batchSize);
-        const chips = await Promise.all(names.map(async (n) => ({ n, c: decodeNpy(await read(n), n) })));
+        const chips = await Promise.all(names.map(async (n) => ({ n, c: batchOfOne(decodeNpy(await read(n), n)) })));
         for (const { n, c } of chips) {
           first ??= { shape: c.shape, dtype: c.dtype, name: n };
           if (c.dtype !== first.dtype || c.shape.join() !== first.shape.join()) {

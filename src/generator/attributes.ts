@@ -210,9 +210,29 @@ export function globalStats(samples: SampleSet, suffix = ''): GlobalStats {
   return { min, max, mean, std, count };
 }
 
-/** A preprocess callback scaling values from [gmin, gmax] to [0, 1] (NaN stays NaN), as a Float32Array. */
-export function normalize(gmin: number, gmax: number): (sample: SampleArray) => SampleArray {
+/**
+ * A preprocess callback scaling values from [gmin, gmax] to [0, 1] (NaN stays NaN), as a Float32Array:
+ * every layer, or with `{ layer }` only that one (0-based, as Keras Spatial's `normalize(arr, gmin,
+ * gmax, layer)`), the others kept as they are.
+ */
+export function normalize(gmin: number, gmax: number, options: { layer?: number } = {}): (sample: SampleArray) => SampleArray {
   if (!Number.isFinite(gmin) || !Number.isFinite(gmax) || !(gmax > gmin)) throw new ArgumentError('normalize', 'finite gmin < gmax', [gmin, gmax]);
   const scale = 1 / (gmax - gmin);
-  return (sample) => ({ data: Float32Array.from(sample.data as ArrayLike<number>, (v) => (v - gmin) * scale), shape: sample.shape });
+  const layer = options.layer;
+  if (layer !== undefined && (!Number.isInteger(layer) || layer < 0)) throw new ArgumentError('normalize layer', 'a layer index ≥ 0', layer);
+  return (sample) => {
+    const data = Float32Array.from(sample.data as ArrayLike<number>);
+    const lay = sample.layout ?? (sample.shape.length === 3 ? 'squeezed' : 'pixel');
+    const d = dims({ shape: sample.shape, layout: lay }); // a sample's shape has its leading 1
+    if (layer !== undefined && layer >= d.c) throw new ArgumentError('normalize layer', `a layer index below ${d.c}`, layer);
+    for (let l = 0; l < d.c; l++) {
+      if (layer !== undefined && l !== layer) continue;
+      for (let y = 0; y < d.h; y++)
+        for (let x = 0; x < d.w; x++) {
+          const k = offset(d, lay, 0, y, x, l);
+          data[k] = (data[k] - gmin) * scale;
+        }
+    }
+    return { ...sample, data };
+  };
 }

@@ -13,6 +13,8 @@ export interface SampleArray {
   /** The sample's box and its CRS (given to callbacks, e.g. to know the pixel size). */
   bounds?: Bounds;
   crs?: string;
+  /** How its layers are laid out ('pixel' [1, h, w, c], 'band' [1, c, h, w], 'squeezed' [1, h, w]); given to callbacks. */
+  layout?: Layout;
 }
 
 /** A batch of samples: data of length product(shape); `indices` are the SampleSet rows in it, in order. */

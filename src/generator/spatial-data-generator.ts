@@ -305,7 +305,7 @@ export class SpatialDataGenerator {
     const [c, h, wd] = w.shape;
     const squeeze = typeof this._indexes === 'number';
     const lay: Layout = squeeze ? 'squeezed' : this.interleave;
-    const sample: SampleArray = { data: fromBandSequential(w.data, { c, h, w: wd }, lay), shape: sampleShape(c, h, wd, this.interleave, squeeze), bounds, crs: w.crs };
+    const sample: SampleArray = { data: fromBandSequential(w.data, { c, h, w: wd }, lay), shape: sampleShape(c, h, wd, this.interleave, squeeze), bounds, crs: w.crs, layout: lay };
     return preprocess && this.callbacks.size ? this.callbacks.run(sample, index) : sample;
   }
 

@@ -6,22 +6,28 @@
 import { ArgumentError, SampleError } from '../core/errors.js';
 import type { SampleArray } from './sample.js';
 
-export type TerrainLayer = 'slope' | 'aspect' | 'profileCurvature' | 'planCurvature';
-const ALL: TerrainLayer[] = ['slope', 'aspect', 'profileCurvature', 'planCurvature'];
+export type TerrainLayer = 'slope' | 'aspect' | 'profileCurvature' | 'planCurvature' | 'meanCurvature';
+const ALL: TerrainLayer[] = ['slope', 'aspect', 'profileCurvature', 'planCurvature', 'meanCurvature'];
 
 /**
  * A callback for `addPreprocessCallback`: keeps the elevation layer and appends the chosen
- * derivatives. Slope and aspect in degrees (aspect clockwise from north, the downslope direction);
- * curvatures in 1/units. Borders use the nearest inside pixel; NaN propagates.
+ * derivatives (Keras Spatial's six layers: elevation, slope, aspect, plan, profile and mean
+ * curvature). Slope and aspect in degrees (aspect clockwise from north, the downslope direction);
+ * curvatures in 1/units (mean curvature: H = −((1+q²)r − 2pqs + (1+p²)t) / (2(1+p²+q²)^1.5)). Works
+ * on one elevation layer in either interleave ('pixel' [1, h, w, 1], 'band' [1, 1, h, w]) and keeps
+ * it. Borders use the nearest inside pixel; NaN propagates.
  */
 export function terrain(layers: TerrainLayer[] = ALL): (sample: SampleArray) => SampleArray {
   for (const l of layers) if (!ALL.includes(l)) throw new ArgumentError('terrain layers', ALL.join(', '), l);
   return (sample) => {
     const { shape, bounds } = sample;
-    if (shape.length !== 4 || shape[3] !== 1)
-      throw new SampleError('SAMPLE_FAILED', `terrain: expects one elevation layer with interleave 'pixel' ([1, h, w, 1]), got [${shape}]`, { input: 'terrain' });
+    const band = sample.layout === 'band' || (sample.layout === undefined && shape.length === 4 && shape[1] === 1 && shape[3] !== 1);
+    if (shape.length !== 4 || (band ? shape[1] !== 1 : shape[3] !== 1))
+      throw new SampleError('SAMPLE_FAILED', `terrain: expects one elevation layer ([1, h, w, 1] with interleave 'pixel', [1, 1, h, w] with 'band'), got [${shape}]`, {
+        input: 'terrain',
+      });
     if (!bounds) throw new SampleError('SAMPLE_FAILED', 'terrain: the sample carries no box to take the pixel size from', { input: 'terrain' });
-    const [, h, w] = shape;
+    const [h, w] = band ? [shape[2], shape[3]] : [shape[1], shape[2]];
     const dx = (bounds[2] - bounds[0]) / w;
     const dy = (bounds[3] - bounds[1]) / h;
     const z = sample.data;
@@ -53,11 +59,16 @@ export function terrain(layers: TerrainLayer[] = ALL): (sample: SampleArray) => 
           if (l === 'slope') v = (Math.atan(Math.sqrt(g2)) * 180) / Math.PI;
           else if (l === 'aspect') v = g2 === 0 ? Number.NaN : ((Math.atan2(-p, -q) * 180) / Math.PI + 360) % 360;
           else if (l === 'profileCurvature') v = g2 === 0 ? 0 : -(p * p * r + 2 * p * q * s + q * q * t) / (g2 * (1 + g2) ** 1.5);
-          else v = g2 === 0 ? 0 : -(q * q * r - 2 * p * q * s + p * p * t) / g2 ** 1.5;
+          else if (l === 'planCurvature') v = g2 === 0 ? 0 : -(q * q * r - 2 * p * q * s + p * p * t) / g2 ** 1.5;
+          else v = -((1 + q * q) * r - 2 * p * q * s + (1 + p * p) * t) / (2 * (1 + g2) ** 1.5);
           out[o + k + 1] = v;
         });
       }
     }
-    return { data: out, shape: [1, h, w, n], bounds, crs: sample.crs };
+    if (!band) return { data: out, shape: [1, h, w, n], bounds, crs: sample.crs, layout: 'pixel' };
+    // 'band': the layers one after the other.
+    const planes = new Float32Array(h * w * n);
+    for (let i = 0; i < h * w; i++) for (let k = 0; k < n; k++) planes[k * h * w + i] = out[i * n + k];
+    return { data: planes, shape: [1, n, h, w], bounds, crs: sample.crs, layout: 'band' };
   };
 }
