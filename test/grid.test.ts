@@ -112,3 +112,22 @@ test('bad grid arguments are ArgumentErrors naming the argument', async () => {
   }
   assert.ok(err instanceof ArgumentError && err.input === 'units', String(err));
 });
+
+test("randomGrid with rng 'numpy' gives Keras Spatial's random_grid after np.random.seed(n), bit for bit", async () => {
+  const cases =
+    await testEnv().fixtureJson<{ file: string; width: number; height: number; count: number; seed: number; units: 'native' | 'pixels'; boxes: number[][] }[]>(
+      'grids/ks-random.json',
+    );
+  for (const c of cases) {
+    const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource(c.file));
+    const got = sdg.randomGrid(c.width, c.height, c.count, { units: c.units, seed: c.seed, rng: 'numpy' });
+    assert.deepEqual(
+      Array.from({ length: got.length }, (_, i) => got.bounds(i)),
+      c.boxes,
+      `${c.file} seed ${c.seed}`,
+    );
+    await sdg.close();
+  }
+  assert.throws(() => randomGrid([0, 0, 10, 10], 1, 1, 3, { rng: 'numpy', seed: 'abc' }), ArgumentError, { input: 'seed' });
+  assert.throws(() => randomGrid([0, 0, 10, 10], 1, 1, 3, { rng: 'python' as never }), ArgumentError, { input: 'rng' });
+});

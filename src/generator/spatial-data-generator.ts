@@ -220,10 +220,10 @@ export class SpatialDataGenerator {
   }
 
   /** `count` random boxes inside the source's extent in the generator's CRS, reproducible from `seed`. */
-  randomGrid(width: number, height: number, count: number, options: { units?: 'native' | 'pixels'; seed?: number | string } = {}): SampleSet {
+  randomGrid(width: number, height: number, count: number, options: { units?: 'native' | 'pixels'; seed?: number | string; rng?: 'geotensor' | 'numpy' } = {}): SampleSet {
     refuseKerasForms(options as Record<string, unknown>, GRID_MOVED);
     const [extent, w, h] = this.gridFrame(width, height, options.units);
-    return randomGrid(extent, w, h, count, { crs: this.crs, seed: options.seed });
+    return randomGrid(extent, w, h, count, { crs: this.crs, seed: options.seed, rng: options.rng });
   }
 
   /** Batches of `width`×`height` samples read through the boxes of `samples`. */

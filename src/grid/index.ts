@@ -2,6 +2,7 @@
  * Sample grids as columnar boxes, pure TypeScript (no engine, no I/O), with Keras Spatial's exact
  * semantics. The sample-space layer wraps these into SampleSets.
  */
+import { numpyRng } from '../core/numpy-rng.js';
 import type { Bounds } from '../core/box.js';
 import { ArgumentError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
@@ -86,7 +87,7 @@ export function regularGridBoxes(extent: Bounds, width: number, height: number, 
 }
 
 /** Keras Spatial's `random_grid`, seeded: `count` boxes of the given size fully inside the extent. */
-export function randomGridBoxes(extent: Bounds, width: number, height: number, count: number, seed: number | string = 0): Boxes {
+export function randomGridBoxes(extent: Bounds, width: number, height: number, count: number, seed: number | string = 0, rngKind: 'geotensor' | 'numpy' = 'geotensor'): Boxes {
   const [xmin, ymin, xmax, ymax] = checkExtent('bounds', extent);
   checkPositive('width', width);
   checkPositive('height', height);
@@ -94,8 +95,23 @@ export function randomGridBoxes(extent: Bounds, width: number, height: number, c
   if (width > xmax - xmin || height > ymax - ymin) {
     throw new ArgumentError('width/height', `a sample size that fits inside the extent (${xmax - xmin} x ${ymax - ymin})`, [width, height]);
   }
-  const rng = createRng(seed);
+  if (rngKind !== 'geotensor' && rngKind !== 'numpy') throw new ArgumentError('rng', "'geotensor' or 'numpy'", rngKind);
+  if (rngKind === 'numpy' && !(Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) < 2 ** 32)) {
+    throw new ArgumentError('seed', "an integer from 0 to 2^32 - 1 with rng 'numpy' (as np.random.seed takes)", seed);
+  }
   const b = allocBoxes(count);
+  if (rngKind === 'numpy') {
+    // Keras Spatial: x = np.random.rand(count) * (xmax - xmin - xsize) + xmin, then y the same way.
+    const rng = numpyRng(seed as number);
+    for (let k = 0; k < count; k++) b.minx[k] = rng.next() * (xmax - xmin - width) + xmin;
+    for (let k = 0; k < count; k++) b.miny[k] = rng.next() * (ymax - ymin - height) + ymin;
+    for (let k = 0; k < count; k++) {
+      b.maxx[k] = b.minx[k] + width;
+      b.maxy[k] = b.miny[k] + height;
+    }
+    return b;
+  }
+  const rng = createRng(seed);
   for (let k = 0; k < count; k++) {
     const x = rng.next() * (xmax - xmin - width) + xmin;
     const y = rng.next() * (ymax - ymin - height) + ymin;

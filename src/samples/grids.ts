@@ -15,6 +15,11 @@ export interface RandomGridOptions {
   crs?: string | null;
   /** Seed of the random generator (default 0): the same seed gives the same boxes everywhere. */
   seed?: number | string;
+  /**
+   * 'geotensor' (default, any seed) or 'numpy': numpy's legacy generator, so that `seed: n` gives the
+   * boxes Keras Spatial's `random_grid` gives after `np.random.seed(n)`.
+   */
+  rng?: 'geotensor' | 'numpy';
 }
 
 /** Keras Spatial's `regular_grid` over an extent; sizes in the extent's units. */
@@ -26,7 +31,7 @@ export function regularGrid(bounds: Bounds | number[], width: number, height: nu
 /** Keras Spatial's `random_grid`, deterministic for a seed; boxes fully inside the extent. */
 export function randomGrid(bounds: Bounds | number[], width: number, height: number, count: number, options: RandomGridOptions = {}): SampleSet {
   noMask(options);
-  return new SampleSet(randomGridBoxes(bounds as Bounds, width, height, count, options.seed ?? 0), options.crs ?? null);
+  return new SampleSet(randomGridBoxes(bounds as Bounds, width, height, count, options.seed ?? 0, options.rng), options.crs ?? null);
 }
 
 /** Keras Spatial's `mask=` argument of the grids (which raised there): here a sample set operation. */
