@@ -9,6 +9,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, write
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startStaticServer } from '../lib/static-server.mjs';
+import { checks } from '../lib/checks.mjs';
 
 const root = process.cwd();
 const work = resolve('.test-build/bundlers');
@@ -16,13 +17,7 @@ const elev = resolve('../shared/data/elev.tif');
 const PAGE_MS = 180_000; // generous: a hang is what it catches, not slowness
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
-let passed = 0;
-let failed = 0;
-const check = (name, ok, detail = '') => {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? 'ok' : 'not ok'} - bundlers: ${name}${ok || !detail ? '' : `\n  ${String(detail).slice(0, 1500).replace(/\n/g, '\n  ')}`}`);
-};
+const { check, end } = checks('bundlers');
 
 // What Node reads: the reference for every page.
 const lib = await import(join(root, 'dist/index.js'));
@@ -182,5 +177,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`bundlers: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+end();

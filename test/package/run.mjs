@@ -7,19 +7,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { checks } from '../lib/checks.mjs';
 
 const root = process.cwd();
 const work = resolve('.test-build/package');
 const elev = resolve('../shared/data/elev.tif');
 rmSync(work, { recursive: true, force: true });
 mkdirSync(`${work}/consumer`, { recursive: true });
-let passed = 0;
-let failed = 0;
-const check = (name, ok, detail = '') => {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? 'ok' : 'not ok'} - package: ${name}${ok || !detail ? '' : `\n  ${String(detail).slice(0, 1500).replace(/\n/g, '\n  ')}`}`);
-};
+const { check, end } = checks('package');
 const run = (cmd, args, cwd = `${work}/consumer`, env = {}) => spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 });
 const duSize = (dir) => {
   let n = 0;
@@ -135,5 +130,4 @@ check('error names survive minification', names.stdout.trim() === 'SourceError t
 console.log(
   `\npackage: tarball ${(packed.size / 1024).toFixed(0)} KB (${(packed.unpackedSize / 1024).toFixed(0)} KB unpacked), install ${installMB.toFixed(0)} MB, Node import ${esmOut ? esmOut.ms.toFixed(0) : '?'} ms`,
 );
-console.log(`package: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+end();
