@@ -14,6 +14,7 @@ export type { ReadWindowOptions } from './engine/validate.js';
 export type { EngineLimits } from './engine/limits.js';
 export { DEFAULT_LIMITS } from './engine/limits.js';
 export { EnginePool, configureEngine, defaultEngine, terminateEngine, type EngineOptions } from './engine/pool.js';
+export { loadCrs } from './engine/load-crs.js';
 export { parseCrs, registerCrs, transformer, transformBounds, sameCrs, isCrsKnown, type Crs, type LinearUnit } from './crs/index.js';
 export { linspace } from './grid/index.js';
 export { createRng, type Rng } from './core/rng.js';

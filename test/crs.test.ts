@@ -1,6 +1,6 @@
 /** CRS on the TypeScript side (proj4): EPSG codes, WKT with and without a code, PROJ strings, units. */
 import { assert, test } from './lib/harness.js';
-import { CrsError, parseCrs, registerCrs, transformer } from '../src/index.js';
+import { CrsError, loadCrs, parseCrs, registerCrs, regularGrid, transformer } from '../src/index.js';
 import { shared } from './lib/rasters.js';
 
 test('EPSG:4326 is geographic, in degrees', () => {
@@ -73,4 +73,36 @@ test('PROJ strings work; nonsense and unknown codes are CrsErrors naming the inp
     err = e;
   }
   assert.ok(err instanceof CrsError, String(err));
+});
+
+test('loadCrs makes an EPSG code usable without opening a raster in it: a grid and a mask in EPSG:2056, boxes reprojected as PROJ does', async () => {
+  assert.throws(() => parseCrs('EPSG:2056'), CrsError, { code: 'CRS_INVALID' });
+  let hint = '';
+  try {
+    parseCrs('EPSG:2056');
+  } catch (e) {
+    hint = (e as Error).message;
+  }
+  assert.match(hint, /await loadCrs\('EPSG:2056'\)/);
+  await loadCrs(['EPSG:2056']);
+  const [x, y] = transformer('EPSG:4326', 'EPSG:2056')([8.5, 47.4]);
+  // pyproj / gdaltransform (PROJ 9): 2680120.1818, 1250450.2793
+  assert.close(x, 2680120.1818, 0.1, 'x as PROJ (6 cm here)');
+  assert.close(y, 1250450.2793, 0.1, 'y as PROJ');
+  const grid = regularGrid([2679000, 1249000, 2683000, 1253000], 1000, 1000, { crs: 'EPSG:2056' });
+  const mask = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [8.49, 47.39],
+        [8.51, 47.39],
+        [8.51, 47.41],
+        [8.49, 47.41],
+        [8.49, 47.39],
+      ],
+    ],
+  };
+  const inside = grid.intersects(mask);
+  assert.ok(inside.length > 0 && inside.length < grid.length, `${inside.length} of ${grid.length} boxes meet the mask`);
+  await assert.rejects(loadCrs('EPSG:999999'), CrsError, { code: 'CRS_INVALID' });
 });

@@ -63,7 +63,11 @@ export function parseCrs(input: string): Crs {
   if (m) {
     epsg = Number(m[1]);
     if (!proj4.defs(name)) {
-      throw new CrsError('CRS_INVALID', `${name} is not known to proj4 here; open a raster in it first (GDAL resolves it), or call registerCrs('${name}', wkt)`, { input });
+      throw new CrsError(
+        'CRS_INVALID',
+        `${name} is not known to proj4 here: call await loadCrs('${name}') first (GDAL's PROJ database knows every EPSG code), or open a raster in it`,
+        { input },
+      );
     }
     def = name;
   } else {
