@@ -4,50 +4,83 @@
  * memory file system; the file's bytes are returned and the file removed.
  */
 import type { EncodeRequest } from '../src/engine/protocol.js';
-import { bytesPerPixel } from '../src/core/pixels.js';
+import { bytesPerPixel, type DataType, type PixelArray } from '../src/core/pixels.js';
 import { ArgumentError, CrsError, EngineError } from '../src/core/errors.js';
 import { GDAL_TYPE_NAMES } from './describe.js';
 import type { GdalModule } from './gdal-module.js';
 
 let seq = 0;
 
+/** Pixels (band-sequential) copied into WebAssembly memory and wrapped as a MEM dataset; `close()` frees both. */
+export function pixelsDataset(
+  g: GdalModule,
+  data: PixelArray,
+  width: number,
+  height: number,
+  bands: number,
+  dtype: DataType,
+  what: string,
+  lastError: () => string,
+): { ds: number; close(): void } {
+  const { M } = g;
+  const bytes = width * height * bands * bytesPerPixel(dtype);
+  const ptr = M._malloc(bytes);
+  if (!ptr) throw new EngineError('ENGINE_FAILED', `out of WebAssembly memory for ${what}`);
+  M.HEAPU8.set(new Uint8Array(data.buffer, data.byteOffset, bytes), ptr);
+  const ds = g.GDALOpen(`MEM:::DATAPOINTER=${ptr},PIXELS=${width},LINES=${height},BANDS=${bands},DATATYPE=${GDAL_TYPE_NAMES[dtype]}`, 1);
+  if (!ds) {
+    M._free(ptr);
+    throw new EngineError('ENGINE_FAILED', `cannot wrap ${what}: ${lastError()}`);
+  }
+  return {
+    ds,
+    close() {
+      g.GDALClose(ds);
+      M._free(ptr);
+    },
+  };
+}
+
+/** gdal_translate of `ds` to `path` with `args` (-q added); `failure` makes the error of a failed write from GDAL's message. */
+export function translate(g: GdalModule, ds: number, path: string, args: string[], lastError: () => string, failure: (gdalMessage: string) => Error): void {
+  const argv = g.stringList(['-q', ...args]);
+  const opts = g.GDALTranslateOptionsNew(argv.ptr, 0);
+  argv.free();
+  if (!opts) throw new ArgumentError('creationOptions', `GDAL creation options (${lastError()})`, ['-q', ...args].join(' '));
+  g.CPLErrorReset();
+  const out = g.GDALTranslate(path, ds, opts, 0);
+  g.GDALTranslateOptionsFree(opts);
+  if (!out) throw failure(lastError());
+  g.GDALClose(out);
+}
+
 export function encodeRaster(g: GdalModule, gtPtr: number, req: EncodeRequest, lastError: () => string): Uint8Array {
   const { M } = g;
   const n = req.width * req.height * req.bands;
   if (req.data.length !== n) throw new ArgumentError('data', `${n} pixels (bands × height × width = ${req.bands}×${req.height}×${req.width})`, `${req.data.length} pixels`);
-  const bytes = n * bytesPerPixel(req.dtype);
-  const ptr = M._malloc(bytes);
-  if (!ptr) throw new EngineError('ENGINE_FAILED', `out of WebAssembly memory for a ${req.width}x${req.height}x${req.bands} raster`);
-  let ds = 0;
   const path = `/tmp/geotensor-encode-${++seq}.tif`;
+  const mem = pixelsDataset(g, req.data, req.width, req.height, req.bands, req.dtype, `a ${req.width}x${req.height}x${req.bands} raster`, lastError);
   try {
-    M.HEAPU8.set(new Uint8Array(req.data.buffer, req.data.byteOffset, bytes), ptr);
-    ds = g.GDALOpen(`MEM:::DATAPOINTER=${ptr},PIXELS=${req.width},LINES=${req.height},BANDS=${req.bands},DATATYPE=${GDAL_TYPE_NAMES[req.dtype]}`, 1);
-    if (!ds) throw new EngineError('ENGINE_FAILED', `encode: cannot wrap the pixels: ${lastError()}`);
     const [minx, miny, maxx, maxy] = req.bounds;
     M.HEAPF64.set([minx, (maxx - minx) / req.width, 0, maxy, 0, -(maxy - miny) / req.height], gtPtr >>> 3);
-    g.GDALSetGeoTransform(ds, gtPtr);
-    if (g.GDALSetProjection(ds, req.crs) !== 0) throw new CrsError('CRS_INVALID', `encode: GDAL cannot use the CRS ${req.crs.slice(0, 60)}`, { input: 'crs' });
-    const args = ['-q', '-of', req.format];
+    g.GDALSetGeoTransform(mem.ds, gtPtr);
+    if (g.GDALSetProjection(mem.ds, req.crs) !== 0) throw new CrsError('CRS_INVALID', `encode: GDAL cannot use the CRS ${req.crs.slice(0, 60)}`, { input: 'crs' });
+    const args = ['-of', req.format];
     if (req.nodata !== null) args.push('-a_nodata', Number.isNaN(req.nodata) ? 'nan' : String(req.nodata));
     for (const co of req.creationOptions ?? []) args.push('-co', co);
-    const argv = g.stringList(args);
-    const opts = g.GDALTranslateOptionsNew(argv.ptr, 0);
-    argv.free();
-    if (!opts) throw new ArgumentError('creationOptions', `GDAL creation options (${lastError()})`, args.join(' '));
-    g.CPLErrorReset();
-    const out = g.GDALTranslate(path, ds, opts, 0);
-    g.GDALTranslateOptionsFree(opts);
-    if (!out) throw new EngineError('ENGINE_FAILED', `encode: GDAL could not write ${req.format}: ${lastError()}`, { input: req.format });
-    g.GDALClose(out);
+    translate(g, mem.ds, path, args, lastError, (msg) => new EngineError('ENGINE_FAILED', `encode: GDAL could not write ${req.format}: ${msg}`, { input: req.format }));
     return M.FS.readFile(path) as Uint8Array;
   } finally {
-    if (ds) g.GDALClose(ds);
-    M._free(ptr);
-    try {
-      M.FS.unlink(path);
-    } catch {
-      /* not written */
-    }
+    mem.close();
+    removeFile(g, path);
+  }
+}
+
+/** Removes a file of the engine's memory file system, if it was written. */
+export function removeFile(g: GdalModule, path: string): void {
+  try {
+    g.M.FS.unlink(path);
+  } catch {
+    /* not written */
   }
 }

@@ -1,6 +1,11 @@
+/**
+ * The engine itself: GDAL in WebAssembly, datasets kept open across reads (each in its sandbox, see
+ * sandbox.ts), windows warped straight into WebAssembly memory (target-grids.ts) — no file written
+ * per sample. Runtime-neutral: the worker wraps it with Comlink; edge runtimes use it in-thread.
+ */
 import type { CrsInfo, EncodeRequest, EngineAssetConfig, EngineStats, RasterMeta, WindowRequest, WindowResult, DatasetSpec } from '../src/engine/protocol.js';
 import { typedArrayFor } from '../src/core/pixels.js';
-import { CrsError, EngineError, SampleError, SourceError } from '../src/core/errors.js';
+import { EngineError, SampleError, SourceError } from '../src/core/errors.js';
 import { describeDataset } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles, NO_OWNER } from './lazy-file.js';
@@ -8,7 +13,7 @@ import { groupParts } from './mosaic-vrt.js';
 import { encodeRaster } from './encode.js';
 import { type PartFile, Sandbox } from './sandbox.js';
 import { type LocalFiles, localFiles } from './runtime.js';
-import { crsTextProblem } from '../src/core/crs-text.js';
+import { CrsLookup, checkCrsText } from './crs-lookup.js';
 import { heapView, shorten, TargetGrids } from './target-grids.js';
 import { StripWriter } from './strip-writer.js';
 
@@ -36,12 +41,10 @@ interface OpenDataset {
   stale: boolean;
 }
 
-const GA_UPDATE = 1;
-
 export class GdalEngine {
   private readonly datasets = new Map<number, OpenDataset>();
   private readonly targets: TargetGrids;
-  private readonly crsCache = new Map<string, CrsInfo>();
+  private readonly crs: CrsLookup;
   private readonly lazy: LazyFiles;
   private readonly files: Sandbox;
   private gtPtr = 0;
@@ -61,6 +64,7 @@ export class GdalEngine {
     this.files = new Sandbox(g.M, this.lazy, local);
     this.targets = new TargetGrids(g, () => this.lastError());
     this.strips = new StripWriter(g, () => this.lastError());
+    this.crs = new CrsLookup(g, this.gtPtr, () => this.lastError());
   }
 
   static async create(config: EngineAssetConfig = {}): Promise<GdalEngine> {
@@ -178,33 +182,8 @@ export class GdalEngine {
   }
 
   resolveCrs(input: string): CrsInfo {
-    const hit = this.crsCache.get(input);
-    if (hit) return hit;
-    checkCrsText(input);
     this.workFor(NO_OWNER, 'CRS');
-    const g = this.g;
-    g.CPLErrorReset();
-    const srs = g.OSRNewSpatialReference(null);
-    try {
-      if (g.OSRSetFromUserInput(srs, input) !== 0) {
-        const gdalMessage = this.lastError();
-        throw new CrsError('CRS_INVALID', `CRS ${shorten(input)} is not a coordinate reference system GDAL/PROJ understands${gdalMessage ? ` (${gdalMessage})` : ''}`, {
-          input: shorten(input),
-          gdalMessage,
-        });
-      }
-      const wkt1 = this.exportWkt(srs);
-      // WKT2 and the EPSG code, as gdalinfo reports them, come from a throwaway MEM dataset.
-      const mem = this.scratchDataset();
-      g.GDALSetProjection(mem, input);
-      const meta = describeDataset(g, mem, 'crs');
-      g.GDALClose(mem);
-      const info: CrsInfo = { wkt: meta.crs?.wkt ?? wkt1, wkt1, epsg: meta.crs?.epsg ?? null };
-      this.crsCache.set(input, info);
-      return info;
-    } finally {
-      g.OSRDestroySpatialReference(srs);
-    }
+    return this.crs.resolve(input);
   }
 
   read(id: number, req: WindowRequest): WindowResult {
@@ -340,7 +319,7 @@ export class GdalEngine {
     }
     // GDAL's own allocations now fail: C++ `new` cannot throw in this build, so GDAL aborts.
     for (let i = 0; i < 1000 && !this.g.aborted; i++) {
-      this.scratchDataset();
+      this.crs.scratchDataset();
     }
     if (!this.g.aborted) throw new EngineError('ENGINE_FAILED', 'memory exhausted but GDAL did not abort');
   }
@@ -363,33 +342,11 @@ export class GdalEngine {
     }
   }
 
-  /** A 1×1 MEM dataset over a scratch byte (for asking GDAL things about a CRS). */
-  private scratchDataset(): number {
-    return this.g.GDALOpen(`MEM:::DATAPOINTER=${this.gtPtr},PIXELS=1,LINES=1,BANDS=1,DATATYPE=Byte`, GA_UPDATE);
-  }
-
-  private exportWkt(srs: number): string {
-    const { M } = this.g;
-    const out = M._malloc(4);
-    this.g.OSRExportToWkt(srs, out);
-    const p = M.HEAPU32[out >>> 2];
-    const s = M.UTF8ToString(p);
-    M._free(p);
-    M._free(out);
-    return s;
-  }
-
   private lastError(): string {
     const msg = this.g.CPLGetLastErrorMsg();
     const lines = this.g.takeMessages().filter((l) => /ERROR/.test(l));
     return msg || lines.join('; ');
   }
-}
-
-/** CRS strings reach GDAL only in forms that name no file and carry no options (see core/crs-text.ts). */
-function checkCrsText(input: string, name = shorten(input)): void {
-  const problem = crsTextProblem(input);
-  if (problem) throw new CrsError('CRS_INVALID', `CRS ${shorten(input)}: ${problem}`, { input: name });
 }
 
 function isIdentityBands(bands: number[], count: number): boolean {

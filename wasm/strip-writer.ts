@@ -6,9 +6,10 @@
  * georeferencing, nodata and creation options, returns the bytes and removes every file.
  */
 import type { EncodeRequest } from '../src/engine/protocol.js';
-import { bytesPerPixel, type PixelArray } from '../src/core/pixels.js';
+import type { PixelArray } from '../src/core/pixels.js';
 import { ArgumentError, CrsError, EngineError } from '../src/core/errors.js';
 import { GDAL_TYPE_NAMES } from './describe.js';
+import { pixelsDataset, removeFile, translate } from './encode.js';
 import type { GdalModule } from './gdal-module.js';
 
 /** What `begin` needs: an encode request without the pixels. */
@@ -40,26 +41,25 @@ export class StripWriter {
   write(id: number, row0: number, rows: number, data: PixelArray): void {
     const o = this.get(id);
     const { g } = this;
-    const { M } = g;
     const { spec } = o;
     if (!(Number.isInteger(row0) && Number.isInteger(rows) && rows > 0 && row0 >= 0 && row0 + rows <= spec.height))
       throw new ArgumentError('rows', `rows within 0..${spec.height}`, `${row0}+${rows}`);
     const n = spec.width * rows * spec.bands;
     if (data.length !== n) throw new ArgumentError('data', `${n} pixels (bands × rows × width)`, `${data.length} pixels`);
-    const bytes = n * bytesPerPixel(spec.dtype);
-    const ptr = M._malloc(bytes);
-    if (!ptr) throw new EngineError('ENGINE_FAILED', `out of WebAssembly memory for a strip of ${rows} rows`);
-    let mem = 0;
+    const path = `${o.prefix}-${o.strips.length}.tif`;
+    const mem = pixelsDataset(g, data, spec.width, rows, spec.bands, spec.dtype, `a strip of ${rows} rows`, this.lastError);
     try {
-      M.HEAPU8.set(new Uint8Array(data.buffer, data.byteOffset, bytes), ptr);
-      mem = g.GDALOpen(`MEM:::DATAPOINTER=${ptr},PIXELS=${spec.width},LINES=${rows},BANDS=${spec.bands},DATATYPE=${GDAL_TYPE_NAMES[spec.dtype]}`, 1);
-      if (!mem) throw new EngineError('ENGINE_FAILED', `cannot wrap a strip: ${this.lastError()}`);
-      const path = `${o.prefix}-${o.strips.length}.tif`;
-      this.translate(mem, path, ['-of', 'GTiff', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'ZLEVEL=1']);
+      translate(
+        g,
+        mem.ds,
+        path,
+        ['-of', 'GTiff', '-co', 'TILED=YES', '-co', 'COMPRESS=DEFLATE', '-co', 'ZLEVEL=1'],
+        this.lastError,
+        (msg) => new EngineError('ENGINE_FAILED', `GDAL could not write a strip: ${msg}`),
+      );
       o.strips.push({ path, row0, rows });
     } finally {
-      if (mem) g.GDALClose(mem);
-      M._free(ptr);
+      mem.close();
     }
   }
 
@@ -86,12 +86,17 @@ export class StripWriter {
       const args = ['-of', spec.format, '-a_srs', spec.crs, '-a_ullr', String(minx), String(maxy), String(maxx), String(miny)];
       if (spec.nodata !== null) args.push('-a_nodata', Number.isNaN(spec.nodata) ? 'nan' : String(spec.nodata));
       for (const co of spec.creationOptions ?? []) args.push('-co', co);
-      this.translate(vrt, final, args);
+      // -a_srs applies the CRS here: a failure naming it is the CRS's fault.
+      translate(g, vrt, final, args, this.lastError, (msg) =>
+        /SRS|CRS|coordinate/i.test(msg)
+          ? new CrsError('CRS_INVALID', `GDAL cannot use the CRS: ${msg}`, { input: 'crs' })
+          : new EngineError('ENGINE_FAILED', `GDAL could not write the raster: ${msg}`),
+      );
       return g.M.FS.readFile(final) as Uint8Array;
     } finally {
       if (vrt) g.GDALClose(vrt);
-      for (const s of o.strips) unlink(g, s.path);
-      unlink(g, final);
+      for (const s of o.strips) removeFile(g, s.path);
+      removeFile(g, final);
     }
   }
 
@@ -100,38 +105,12 @@ export class StripWriter {
     const o = this.open.get(id);
     if (!o) return;
     this.open.delete(id);
-    for (const s of o.strips) unlink(this.g, s.path);
+    for (const s of o.strips) removeFile(this.g, s.path);
   }
 
   private get(id: number): Open {
     const o = this.open.get(id);
     if (!o) throw new EngineError('ENGINE_FAILED', `raster ${id} is not being written in this worker`);
     return o;
-  }
-
-  /** gdal_translate of `ds` to `path` with `args` (-q added). */
-  private translate(ds: number, path: string, args: string[]): void {
-    const { g } = this;
-    const argv = g.stringList(['-q', ...args]);
-    const opts = g.GDALTranslateOptionsNew(argv.ptr, 0);
-    argv.free();
-    if (!opts) throw new ArgumentError('creationOptions', `GDAL translate options (${this.lastError()})`, args.join(' '));
-    g.CPLErrorReset();
-    const out = g.GDALTranslate(path, ds, opts, 0);
-    g.GDALTranslateOptionsFree(opts);
-    if (!out) {
-      const msg = this.lastError();
-      if (/SRS|CRS|coordinate/i.test(msg)) throw new CrsError('CRS_INVALID', `GDAL cannot use the CRS: ${msg}`, { input: 'crs' });
-      throw new EngineError('ENGINE_FAILED', `GDAL could not write ${path.endsWith('.out') ? 'the raster' : 'a strip'}: ${msg}`);
-    }
-    g.GDALClose(out);
-  }
-}
-
-function unlink(g: GdalModule, path: string): void {
-  try {
-    g.M.FS.unlink(path);
-  } catch {
-    /* not written */
   }
 }

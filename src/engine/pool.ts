@@ -136,12 +136,17 @@ export class EnginePool {
    * Where idle workers keep the process alive (Deno), they end once no source is open and no call is
    * running, so a script exits after closing its last source; the next call starts them again.
    */
+  /** No source open and no call running (and the pool not closed). */
+  private idle(): boolean {
+    return !this.closed && this.openIds.size === 0 && this.load.every((l) => l === 0);
+  }
+
   private stopWhenIdle(): void {
-    if (!this.runtime.workersHoldProcess || this.closed || this.openIds.size > 0 || this.load.some((l) => l > 0)) return;
+    if (!this.runtime.workersHoldProcess || !this.idle()) return;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
-      if (this.closed || this.openIds.size > 0 || this.load.some((l) => l > 0) || this.starting.some((s) => s)) return;
+      if (!this.idle() || this.starting.some((s) => s)) return;
       if (this.liveWorkers().some((w) => w.busy)) return this.stopWhenIdle(); // a direct call (a close) still running
       for (let i = 0; i < this.size; i++) {
         const w = this.workers[i];
