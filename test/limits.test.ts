@@ -1,7 +1,7 @@
 /** Bounded resources: memory per flow, per window, per worker, and work per window on hostile files. */
 import { assert, test, testEnv } from './lib/harness.js';
 import { liveWorkers } from '../src/testing.js';
-import { ArgumentError, attributes, EnginePool, openRaster, PredictionWriter, SampleError, SpatialDataGenerator } from '../src/index.js';
+import { ArgumentError, attributes, EnginePool, exportChips, loadCrs, openRaster, PredictionWriter, SampleError, SpatialDataGenerator } from '../src/index.js';
 
 test('a flow that would hold more than memoryBytes in samples is an ArgumentError before any read', async () => {
   const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('L7_ETMs.tif'));
@@ -73,4 +73,21 @@ test('a PredictionWriter over memoryBytes is an ArgumentError at construction', 
   assert.throws(() => new PredictionWriter({ bounds: [0, 0, 100000, 100000], crs: 'EPSG:32632', resolution: 10, bands: 3 }), ArgumentError, { input: 'resolution' });
   const ok = new PredictionWriter({ bounds: [0, 0, 1000, 1000], crs: 'EPSG:32632', resolution: 10, memoryBytes: 1e6 });
   assert.equal(ok.width, 100);
+});
+
+test('bad limit options, and a chip prefix that leaves its folder, are ArgumentErrors naming the option', async () => {
+  assert.throws(() => new EnginePool({ limits: { windowBytes: -1 } }), ArgumentError, { input: 'limits.windowBytes' });
+  assert.throws(() => new EnginePool({ limits: { sourcePixels: 'many' as never } }), ArgumentError, { input: 'limits.sourcePixels' });
+  assert.throws(() => new EnginePool({ limits: { heapBytes: 1 } as never }), ArgumentError, { input: 'limits.heapBytes' });
+  assert.throws(() => new PredictionWriter({ bounds: [0, 0, 10, 10], crs: 'EPSG:32632', resolution: 1, memoryBytes: 0 }), ArgumentError, { input: 'memoryBytes' });
+  const sdg = await SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'));
+  const samples = sdg.regularGrid(0.2, 0.2);
+  assert.throws(() => sdg.flow(samples, 8, 8, { memoryBytes: Number.NaN }), ArgumentError, { input: 'memoryBytes' });
+  await assert.rejects(attributes(sdg, samples, { width: 8, height: 8, stats: ['classCounts'], maxClasses: 0 }), ArgumentError, { input: 'maxClasses' });
+  await assert.rejects(loadCrs(''), ArgumentError, { input: 'crs' });
+  const noWrite = async () => {};
+  await assert.rejects(exportChips(sdg, samples, { format: 'npy', dir: 'chips', width: 8, height: 8, prefix: '../escape_', writeFile: noWrite }), ArgumentError, {
+    input: 'prefix',
+  });
+  await sdg.close();
 });
