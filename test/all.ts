@@ -4,6 +4,8 @@ import './sources.test.js';
 import './crs.test.js';
 import './grid.test.js';
 import './generator.test.js';
+import './fill.test.js';
+import './keras-alignment.test.js';
 import './samples.test.js';
 import './attributes.test.js';
 import './robustness.test.js';

@@ -1,7 +1,7 @@
 /** The engine against native GDAL: meta equals gdalinfo, windows equal gdalwarp. Runs in Node, Deno and Chromium. */
 import { assert, test, testEnv } from './lib/harness.js';
 import { compare, shared, typed } from './lib/rasters.js';
-import type { RasterMeta } from '../src/index.js';
+import { openRaster, type RasterMeta } from '../src/index.js';
 import caseList from './fixtures/reference/cases.json' with { type: 'json' };
 
 interface RefMeta {
@@ -15,7 +15,10 @@ interface RefMeta {
 
 interface RefCase {
   name: string;
-  file: string;
+  tag: string;
+  /** A raster of ../shared/data, or (fixture) one of test/fixtures made by test/reference/generate.mjs. */
+  file?: string;
+  fixture?: string;
   bounds: [number, number, number, number];
   crs: string | null;
   width: number;
@@ -25,6 +28,8 @@ interface RefCase {
   nodata: number | 'nan' | null;
   out: string;
   command: string;
+  /** The reference is gdalwarp -dstalpha: one more band, the alpha. */
+  mask?: boolean;
 }
 
 const FILES = ['elev.tif', 'L7_ETMs.tif', 'olinda_dem_utm25s.tif', 'lc.tif', 'na.tif', 'keras_spatial_small.tif'];
@@ -62,12 +67,36 @@ for (const file of FILES) {
   });
 }
 
+const EXACT_TAGS = new Set(['nonodata', 'multiband', 'alpha', 'equal-nodata']);
+
 // The cases are registered synchronously from the list generated next to the fixtures.
 const { gdal, cases } = caseList as unknown as { gdal: string; cases: RefCase[] };
-for (const c of cases) {
+for (const c of cases.filter((k) => k.mask)) {
+  test(`readWindow ${c.name} with mask: true: its validity layer is gdalwarp -dstalpha's alpha above 0`, async () => {
+    const expected = typed(c.dtype, await testEnv().fixtureBytes(`reference/${c.out}`));
+    const r = await shared(c.file!);
+    const w = await r.readWindow({ bounds: c.bounds, crs: c.crs ?? undefined, width: c.width, height: c.height, resampling: c.resampling as never, dtype: c.dtype, mask: true });
+    const plane = c.width * c.height;
+    assert.deepEqual(w.shape, [r.meta.count + 1, c.height, c.width], 'shape: the bands and the validity layer');
+    const nb = r.meta.count;
+    let ones = 0;
+    let valueDiff = 0;
+    for (let p = 0; p < plane; p++) {
+      const m = w.data[nb * plane + p];
+      assert.equal(m, expected[nb * plane + p] > 0 ? 1 : 0, `validity of pixel ${p}`);
+      ones += m;
+      for (let b = 0; b < nb; b++) if (m === 1) valueDiff = Math.max(valueDiff, Math.abs(w.data[b * plane + p] - expected[b * plane + p]));
+      if (m === 0 && c.nodata !== null) assert.equal(w.data[p], c.nodata, `pixel ${p} without data is nodata`);
+    }
+    assert.ok(ones > 0 && ones < plane, `the box is partly outside the source (${ones} of ${plane} valid)`);
+    assert.ok(valueDiff <= 1e-3, `values where valid equal gdalwarp's (max |diff| ${valueDiff})`);
+  });
+}
+
+for (const c of cases.filter((k) => !k.mask)) {
   test(`readWindow ${c.name} equals native gdalwarp`, async () => {
     const expected = typed(c.dtype, await testEnv().fixtureBytes(`reference/${c.out}`));
-    const r = await shared(c.file);
+    const r = c.fixture ? await openRaster(await testEnv().fixtureSource(c.fixture), { name: c.fixture }) : await shared(c.file!);
     const w = await r.readWindow({ bounds: c.bounds, crs: c.crs ?? undefined, width: c.width, height: c.height, resampling: c.resampling as never, dtype: c.dtype });
     assert.equal(w.dtype, c.dtype, 'dtype');
     assert.deepEqual(w.shape, [r.meta.count, c.height, c.width], 'shape');
@@ -77,6 +106,9 @@ for (const c of cases) {
     const { maxDiff, maskMismatch, range } = compare(w.data, expected, typeof c.nodata === 'number' ? c.nodata : null);
     assert.equal(maskMismatch, 0, `pixels where only one side has nodata (vs ${gdal}: ${c.command})`);
     assert.ok(maxDiff <= 1e-4 * range, `max |diff| ${maxDiff} > 1e-4 × range ${range} (vs ${gdal}: ${c.command})`);
+    // The edge cases of the engine's fast path (mask-free kernels) equal gdalwarp bit for bit.
+    if (EXACT_TAGS.has(c.tag)) assert.equal(maxDiff, 0, `max |diff| ${maxDiff} (vs ${gdal}: ${c.command})`);
+    if (c.fixture) await r.close();
   });
 }
 

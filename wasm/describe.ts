@@ -28,7 +28,15 @@ interface GdalInfoJson {
   coordinateSystem?: { wkt: string };
   geoTransform?: number[];
   stac?: Record<string, unknown>;
-  bands: { band: number; type: string; block?: [number, number]; noDataValue?: number | string; overviews?: { size: [number, number] }[] }[];
+  bands: {
+    band: number;
+    type: string;
+    block?: [number, number];
+    noDataValue?: number | string;
+    overviews?: { size: [number, number] }[];
+    colorInterpretation?: string;
+    mask?: { flags?: string[] };
+  }[];
 }
 
 export function gdalInfoJson(g: GdalModule, ds: number): GdalInfoJson | null {
@@ -111,5 +119,6 @@ export function describeDataset(g: GdalModule, ds: number, label: string): Raste
     blockSize: info.bands[0]?.block ?? null,
     overviews: (info.bands[0]?.overviews ?? []).map((o) => o.size),
     files: info.files ?? [],
+    alpha: info.bands.some((b) => b.colorInterpretation === 'Alpha' || (b.mask?.flags ?? []).some((f) => f === 'ALPHA' || f === 'PER_DATASET')),
   };
 }

@@ -201,33 +201,60 @@ export class GdalEngine {
     const { M } = g;
     const { width, height, dtype } = req;
     const nb = req.bands.length;
-    const target = this.targets.get(width, height, nb, dtype, req.crs);
+    const layers = nb + (req.mask ? 1 : 0);
+    const target = this.targets.get(width, height, layers, dtype, req.crs);
     const [minx, miny, maxx, maxy] = req.bounds;
     M.HEAPF64.set([minx, (maxx - minx) / width, 0, maxy, 0, -(maxy - miny) / height], this.gtPtr >>> 3);
     g.GDALSetGeoTransform(target.ds, this.gtPtr);
-    const n = width * height * nb;
-    heapView(M, dtype, target.ptr, n).fill(req.nodata ?? 0);
+    const plane = width * height;
+    const n = plane * layers;
     const wanted = new Set(req.parts ?? d.parts.map((_, i) => i));
-    const sources = d.sources.filter((s) => s.parts.some((i) => wanted.has(i))).map((s) => s.ds);
-    if (sources.length > 0) this.warp(d, sources, target.ds, req);
+    const picked = d.sources.filter((s) => s.parts.some((i) => wanted.has(i)));
+    const sources = picked.map((s) => s.ds);
+    const init = () => {
+      const view = heapView(M, dtype, target.ptr, n);
+      view.fill(req.nodata ?? 0, 0, plane * nb);
+      if (req.mask) view.fill(0, plane * nb);
+    };
+    init();
+    if (sources.length === 1 && !req.mask && !picked[0].parts.some((i) => d.parts[i].meta.alpha)) {
+      // GDAL's mask-free kernels: no destination nodata, the target initialised to it instead. They
+      // differ from gdalwarp's only where a valid value equals the nodata value (gdalwarp moves it to
+      // the next value): a window with any pixel equal to nodata is warped again the general way.
+      this.warp(d, sources, target.ds, req, 'fast');
+      if (req.nodata !== null && holds(heapView(M, dtype, target.ptr, n), req.nodata)) {
+        init();
+        this.warp(d, sources, target.ds, req, 'exact');
+      }
+    } else if (sources.length > 0) this.warp(d, sources, target.ds, req, 'exact');
     this.reads++;
     // Copy out of WebAssembly memory into a fresh buffer that is transferred, not copied, to the host.
     // (a new view: the warp may have grown WebAssembly memory, which replaces its buffer)
     const data = typedArrayFor(dtype, n);
     data.set(heapView(M, dtype, target.ptr, n) as never);
-    return { data, shape: [nb, height, width], dtype, nodata: req.nodata, heapBytes: M.HEAPU8.buffer.byteLength };
+    if (req.mask) for (let i = plane * nb; i < n; i++) data[i] = data[i] > 0 ? 1 : 0;
+    return { data, shape: [layers, height, width], dtype, nodata: req.nodata, heapBytes: M.HEAPU8.buffer.byteLength };
   }
 
-  /** GDALWarp of one or more sources (a mosaic: later parts drawn over earlier ones) into the target. */
-  private warp(d: OpenDataset, sources: number[], targetDs: number, req: WindowRequest): void {
+  /**
+   * GDALWarp of one or more sources (a mosaic: later parts drawn over earlier ones) into the target.
+   * 'exact' is gdalwarp's own way (-dstnodata, INIT_DEST=NO_DATA); 'fast' leaves the destination
+   * without nodata (GDAL then picks its mask-free kernels) and initialises it to the nodata value.
+   */
+  private warp(d: OpenDataset, sources: number[], targetDs: number, req: WindowRequest, how: 'fast' | 'exact'): void {
     const g = this.g;
     const { M } = g;
     const args = ['-q', '-r', req.resampling];
+    const init = req.nodata === null ? '0' : nodataString(req.nodata);
     // One source: GDAL initialises the target (as gdalwarp does). Several: the target is already filled
     // with nodata, and INIT_DEST would make each source erase what the sources before it drew.
-    if (sources.length === 1) args.push('-wo', `INIT_DEST=${req.nodata === null ? '0' : 'NO_DATA'}`);
-    if (req.nodata !== null) args.push('-dstnodata', nodataString(req.nodata));
-    if (!isIdentityBands(req.bands, d.meta.count)) {
+    if (how === 'fast') args.push('-wo', `INIT_DEST=${init}`, '-dstnodata', 'None');
+    else {
+      if (sources.length === 1) args.push('-wo', `INIT_DEST=${req.nodata === null ? '0' : 'NO_DATA'}`);
+      if (req.nodata !== null) args.push('-dstnodata', nodataString(req.nodata));
+    }
+    if (req.mask) args.push('-dstalpha');
+    if (req.mask || !isIdentityBands(req.bands, d.meta.count)) {
       req.bands.forEach((b, i) => args.push('-srcband', String(b), '-dstband', String(i + 1)));
     }
     const argv = g.stringList(args);
@@ -351,6 +378,16 @@ export class GdalEngine {
 
 function isIdentityBands(bands: number[], count: number): boolean {
   return bands.length === count && bands.every((b, i) => b === i + 1);
+}
+
+/** True when any value of `a` is `v` (NaN: any NaN). */
+function holds(a: ArrayLike<number>, v: number): boolean {
+  if (Number.isNaN(v)) {
+    for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) return true;
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) if (a[i] === v) return true;
+  return false;
 }
 
 function nodataString(v: number): string {

@@ -66,3 +66,32 @@ export function toBandSequential(batch: { data: PixelArray; shape: readonly numb
 export function product(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
+
+/**
+ * One sample ([1, h, w, c], [1, c, h, w] or squeezed [1, h, w]) with one more layer after its
+ * others, in `interleave` (a squeezed sample gains a layer axis): a new array of the sample's type.
+ */
+export function withLayer(
+  data: PixelArray,
+  shape: readonly number[],
+  layout: Layout,
+  layer: ArrayLike<number>,
+  interleave: Interleave,
+): { data: PixelArray; shape: number[]; layout: Interleave } {
+  const d = sampleDims(shape, layout);
+  const hw = d.h * d.w;
+  const c = d.c + 1;
+  const out = typedArrayFor(dtypeOf(data), hw * c);
+  const to: Interleave = layout === 'squeezed' ? interleave : layout;
+  if (to === 'band') {
+    if (layout === 'pixel' && d.c > 1) for (let l = 0; l < d.c; l++) for (let p = 0; p < hw; p++) out[l * hw + p] = data[p * d.c + l];
+    else out.set(data as never);
+    for (let p = 0; p < hw; p++) out[d.c * hw + p] = layer[p];
+    return { data: out, shape: [1, c, d.h, d.w], layout: 'band' };
+  }
+  for (let p = 0; p < hw; p++) {
+    for (let l = 0; l < d.c; l++) out[p * c + l] = layout === 'pixel' ? data[p * d.c + l] : data[l * hw + p];
+    out[p * c + d.c] = layer[p];
+  }
+  return { data: out, shape: [1, d.h, d.w, c], layout: 'pixel' };
+}

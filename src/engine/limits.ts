@@ -36,7 +36,7 @@ export function checkLimits(l: EngineLimits | undefined): Required<EngineLimits>
 
 /** Refuses a window whose pixels, or the source pixels behind them, are over the limits. */
 export function checkWindow(meta: RasterMeta, req: WindowRequest, label: string, limits: Required<EngineLimits>): void {
-  const bytes = req.width * req.height * req.bands.length * bytesPerPixel(req.dtype);
+  const bytes = req.width * req.height * (req.bands.length + (req.mask ? 1 : 0)) * bytesPerPixel(req.dtype);
   if (bytes > limits.windowBytes) {
     throw new ArgumentError('width × height × bands', `at most ${limits.windowBytes} bytes for one window of ${label} (engine limits.windowBytes)`, `${bytes} bytes`);
   }

@@ -47,6 +47,8 @@ export interface RasterMeta {
   overviews?: [number, number][];
   /** Names of the files GDAL read for this dataset (inside the engine's file system). */
   files: string[];
+  /** A band is alpha or the mask is per dataset (GDAL then warps with a density, never its fast kernels). */
+  alpha?: boolean;
   /** For a mosaic (several files as one source): each part's own description. */
   parts?: RasterMeta[];
 }
@@ -76,6 +78,8 @@ export interface WindowRequest {
   nodata: number | null;
   /** Mosaics: the parts that may intersect the window (default: all). */
   parts?: number[];
+  /** One more band after `bands`: 1 where the pixel came from the source, else 0 (GDAL's -dstalpha > 0). */
+  mask?: boolean;
 }
 
 export interface WindowResult {

@@ -20,10 +20,15 @@ export interface ReadWindowOptions {
   /** Output data type; default the raster's. */
   dtype?: DataType;
   /**
-   * Value for pixels without data. Default: the source's nodata; else NaN for float outputs;
-   * else none (areas outside the source are 0, as gdalwarp does).
+   * Value for pixels without data. Default: the source's nodata; else none, so that pixels outside
+   * the source are 0, as gdalwarp and Keras Spatial give them (pass `nodata: NaN` for NaN there).
    */
   nodata?: number | null;
+  /**
+   * Add a validity layer after the bands: 1 where the pixel came from the source, 0 where it did not
+   * (outside the source, or only source nodata under it); GDAL's `-dstalpha` density above zero.
+   */
+  mask?: boolean;
   signal?: AbortSignal;
 }
 
@@ -87,7 +92,13 @@ export function defaultNodata(v: unknown, meta: RasterMeta, bands: number[], dty
   }
   const src = meta.nodatavals[bands[0] - 1];
   if (src !== null && src !== undefined && (isFloat(dtype) || !Number.isNaN(src))) return src;
-  return isFloat(dtype) ? Number.NaN : null;
+  return null;
+}
+
+export function checkMask(v: unknown): boolean {
+  if (v === undefined || v === false) return false;
+  if (v !== true) throw new ArgumentError('mask', 'true (a validity layer after the bands) or false', v);
+  return true;
 }
 
 export function checkCrs(v: unknown, fallback: string | null): string {
@@ -109,5 +120,6 @@ export function toWindowRequest(opts: ReadWindowOptions, meta: RasterMeta): Wind
   const dtype = checkDtype(opts.dtype, meta);
   const nodata = defaultNodata(opts.nodata, meta, bands, dtype);
   const crs = checkCrs(opts.crs, meta.crs ? (meta.crs.epsg ? `EPSG:${meta.crs.epsg}` : meta.crs.wkt) : null);
-  return { bounds, crs, width, height, resampling, bands, dtype, nodata };
+  const mask = checkMask(opts.mask);
+  return { bounds, crs, width, height, resampling, bands, dtype, nodata, ...(mask ? { mask } : {}) };
 }

@@ -51,7 +51,7 @@ export async function attributes(source: SpatialDataGenerator | AsyncIterable<Ba
   const batches: AsyncIterable<Batch> = sdg
     ? sdg.flow(samples, options.width as number, options.height as number, { batchSize: options.batchSize ?? 32, signal: options.signal, preprocess: false })
     : (source as AsyncIterable<Batch>);
-  const isNo = (v: number) => Number.isNaN(v) || (nodata !== null && v === nodata);
+  const isNoValue = (v: number, _p?: number) => Number.isNaN(v) || (nodata !== null && v === nodata);
   const numeric = new Map<string, Float64Array>();
   const col = (name: string) => {
     let c = numeric.get(name);
@@ -68,16 +68,19 @@ export async function attributes(source: SpatialDataGenerator | AsyncIterable<Ba
     const d = dims(batch);
     const b = d.n;
     const per = batch.data.length / b;
-    const layers = d.c;
+    // A generator with a validity layer (mask: true): that layer says which pixels are nodata.
+    const masked = sdg?.mask === true;
+    const layers = masked ? d.c - 1 : d.c;
     const hw = d.h * d.w;
     for (let k = 0; k < b; k++) {
       const row = batch.indices[k];
       if (!(row >= 0 && row < n)) throw new ArgumentError('batch.indices', `rows of the sample set (0 to ${n - 1})`, row);
       const base = k * per;
       // Within one layer pixel p = y·w + x sits at a fixed step from the layer's first pixel in any layout.
-      const starts = Array.from({ length: layers }, (_, l) => offset(d, batch.layout, k, 0, 0, l));
+      const starts = Array.from({ length: d.c }, (_, l) => offset(d, batch.layout, k, 0, 0, l));
       const step = offset(d, batch.layout, k, d.w > 1 ? 0 : 1, d.w > 1 ? 1 : 0, 0) - starts[0];
       const at = (l: number, p: number) => batch.data[starts[l] + p * step];
+      const isNo = masked ? (v: number, p: number) => at(layers, p) === 0 || isNoValue(v) : isNoValue;
       for (let l = 0; l < layers; l++) {
         const sfx = layers > 1 ? `_b${l + 1}` : '';
         let mn = Infinity;
@@ -87,7 +90,7 @@ export async function attributes(source: SpatialDataGenerator | AsyncIterable<Ba
         let nod = 0;
         for (let p = 0; p < hw; p++) {
           const v = at(l, p);
-          if (isNo(v)) {
+          if (isNo(v, p)) {
             nod++;
             continue;
           }
@@ -101,7 +104,7 @@ export async function attributes(source: SpatialDataGenerator | AsyncIterable<Ba
         if (stats.includes('std')) {
           for (let p = 0; p < hw; p++) {
             const v = at(l, p);
-            if (!isNo(v)) ss += (v - mean) * (v - mean);
+            if (!isNo(v, p)) ss += (v - mean) * (v - mean);
           }
         }
         const values: Record<string, number> = {
@@ -118,7 +121,7 @@ export async function attributes(source: SpatialDataGenerator | AsyncIterable<Ba
           const m = new Map<number, number>();
           for (let p = 0; p < hw; p++) {
             const v = at(l, p);
-            if (isNo(v)) continue;
+            if (isNo(v, p)) continue;
             if (!Number.isInteger(v)) {
               throw new ArgumentError(
                 'stats',

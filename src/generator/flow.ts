@@ -37,6 +37,13 @@ export interface FlowOptions {
    * ArgumentError before anything is read (lower batchSize or prefetch, or raise this).
    */
   memoryBytes?: number;
+  /**
+   * 'exact' (default): each sample is GDAL's warp of its own box. 'keras-spatial': read as Keras
+   * Spatial's flow_from_dataframe does (one warped VRT over the union of the samples at the first
+   * row's resolution, windows snapped to it), to reproduce arrays made with it (see
+   * docs/from-keras-spatial.md); a sample whose window is not width×height there is a SampleError.
+   */
+  alignment?: 'exact' | 'keras-spatial';
 }
 
 /** What a flow needs from its generator. */

@@ -3,20 +3,21 @@
  * coordinates (a SampleSet); each is warped by the engine into the sample set's CRS at the asked
  * size, so several generators read through the same boxes come out aligned pixel for pixel.
  */
-import { ArgumentError, SourceError } from '../core/errors.js';
-import { bytesPerPixel, dtypeOf, typedArrayFor, type DataType, type Resampling } from '../core/pixels.js';
+import { ArgumentError, SampleError, SourceError } from '../core/errors.js';
+import { bytesPerPixel, dtypeOf, typedArrayFor, type DataType, type PixelArray, type Resampling } from '../core/pixels.js';
 import type { RasterMeta } from '../engine/protocol.js';
 import { openRaster, type Raster, type RasterSource, type Window } from '../engine/raster.js';
 import type { EnginePool } from '../engine/pool.js';
 import type { RemoteStats, RemoteOptions } from '../remote/types.js';
-import { checkBands, checkCrs, checkDtype, checkResampling, checkSize, defaultNodata, type ReadWindowOptions } from '../engine/validate.js';
+import { checkBands, checkCrs, checkDtype, checkResampling, checkMask, checkSize, defaultNodata, type ReadWindowOptions } from '../engine/validate.js';
 import { isCrsKnown, registerCrs, sameCrs, transformBounds } from '../crs/index.js';
 import { randomGrid, regularGrid } from '../samples/grids.js';
 import type { Bounds } from '../core/box.js';
 import type { SampleSet } from '../samples/sample-set.js';
 import { CallbackChain, type PreprocessCallback } from './callbacks.js';
-import { Flow, type FlowOptions } from './flow.js';
-import { fromBandSequential, type Interleave, type Layout, sampleShape } from '../core/layout.js';
+import { Flow, type FlowOptions, type SampleReader } from './flow.js';
+import { KerasWindows, kerasGrid } from './keras-alignment.js';
+import { fromBandSequential, type Interleave, type Layout, offset, sampleDims, sampleShape, withLayer } from '../core/layout.js';
 import type { SampleArray } from './sample.js';
 
 export interface GeneratorOptions {
@@ -30,8 +31,13 @@ export interface GeneratorOptions {
   interleave?: Interleave;
   /** Output data type (default: the source's). */
   dtype?: DataType;
-  /** Value for pixels without data (default: the source's nodata; NaN for floats without). */
+  /** Value for pixels without data (default: the source's nodata; else none, so pixels outside the source are 0, as gdalwarp and Keras Spatial give them; `NaN` for NaN there). */
   nodata?: number | null;
+  /**
+   * A validity layer after the others: 1 where the pixel came from the source, 0 where it did not
+   * (outside it, or source nodata only). Added after the preprocess callbacks, which never see it.
+   */
+  mask?: boolean;
   /** Default sample width and height for flows. */
   width?: number;
   height?: number;
@@ -62,8 +68,8 @@ const OPEN_MOVED: Record<string, string> = {
   batch_size: 'the flow option: sdg.flow(samples, width, height, { batchSize })',
   preprocess: "a callback: sdg.addPreprocessCallback('name', fn, ...args)",
   callbacks: "a callback: sdg.addPreprocessCallback('name', fn, ...args)",
-  mask: 'a sample set operation: sdg.regularGrid(w, h).intersects(mask) or .within(mask)',
 };
+const MASK_MOVED = 'true or false (a validity layer); a mask of polygons is a sample set operation: sdg.regularGrid(w, h).intersects(mask) or .within(mask)';
 const GRID_MOVED: Record<string, string> = {
   mask: 'a sample set operation: sdg.regularGrid(w, h).intersects(mask) or .within(mask)',
   crs: 'the generator option: SpatialDataGenerator.open(src, { crs }) (grids are in the generator CRS)',
@@ -84,6 +90,8 @@ export class SpatialDataGenerator {
   resampling: Resampling;
   dtype: DataType | undefined;
   nodata: number | null | undefined;
+  /** Samples carry a validity layer after their others (the `mask` option). */
+  mask: boolean;
   width: number;
   height: number;
 
@@ -100,6 +108,7 @@ export class SpatialDataGenerator {
     this.resampling = checkResampling(options.resampling);
     this.dtype = options.dtype === undefined ? undefined : checkDtype(options.dtype, raster.meta);
     this.nodata = options.nodata;
+    this.mask = checkMask(options.mask);
     this.width = options.width === undefined ? 0 : checkSize('width', options.width);
     this.height = options.height === undefined ? 0 : checkSize('height', options.height);
   }
@@ -107,6 +116,7 @@ export class SpatialDataGenerator {
   /** Opens the source; a missing file or unreadable source fails here with a SourceError. */
   static async open(source: RasterSource, options: GeneratorOptions = {}): Promise<SpatialDataGenerator> {
     refuseKerasForms(options as Record<string, unknown>, OPEN_MOVED);
+    if (options.mask !== undefined && typeof options.mask !== 'boolean') throw new ArgumentError('mask', MASK_MOVED, options.mask);
     const raster = await openRaster(source, { engine: options.engine, remote: options.remote });
     try {
       const m = raster.meta;
@@ -231,10 +241,17 @@ export class SpatialDataGenerator {
     const w = checkSize('width', width ?? (this.width || undefined));
     const h = checkSize('height', height ?? (this.height || undefined));
     if (!samples || typeof (samples as SampleSet).bounds !== 'function') throw new ArgumentError('samples', 'a SampleSet', samples);
-    const reader = {
+    const alignment = options.alignment ?? 'exact';
+    if (alignment !== 'exact' && alignment !== 'keras-spatial') throw new ArgumentError('alignment', "'exact' or 'keras-spatial'", alignment);
+    if (alignment === 'keras-spatial' && samples.length === 0)
+      throw new ArgumentError('samples', "at least one sample with alignment: 'keras-spatial' (its first row sets the resolution)", samples.length);
+    const reader: SampleReader = {
       workers: this.raster.engineSize,
-      layout: (typeof this._indexes === 'number' ? 'squeezed' : this.interleave) as Layout,
-      readSample: (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal, preprocess = true) => this.readSample(s, i, sw, sh, signal, preprocess),
+      layout: this.layout,
+      readSample:
+        alignment === 'keras-spatial'
+          ? this.kerasReader(samples, w, h)
+          : (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal, preprocess = true) => this.readSample(s, i, sw, sh, signal, preprocess),
       fillSample: (shape: number[], like?: SampleArray) => {
         // Same type as the flow's other samples (callbacks may have changed it); NaN for floats.
         const dtype = like ? dtypeOf(like.data) : (this.dtype ?? checkDtype(undefined, this.meta));
@@ -243,12 +260,17 @@ export class SpatialDataGenerator {
           shape.reduce((a, b) => a * b, 1),
         );
         const nodata = like && this.callbacks.size ? null : this.effectiveNodata();
-        data.fill(nodata ?? (dtype === 'float32' || dtype === 'float64' ? Number.NaN : 0));
+        data.fill(nodata ?? 0);
+        if (this.mask) {
+          const d = sampleDims(shape.slice(1), this.layout);
+          for (let y = 0; y < d.h; y++) for (let x = 0; x < d.w; x++) data[offset({ ...d, n: 1 }, this.layout, 0, y, x, d.c - 1)] = 0;
+        }
         return { data, shape };
       },
       rawShape: (sw: number, sh: number) => {
-        const squeeze = typeof this._indexes === 'number';
-        return sampleShape(squeeze ? 1 : (this._indexes as number[]).length, sh, sw, this.interleave, squeeze);
+        const squeeze = typeof this._indexes === 'number' && !this.mask;
+        const c = typeof this._indexes === 'number' ? 1 : this._indexes.length;
+        return sampleShape(c + (this.mask ? 1 : 0), sh, sw, this.interleave, squeeze);
       },
       bytesPerValue: bytesPerPixel(this.dtype ?? checkDtype(undefined, this.meta)),
     };
@@ -284,32 +306,67 @@ export class SpatialDataGenerator {
       bands: this._indexes,
       dtype: this.dtype,
       nodata: this.nodata,
+      mask: this.mask,
       ...options,
     });
   }
 
-  /** One sample (row `index` of `samples`) as the flow produces it, callbacks applied. */
+  /** One sample (row `index` of `samples`) as the flow produces it, callbacks applied (and then the validity layer, with `mask`). */
   async readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal, preprocess = true): Promise<SampleArray> {
-    const bounds = samples.bounds(index);
-    const w = await this.raster.readWindow({
-      bounds,
-      crs: samples.crs ?? this.crs,
-      width,
-      height,
-      resampling: this.resampling,
-      bands: this._indexes,
-      dtype: this.dtype,
-      nodata: this.nodata,
-      signal,
-    });
-    const [c, h, wd] = w.shape;
-    const squeeze = typeof this._indexes === 'number';
-    const lay: Layout = squeeze ? 'squeezed' : this.interleave;
-    const sample: SampleArray = { data: fromBandSequential(w.data, { c, h, w: wd }, lay), shape: sampleShape(c, h, wd, this.interleave, squeeze), bounds, crs: w.crs, layout: lay };
-    return preprocess && this.callbacks.size ? this.callbacks.run(sample, index) : sample;
+    const w = await this.raster.readWindow({ ...this.windowOptions(samples.crs), bounds: samples.bounds(index), width, height, signal });
+    return this.toSample(w.data, w.shape[0], height, width, samples, index, preprocess);
   }
 
-  /** The nodata value samples carry (the `nodata` option, else the source's, else NaN for floats, else null). */
+  /** What every read of this generator's samples asks the engine, in `crs` (the sample set's). */
+  private windowOptions(crs: string | null) {
+    return { crs: crs ?? this.crs, resampling: this.resampling, bands: this._indexes, dtype: this.dtype, nodata: this.nodata, mask: this.mask };
+  }
+
+  /** Band-sequential pixels of a sample ([layers, h, w], the validity layer last) laid out, through the callbacks. */
+  private async toSample(data: PixelArray, layers: number, h: number, wd: number, samples: SampleSet, index: number, preprocess: boolean): Promise<SampleArray> {
+    const c = this.mask ? layers - 1 : layers;
+    const squeeze = typeof this._indexes === 'number';
+    const lay: Layout = squeeze ? 'squeezed' : this.interleave;
+    const values = this.mask ? data.subarray(0, c * h * wd) : data;
+    const crs = samples.crs ?? this.crs;
+    let sample: SampleArray = {
+      data: fromBandSequential(values, { c, h, w: wd }, lay),
+      shape: sampleShape(c, h, wd, this.interleave, squeeze),
+      bounds: samples.bounds(index),
+      crs,
+      layout: lay,
+    };
+    if (preprocess && this.callbacks.size) sample = await this.callbacks.run(sample, index);
+    if (!this.mask) return sample;
+    const d = sampleDims(sample.shape.slice(1), sample.layout ?? lay);
+    if (d.h !== h || d.w !== wd) {
+      throw new SampleError('SAMPLE_FAILED', `sample ${index}: the preprocess callbacks made it ${d.h}x${d.w} pixels, and its validity layer (mask: true) is ${h}x${wd}`, {
+        input: `sample ${index}`,
+      });
+    }
+    const out = withLayer(sample.data, sample.shape.slice(1), sample.layout ?? lay, data.subarray(c * h * wd), this.interleave);
+    return { ...sample, ...out };
+  }
+
+  /** Keras Spatial's reads (flow option alignment: 'keras-spatial'): windows of one warped VRT over the samples. */
+  private kerasReader(samples: SampleSet, width: number, height: number): SampleReader['readSample'] {
+    const opts = this.windowOptions(samples.crs);
+    const windows = new KerasWindows(kerasGrid(samples, width, height), async (bounds, bw, bh, signal) => {
+      const w = await this.raster.readWindow({ ...opts, bounds, width: bw, height: bh, signal });
+      return { data: w.data, layers: w.shape[0] };
+    });
+    return async (s, i, sw, sh, signal, preprocess = true) => {
+      const w = await windows.read(s, i, sw, sh, signal);
+      return this.toSample(w.data, w.layers, sh, sw, s, i, preprocess);
+    };
+  }
+
+  /** How samples are laid out: the interleave, or 'squeezed' for a single band index without a validity layer. */
+  private get layout(): Layout {
+    return typeof this._indexes === 'number' && !this.mask ? 'squeezed' : this.interleave;
+  }
+
+  /** The nodata value samples carry (the `nodata` option, else the source's, else null: pixels outside the source are 0). */
   effectiveNodata(): number | null {
     const bands = typeof this._indexes === 'number' ? [this._indexes] : this._indexes;
     const dtype = this.dtype ?? checkDtype(undefined, this.meta);

@@ -17,9 +17,9 @@ const files = ['elev.tif', 'L7_ETMs.tif', 'olinda_dem_utm25s.tif', 'lc.tif', 'na
 const ALL = ['nearest', 'bilinear', 'cubic', 'cubicspline', 'lanczos', 'average', 'rms', 'mode', 'max', 'min', 'med', 'q1', 'q3', 'sum'];
 
 // Each case: source, box, CRS of the box and output grid, size, resampling, output type, and the
-// nodata the engine uses by default (source nodata; NaN for floats without; none for integers).
+// nodata the engine uses by default (the source's; else none: 0 outside the source, as gdalwarp).
 const cases = [];
-const add = (c) => cases.push({ name: `${c.file.replace(/\.tif$/, '')}-${c.tag}-${c.resampling}-${c.dtype}`, ...c });
+const add = (c) => cases.push({ name: `${(c.file ?? c.fixture.replace(/^.*\//, '')).replace(/\.tif$/, '')}-${c.tag}-${c.resampling}-${c.dtype}`, ...c });
 for (const r of ['nearest', 'bilinear', 'cubic']) {
   add({ tag: 'same', file: 'elev.tif', bounds: [5.8, 49.5, 6.4, 50.1], crs: 'EPSG:4326', width: 48, height: 40, resampling: r, dtype: 'int16', nodata: -32768 });
   add({ tag: '2169', file: 'elev.tif', bounds: [60000, 70000, 100000, 130000], crs: 'EPSG:2169', width: 40, height: 60, resampling: r, dtype: 'float32', nodata: -32768 });
@@ -34,7 +34,7 @@ for (const r of ['nearest', 'bilinear', 'cubic']) {
     height: 60,
     resampling: r,
     dtype: 'float32',
-    nodata: 'nan',
+    nodata: null,
   });
   add({
     tag: 'same',
@@ -45,7 +45,7 @@ for (const r of ['nearest', 'bilinear', 'cubic']) {
     height: 32,
     resampling: r,
     dtype: 'float32',
-    nodata: 'nan',
+    nodata: null,
   });
   add({
     tag: '4326',
@@ -56,7 +56,7 @@ for (const r of ['nearest', 'bilinear', 'cubic']) {
     height: 24,
     resampling: r,
     dtype: 'float32',
-    nodata: 'nan',
+    nodata: null,
   });
 }
 for (const r of ALL) {
@@ -73,12 +73,132 @@ add({
   height: 30,
   resampling: 'bilinear',
   dtype: 'float32',
-  nodata: 'nan',
+  nodata: null,
 });
 add({ tag: 'same', file: 'lc.tif', bounds: [3092415, -78585, 3344415, 59415], crs: null, width: 84, height: 46, resampling: 'nearest', dtype: 'uint8', nodata: null });
 add({ tag: '5070', file: 'lc.tif', bounds: [3150000, -60000, 3300000, 40000], crs: 'EPSG:5070', width: 30, height: 20, resampling: 'mode', dtype: 'uint8', nodata: null });
-add({ tag: 'same', file: 'na.tif', bounds: [-180, -90, 180, 90], crs: 'EPSG:4326', width: 20, height: 10, resampling: 'nearest', dtype: 'float32', nodata: 'nan' });
-add({ tag: 'antimeridian', file: 'na.tif', bounds: [150, -30, 210, 30], crs: 'EPSG:4326', width: 12, height: 12, resampling: 'nearest', dtype: 'float32', nodata: 'nan' });
+add({ tag: 'same', file: 'na.tif', bounds: [-180, -90, 180, 90], crs: 'EPSG:4326', width: 20, height: 10, resampling: 'nearest', dtype: 'float32', nodata: null });
+add({ tag: 'antimeridian', file: 'na.tif', bounds: [150, -30, 210, 30], crs: 'EPSG:4326', width: 12, height: 12, resampling: 'nearest', dtype: 'float32', nodata: null });
+
+// The edge cases of the engine's warp (it takes GDAL's mask-free kernels where it can, see
+// wasm/gdal-engine.ts): every resampling on sources without nodata (one and five float bands, six
+// byte bands, reprojected), an alpha source (RGBA, edges of partial density), and a valid value
+// equal to nodata (bilinear halfway between -1 and 1 with nodata 0: gdalwarp moves it off nodata).
+for (const r of ALL) {
+  add({
+    tag: 'nonodata',
+    file: 'keras_spatial_small.tif',
+    bounds: [816900, 1444900, 817700, 1445600],
+    crs: 'EPSG:3443',
+    width: 37,
+    height: 29,
+    resampling: r,
+    dtype: 'float32',
+    nodata: null,
+  });
+  add({ tag: 'multiband', file: 'L7_ETMs.tif', bounds: [-34.91, -8.03, -34.86, -7.98], crs: 'EPSG:4326', width: 30, height: 30, resampling: r, dtype: 'uint8', nodata: null });
+}
+for (const r of ['nearest', 'bilinear', 'cubic', 'average']) {
+  add({ tag: 'alpha', fixture: 'warp/rgba.tif', bounds: [-34.92, -8.04, -34.85, -7.97], crs: 'EPSG:31985', width: 40, height: 36, resampling: r, dtype: 'uint8', nodata: null });
+}
+for (const r of ['bilinear', 'cubic', 'cubicspline', 'lanczos']) {
+  add({
+    tag: 'equal-nodata',
+    fixture: 'warp/checker.tif',
+    bounds: [500005, 4999845, 500155, 4999995],
+    crs: 'EPSG:32631',
+    width: 15,
+    height: 15,
+    resampling: r,
+    dtype: 'int16',
+    nodata: 0,
+  });
+}
+
+// Validity layers (readWindow's mask: true) against gdalwarp -dstalpha: the alpha band above zero.
+add({
+  tag: 'alpha-out',
+  file: 'olinda_dem_utm25s.tif',
+  bounds: [280000, 9105000, 292000, 9114000],
+  crs: 'EPSG:31985',
+  width: 40,
+  height: 30,
+  resampling: 'bilinear',
+  dtype: 'float32',
+  nodata: null,
+  mask: true,
+});
+add({
+  tag: 'alpha-out',
+  file: 'elev.tif',
+  bounds: [5.5, 49.3, 6.2, 49.9],
+  crs: 'EPSG:4326',
+  width: 40,
+  height: 40,
+  resampling: 'cubic',
+  dtype: 'float32',
+  nodata: -32768,
+  mask: true,
+});
+add({
+  tag: 'alpha-out',
+  file: 'L7_ETMs.tif',
+  bounds: [-34.95, -8.1, -34.851, -7.975],
+  crs: 'EPSG:4326',
+  width: 48,
+  height: 48,
+  resampling: 'nearest',
+  dtype: 'uint8',
+  nodata: null,
+  mask: true,
+});
+
+/** The small sources of those cases, made with native GDAL into test/fixtures/warp/. */
+function makeSources() {
+  const dir = resolve(here, '../fixtures/warp');
+  mkdirSync(dir, { recursive: true });
+  // 16x16 Int16, columns alternating -1 and 1, nodata 0, 10 m pixels.
+  const px = new Int16Array(256).map((_, i) => (i % 2 ? 1 : -1));
+  writeFileSync(join(tmp, 'checker.bin'), Buffer.from(px.buffer));
+  writeFileSync(
+    join(tmp, 'checker.hdr'),
+    'ENVI\nsamples = 16\nlines = 16\nbands = 1\nheader offset = 0\nfile type = ENVI Standard\ndata type = 2\ninterleave = bsq\nbyte order = 0\n',
+  );
+  execFileSync('gdal_translate', [
+    '-q',
+    '-of',
+    'GTiff',
+    '-a_srs',
+    'EPSG:32631',
+    '-a_ullr',
+    '500000',
+    '5000000',
+    '500160',
+    '4999840',
+    '-a_nodata',
+    '0',
+    join(tmp, 'checker.bin'),
+    join(dir, 'checker.tif'),
+  ]);
+  // RGB of the Landsat scene warped to EPSG:4326 with an alpha band (0 outside the rotated footprint).
+  execFileSync('gdal_translate', ['-q', '-b', '3', '-b', '2', '-b', '1', join(data, 'L7_ETMs.tif'), join(tmp, 'rgb.tif')]);
+  execFileSync('gdalwarp', [
+    '-q',
+    '-overwrite',
+    '-t_srs',
+    'EPSG:4326',
+    '-dstalpha',
+    '-r',
+    'bilinear',
+    '-ts',
+    '120',
+    '120',
+    '-co',
+    'COMPRESS=DEFLATE',
+    join(tmp, 'rgb.tif'),
+    join(dir, 'rgba.tif'),
+  ]);
+}
 
 const GDAL_TYPES = { uint8: 'Byte', int16: 'Int16', float32: 'Float32' };
 
@@ -103,17 +223,20 @@ function main() {
     };
     writeFileSync(join(out, 'meta', `${f}.json`), JSON.stringify(trimmed, null, 1));
   }
+  makeSources();
   const written = [];
   for (const c of cases) {
     const dst = join(tmp, `${c.name}.bin`);
     const args = ['-q', '-overwrite', '-of', 'ENVI', '-te', ...c.bounds.map(String), '-ts', String(c.width), String(c.height), '-r', c.resampling, '-ot', GDAL_TYPES[c.dtype]];
     if (c.crs) args.push('-t_srs', c.crs);
     if (c.nodata === 'nan') args.push('-dstnodata', 'nan');
-    args.push(join(data, c.file), dst);
+    if (c.nodata !== null && c.fixture) args.push('-dstnodata', String(c.nodata));
+    if (c.mask) args.push('-dstalpha');
+    args.push(c.fixture ? resolve(here, '../fixtures', c.fixture) : join(data, c.file), dst);
     execFileSync('gdalwarp', args);
     const bytes = readFileSync(dst);
     writeFileSync(join(out, 'windows', `${c.name}.bin`), bytes);
-    written.push({ ...c, file: c.file, out: `windows/${c.name}.bin`, command: `gdalwarp ${args.slice(0, -2).join(' ')} ${c.file} out.bin` });
+    written.push({ ...c, file: c.file, out: `windows/${c.name}.bin`, command: `gdalwarp ${args.slice(0, -2).join(' ')} ${c.file ?? c.fixture} out.bin` });
   }
   writeFileSync(join(out, 'cases.json'), JSON.stringify({ gdal: gdalVersion(), cases: written }, null, 1));
 
