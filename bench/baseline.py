@@ -105,6 +105,10 @@ if __name__ == '__main__':
             boxes = regular_grid(*src.bounds, 5000)
             crs = src.crs
         print(json.dumps(run_boxes(sys.argv[3], boxes, 128, crs, Resampling.nearest)))
+    elif sys.argv[1] == 'boxes':
+        # boxes <raster> <boxes.json> <size> <dst_crs> <resampling>: the boxes bench/run.mjs wrote
+        boxes = [tuple(b) for b in json.load(open(sys.argv[3]))]
+        print(json.dumps(run_boxes(sys.argv[2], boxes, int(sys.argv[4]), sys.argv[5], Resampling[sys.argv[6]])))
     elif sys.argv[1] == 'w2':
         with rasterio.open(sys.argv[2]) as src:
             b = src.bounds

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as lib from '../dist/index.js';
-import { w1 as w1Workload, w1r as w1rWorkload, w1remote, w2 as w2Workload } from './w1.mjs';
+import { boxes as boxesWorkload, w1 as w1Workload, w1r as w1rWorkload, w1remote, w2 as w2Workload } from './w1.mjs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startRangeServer } from '../test/remote/server.mjs';
@@ -95,6 +95,34 @@ if (existsSync(w1)) {
       'samples/s',
       nr ? `(${(r.samplesPerSecond / nr.samples_per_s).toFixed(2)}x native; target >= 450)` : '(target >= 450)',
     );
+  }
+  // Both resamplings on every workload, and a reprojected DEM (issue 15): the same boxes on both sides.
+  {
+    const dem = await lib.SpatialDataGenerator.open(w1);
+    const w1boxes = Array.from({ length: dem.regularGrid(5000, 5000).length }, (_, i) => [...dem.regularGrid(5000, 5000).bounds(i)]);
+    dem.crs = 'EPSG:26916';
+    const g = dem.regularGrid(1524, 1524);
+    const pboxes = Array.from({ length: g.length }, (_, i) => [...g.bounds(i)]);
+    await dem.close();
+    const cases = [
+      ['W1 nearest', w1, w1boxes, 'EPSG:3443', 'nearest', 'target >= 2.5x'],
+      ['W1-R bilinear', `${cache}/w1r.tif`, w1boxes, 'EPSG:3443', 'bilinear', 'target >= 2x'],
+      ['W1-P (the W1 DEM through EPSG:26916 boxes of 1524 m) bilinear', w1, pboxes, 'EPSG:26916', 'bilinear', 'target >= 2x'],
+      ['W1-P nearest', w1, pboxes, 'EPSG:26916', 'nearest', ''],
+    ];
+    for (const [name, src, list, crs, resampling, target] of cases) {
+      if (!existsSync(src)) continue;
+      writeFileSync(`${cache}/boxes.json`, JSON.stringify(list));
+      const nb = hasRasterio ? JSON.parse(execFileSync(py, ['bench/baseline.py', 'boxes', src, `${cache}/boxes.json`, '128', crs, resampling]).toString()) : null;
+      if (nb) row(`${name} native GDAL in-process (${list.length} samples, 128x128)`, nb.samples_per_s, 'samples/s');
+      const r = await boxesWorkload(lib, src, list, crs, 128, resampling, { workers: cores });
+      row(
+        `${name} geotensor, Node, ${cores} workers`,
+        r.samplesPerSecond,
+        'samples/s',
+        nb ? `(${(r.samplesPerSecond / nb.samples_per_s).toFixed(2)}x native${target ? `; ${target}` : ''})` : '',
+      );
+    }
   }
   const n2 = hasRasterio ? JSON.parse(execFileSync(py, ['bench/baseline.py', 'w2', w1]).toString()) : null;
   if (n2) row('W2 native GDAL in-process (10,000 random 64x64, nearest)', n2.samples_per_s, 'samples/s');

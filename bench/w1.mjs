@@ -64,3 +64,15 @@ export async function w1remote(lib, url, engineOptions) {
   await lib.terminateEngine();
   return { samples: samples.length, samplesPerSecond: (samples.length / ms) * 1000, ...stats };
 }
+
+/** Any source through given boxes (in `crs`) at size×size with `resampling`: best of three passes after a warm-up. */
+export async function boxes(lib, source, list, crs, size, resampling, engineOptions) {
+  await lib.configureEngine(engineOptions);
+  const sdg = await lib.SpatialDataGenerator.open(source, { resampling });
+  const samples = lib.SampleSet.fromBounds(list, crs);
+  for await (const _ of sdg.flow(samples.take(8), size, size)); // warm-up
+  const best = await bestOfThree(sdg, samples, size);
+  await sdg.close();
+  await lib.terminateEngine();
+  return { samples: samples.length, samplesPerSecond: (samples.length / best) * 1000 };
+}

@@ -26,7 +26,16 @@ export { zip, Zip } from './generator/zip.js';
 export type { Batch, SampleArray } from './generator/sample.js';
 export { dims, offset, type Dims, type Interleave, type Layout } from './core/layout.js';
 export type { PreprocessCallback } from './generator/callbacks.js';
-export { previewSamples, previewGrid, previewCurve, PngImage, type PreviewSamplesOptions, type PreviewGridOptions, type Colormap } from './preview/index.js';
+export {
+  previewSamples,
+  previewGrid,
+  previewCurve,
+  PngImage,
+  type PreviewSamplesOptions,
+  type PreviewGridOptions,
+  type PreviewCurveOptions,
+  type Colormap,
+} from './preview/index.js';
 export { attributes, globalStats, normalize, type AttributeOptions, type StatName, type GlobalStats } from './generator/attributes.js';
 export { terrain, type TerrainLayer } from './generator/terrain.js';
 export { pointGrid } from './samples/ops.js';

@@ -2,6 +2,7 @@
 import './engine.test.js';
 import './sources.test.js';
 import './crs.test.js';
+import './crs-table.test.js';
 import './grid.test.js';
 import './generator.test.js';
 import './fill.test.js';
@@ -15,4 +16,5 @@ import './tf.test.js';
 import './remote.test.js';
 import './mosaic.test.js';
 import './chips.test.js';
+import './preview.test.js';
 import './prediction.test.js';

@@ -1,7 +1,7 @@
 /** The engine against native GDAL: meta equals gdalinfo, windows equal gdalwarp. Runs in Node, Deno and Chromium. */
 import { assert, test, testEnv } from './lib/harness.js';
 import { compare, shared, typed } from './lib/rasters.js';
-import { openRaster, type RasterMeta } from '../src/index.js';
+import { ArgumentError, encodeRaster, openRaster, type RasterMeta } from '../src/index.js';
 import caseList from './fixtures/reference/cases.json' with { type: 'json' };
 
 interface RefMeta {
@@ -149,4 +149,32 @@ test("default CRS is the raster's; an explicit equal CRS gives the same pixels",
   const b = await r.readWindow({ ...box, crs: r.meta.crs!.wkt });
   assert.equal(a.crs, 'EPSG:3443');
   assert.deepEqual(Array.from(a.data), Array.from(b.data));
+});
+
+test('overviews: false reads the full-resolution source (-ovr NONE), as a warped VRT does; by default gdalwarp picks an overview', async () => {
+  // A 1024x1024 ramp v = x + 1024 y as a COG with averaged overviews.
+  const n = 1024;
+  const data = Float32Array.from({ length: n * n }, (_, i) => i);
+  const bytes = await encodeRaster({
+    data,
+    width: n,
+    height: n,
+    bands: 1,
+    dtype: 'float32',
+    bounds: [0, 0, n, n],
+    crs: 'EPSG:32631',
+    nodata: null,
+    format: 'COG',
+    creationOptions: ['OVERVIEW_RESAMPLING=AVERAGE', 'BLOCKSIZE=256'],
+  });
+  const r = await openRaster(bytes, { name: 'ramp-cog.tif' });
+  assert.ok((r.meta.overviews ?? []).length >= 2, `the COG has overviews (${JSON.stringify(r.meta.overviews)})`);
+  const box = { bounds: [0, 0, n, n] as [number, number, number, number], width: 64, height: 64 };
+  const full = await r.readWindow({ ...box, overviews: false });
+  // Nearest on the full raster: output pixel (i, j) takes source pixel (16 i + 8, 16 j + 8).
+  for (let j = 0; j < 64; j++) for (let i = 0; i < 64; i++) assert.equal(full.data[j * 64 + i], 16 * i + 8 + n * (16 * j + 8), `pixel (${i}, ${j})`);
+  const auto = await r.readWindow(box);
+  assert.ok(auto.data[0] !== full.data[0], `the default read takes an overview (${auto.data[0]} vs ${full.data[0]})`);
+  await assert.rejects(r.readWindow({ ...box, overviews: 'no' as never }), ArgumentError, { input: 'overviews' });
+  await r.close();
 });

@@ -146,16 +146,22 @@ if (want('examples')) {
   console.log('\n# examples (Node and Deno scripts)');
   let ok = 0;
   let bad = 0;
+  const losses = [];
   for (const [name, cmd, args, dir] of [
     ['node', 'node', ['examples/node/keras-spatial-flow.mjs'], 'demo-output'],
     ['deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-write', '--allow-env', '--allow-sys', 'examples/deno/keras-spatial-flow.ts'], 'demo-output/deno'],
   ]) {
-    for (const f of ['grid.png', 'watershed.png', 'dem-samples.png', 'label-samples.png', 'loss.png']) rmSync(`${dir}/${f}`, { force: true });
+    const pictures = ['grid.png', 'watershed.png', 'dem-samples.png', 'label-samples.png', 'l7-composite.png', 'loss.png'];
+    for (const f of pictures) rmSync(`${dir}/${f}`, { force: true });
     const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, DEMO_EPOCHS: '1' } });
-    const pngs = ['grid.png', 'watershed.png', 'dem-samples.png', 'label-samples.png', 'loss.png'].every(
-      (f) => existsSync(`${dir}/${f}`) && readFileSync(`${dir}/${f}`).subarray(1, 4).toString() === 'PNG',
-    );
+    const pngs = pictures.every((f) => existsSync(`${dir}/${f}`) && readFileSync(`${dir}/${f}`).subarray(1, 4).toString() === 'PNG');
     const trained = /trained 1 epochs on \d+ aligned DEM\/label samples: loss \d/.test(r.stdout ?? '');
+    losses.push(
+      /loss ([\d.]+), accuracy ([\d.]+)/
+        .exec(r.stdout ?? '')
+        ?.slice(1)
+        .join(' ') ?? `none (${name})`,
+    );
     if (r.status === 0 && pngs && trained) {
       ok++;
       console.log(`ok - examples/${name} ran, trained and wrote its pictures`);
@@ -163,6 +169,14 @@ if (want('examples')) {
       bad++;
       console.log(`not ok - examples/${name} (exit ${r.status}, pictures ${pngs}, trained ${trained})\n${r.stdout}\n${r.stderr}`);
     }
+  }
+  // The model is seeded: Node and Deno print the same loss and accuracy (the README's numbers reproduce).
+  if (losses[0] === losses[1]) {
+    ok++;
+    console.log(`ok - the seeded demo model gives the same loss and accuracy in Node and Deno (${losses[0]})`);
+  } else {
+    bad++;
+    console.log(`not ok - the seeded demo model: Node ${losses[0]}, Deno ${losses[1]}`);
   }
   console.log(`examples: ${ok} passed, ${bad} failed`);
   passed += ok;

@@ -11,8 +11,6 @@ import type { EngineAssetConfig } from '../src/engine/protocol.js';
 import { EngineError } from '../src/core/errors.js';
 import { readLocal } from './runtime.js';
 
-const WASM_NAME = 'gdal3WebAssembly.wasm';
-
 // The assets sit next to this module in the package's dist/ (copied there at build). Written as
 // literal new URL('./…', import.meta.url) so that bundlers (Vite, webpack, Rollup plugins) emit them
 // and rewrite the URLs; Node and Deno read the file: URLs from disk.
@@ -49,6 +47,23 @@ async function readAsset(what: string, loc: string | URL): Promise<ArrayBuffer> 
   }
 }
 
+/** The first location that loads; the first location's error if none does. */
+async function firstOf<T>(locations: (string | URL | undefined)[], load: (loc: string | URL) => Promise<T>): Promise<T> {
+  let first: unknown = null;
+  const seen = new Set<string>();
+  for (const loc of locations) {
+    const href = loc instanceof URL ? loc.href : loc;
+    if (href === undefined || seen.has(href)) continue;
+    seen.add(href);
+    try {
+      return await load(href);
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  throw first;
+}
+
 export interface LoadedAssets {
   wasm: WebAssembly.Module | ArrayBuffer;
   data: ArrayBuffer;
@@ -62,15 +77,23 @@ export async function loadAssets(config: EngineAssetConfig): Promise<LoadedAsset
     if (w instanceof Uint8Array) return w.slice().buffer as ArrayBuffer;
     if (w !== undefined && typeof w !== 'string' && !(w instanceof URL))
       throw new EngineError('ENGINE_FAILED', 'assets.wasm: expected a URL, bytes or a compiled WebAssembly.Module', { input: 'assets.wasm' });
-    const bytes = await readAsset('WebAssembly module', w ?? defaultWasm());
-    checkWasm(bytes, w ?? WASM_NAME);
-    return bytes;
+    if (w !== undefined) {
+      const bytes = await readAsset('WebAssembly module', w);
+      checkWasm(bytes, w);
+      return bytes;
+    }
+    return firstOf([defaultWasm(), config.fallback?.wasm], async (loc) => {
+      const bytes = await readAsset('WebAssembly module', loc);
+      checkWasm(bytes, loc);
+      return bytes;
+    });
   })();
   const dataP = (async () => {
     const d = config.data;
     if (d instanceof ArrayBuffer) return d;
     if (d instanceof Uint8Array) return d.slice().buffer as ArrayBuffer;
-    return readAsset('data package', d ?? defaultData());
+    if (d !== undefined) return readAsset('data package', d);
+    return firstOf([defaultData(), config.fallback?.data], (loc) => readAsset('data package', loc));
   })();
   const [wasm, data] = await Promise.all([wasmP, dataP]);
   return { wasm, data };

@@ -245,6 +245,7 @@ export class GdalEngine {
     const g = this.g;
     const { M } = g;
     const args = ['-q', '-r', req.resampling];
+    if (req.overviews === false) args.push('-ovr', 'NONE');
     const init = req.nodata === null ? '0' : nodataString(req.nodata);
     // One source: GDAL initialises the target (as gdalwarp does). Several: the target is already filled
     // with nodata, and INIT_DEST would make each source erase what the sources before it drew.

@@ -1,8 +1,9 @@
 /**
  * Coordinate reference systems on the TypeScript side (grids, sample boxes, vector masks), with
  * proj4. A CRS may be given as `EPSG:n`, WKT (1 or 2, with or without an EPSG code) or a PROJ string.
- * proj4 knows few EPSG codes by itself: others are registered from GDAL's definitions (the engine
- * resolves them) or by the user with `registerCrs`.
+ * proj4 knows few EPSG codes by itself: the others come from the EPSG table (epsg-table.ts, 5,571
+ * codes from PROJ's database, loaded by `loadEpsgTable`: every async entry point does it), from
+ * GDAL's definitions (the engine resolves them) or from the user with `registerCrs`.
  */
 import proj4 from 'proj4';
 import { crsTextProblem } from '../core/crs-text.js';
@@ -25,6 +26,37 @@ export interface Crs {
 }
 
 const cache = new Map<string, Crs>();
+/** EPSG code → PROJ string, once the table is loaded (see loadEpsgTable). */
+let epsgTable: Map<string, string> | null = null;
+
+/** Makes every code of the EPSG table (lines "code definition") known to parseCrs. */
+export function installEpsgTable(text: string): void {
+  if (epsgTable) return;
+  const t = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const i = line.indexOf(' ');
+    if (i > 0) t.set(line.slice(0, i), line.slice(i + 1));
+  }
+  epsgTable = t;
+}
+
+/** Loads the EPSG table once (a chunk of its own in bundles, about 65 KB gzip); afterwards every code of it is known synchronously. */
+let tableLoad: Promise<void> | null = null;
+export function loadEpsgTable(): Promise<void> {
+  tableLoad ??= import('./epsg-table.js').then(
+    (m) => installEpsgTable(m.EPSG_TABLE),
+    (e) => {
+      tableLoad = null; // a chunk that failed to load (offline page): the next call tries again
+      throw e;
+    },
+  );
+  return tableLoad;
+}
+
+/** True once the EPSG table is loaded. */
+export function hasEpsgTable(): boolean {
+  return epsgTable !== null;
+}
 
 /** Registers a definition (PROJ string or WKT1) under a name such as `EPSG:3443`. */
 export function registerCrs(name: string, definition: string): void {
@@ -62,10 +94,14 @@ export function parseCrs(input: string): Crs {
   const m = /^EPSG:(\d+)$/.exec(name);
   if (m) {
     epsg = Number(m[1]);
+    const fromTable = proj4.defs(name) ? undefined : epsgTable?.get(m[1]);
+    if (fromTable) proj4.defs(name, fromTable);
     if (!proj4.defs(name)) {
       throw new CrsError(
         'CRS_INVALID',
-        `${name} is not known to proj4 here: call await loadCrs('${name}') first (GDAL's PROJ database knows every EPSG code), or open a raster in it`,
+        epsgTable
+          ? `${name} is not in the EPSG table (deprecated, or a method proj4 lacks): call await loadCrs('${name}') (GDAL's PROJ database), or registerCrs`
+          : `${name} is not known here yet: await loadCrs() once (it loads every EPSG code; openRaster, SpatialDataGenerator.open and readVector do it too), or await loadCrs('${name}')`,
         { input },
       );
     }

@@ -68,7 +68,7 @@ function sourcePixels(meta: RasterMeta, req: WindowRequest): number {
   if (!(w > 0 && h > 0)) return 0;
   const targetRes = Math.min((box[2] - box[0]) / req.width, (box[3] - box[1]) / req.height);
   let [rx, ry] = meta.res;
-  for (const [ow, oh] of meta.overviews ?? []) {
+  for (const [ow, oh] of req.overviews === false ? [] : (meta.overviews ?? [])) {
     const [ox, oy] = [(meta.res[0] * meta.width) / ow, (meta.res[1] * meta.height) / oh];
     if (Math.min(ox, oy) <= targetRes * 1.01) [rx, ry] = [ox, oy];
   }

@@ -268,7 +268,8 @@ export class EnginePool {
   private start(i: number): Promise<EngineWorker> {
     const p = (async () => {
       const handle = this.options.mode === 'inline' ? await this.startInline() : await this.runtime.startWorker(this.workerUrl());
-      const w = new EngineWorker(i, handle, this.options.assets ?? {}, this.options.callTimeoutMs);
+      const fallback = this.options.mode === 'inline' ? undefined : this.runtime.assetFallback?.();
+      const w = new EngineWorker(i, handle, { ...(fallback ? { fallback } : {}), ...(this.options.assets ?? {}) }, this.options.callTimeoutMs);
       try {
         await w.ready;
         if (this.blocking) await connectBlockingBridge(w, w.timeoutMs);

@@ -80,6 +80,8 @@ export interface WindowRequest {
   parts?: number[];
   /** One more band after `bands`: 1 where the pixel came from the source, else 0 (GDAL's -dstalpha > 0). */
   mask?: boolean;
+  /** false: never read the source's overviews (-ovr NONE). */
+  overviews?: boolean;
 }
 
 export interface WindowResult {
@@ -166,6 +168,13 @@ export interface EngineAssetConfig {
   data?: string | URL | ArrayBuffer | Uint8Array;
   /** GDAL configuration options (e.g. GDAL_CACHEMAX). */
   gdalConfig?: Record<string, string>;
+  /**
+   * @internal
+   * Where else to look when the default files next to the worker cannot be read (set by the browser
+   * adapter: the URLs as the host module sees them, which bundlers that copy the worker as a plain
+   * asset, such as Rollup's import-meta-assets plugin, rewrite).
+   */
+  fallback?: { wasm: string; data: string };
 }
 
 /** A compiled `WebAssembly.Module` (typed as an object so that Node consumers need no DOM types). */

@@ -13,6 +13,7 @@ import { mosaicMeta, partsFor } from './mosaic.js';
 import { defaultEngine, type EnginePool, type OpenDataset } from './pool.js';
 import { toWindowRequest, type ReadWindowOptions } from './validate.js';
 import { checkWindow } from './limits.js';
+import { loadEpsgTable } from '../crs/index.js';
 
 /** One file: a local path, an http(s) URL, a File/Blob or bytes. */
 export type RasterFile = string | URL | Blob | ArrayBuffer | Uint8Array;
@@ -58,6 +59,8 @@ export class Raster {
   static async open(input: RasterSource, options: OpenRasterOptions = {}): Promise<Raster> {
     const engine = options.engine ?? defaultEngine();
     const fileIds: number[] = [];
+    // Every EPSG code becomes known on the TypeScript side while the engine opens the source.
+    const table = loadEpsgTable().catch(() => undefined);
     try {
       let source: DatasetSpec;
       let label: string;
@@ -73,6 +76,7 @@ export class Raster {
       const id = nextId++;
       const dataset: OpenDataset = { id, spec: source, label };
       const meta = await engine.open(dataset, options.signal);
+      await table;
       const opened = new Raster(meta, dataset, engine, fileIds);
       if (!meta.parts) return opened;
       try {

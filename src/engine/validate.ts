@@ -29,6 +29,8 @@ export interface ReadWindowOptions {
    * (outside the source, or only source nodata under it); GDAL's `-dstalpha` density above zero.
    */
   mask?: boolean;
+  /** Read the source's overviews when the window is coarser than it (default true, as gdalwarp; false: `-ovr NONE`, as a warped VRT). */
+  overviews?: boolean;
   signal?: AbortSignal;
 }
 
@@ -121,5 +123,6 @@ export function toWindowRequest(opts: ReadWindowOptions, meta: RasterMeta): Wind
   const nodata = defaultNodata(opts.nodata, meta, bands, dtype);
   const crs = checkCrs(opts.crs, meta.crs ? (meta.crs.epsg ? `EPSG:${meta.crs.epsg}` : meta.crs.wkt) : null);
   const mask = checkMask(opts.mask);
-  return { bounds, crs, width, height, resampling, bands, dtype, nodata, ...(mask ? { mask } : {}) };
+  if (opts.overviews !== undefined && typeof opts.overviews !== 'boolean') throw new ArgumentError('overviews', 'true or false', opts.overviews);
+  return { bounds, crs, width, height, resampling, bands, dtype, nodata, ...(mask ? { mask } : {}), ...(opts.overviews === false ? { overviews: false } : {}) };
 }

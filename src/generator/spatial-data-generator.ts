@@ -19,6 +19,7 @@ import { Flow, type FlowOptions, type SampleReader } from './flow.js';
 import { KerasWindows, kerasGrid } from './keras-alignment.js';
 import { fromBandSequential, type Interleave, type Layout, offset, sampleDims, sampleShape, withLayer } from '../core/layout.js';
 import type { SampleArray } from './sample.js';
+import { GRID_MOVED, MASK_MOVED, OPEN_MOVED, refuseKerasForms } from './keras-forms.js';
 
 export interface GeneratorOptions {
   /** A band number (samples without a band axis), a list of band numbers, or all bands (default). */
@@ -60,24 +61,6 @@ export interface GridOptions {
   overlap?: number;
   /** 'native' (default): sizes in CRS units; 'pixels': sizes in source pixels. */
   units?: 'native' | 'pixels';
-}
-
-/** Keras Spatial arguments that belong elsewhere here: an ArgumentError saying where, never silently dropped. */
-const OPEN_MOVED: Record<string, string> = {
-  batchSize: 'the flow option: sdg.flow(samples, width, height, { batchSize })',
-  batch_size: 'the flow option: sdg.flow(samples, width, height, { batchSize })',
-  preprocess: "a callback: sdg.addPreprocessCallback('name', fn, ...args)",
-  callbacks: "a callback: sdg.addPreprocessCallback('name', fn, ...args)",
-};
-const MASK_MOVED = 'true or false (a validity layer); a mask of polygons is a sample set operation: sdg.regularGrid(w, h).intersects(mask) or .within(mask)';
-const GRID_MOVED: Record<string, string> = {
-  mask: 'a sample set operation: sdg.regularGrid(w, h).intersects(mask) or .within(mask)',
-  crs: 'the generator option: SpatialDataGenerator.open(src, { crs }) (grids are in the generator CRS)',
-  batchSize: 'the flow option: sdg.flow(samples, width, height, { batchSize })',
-};
-
-function refuseKerasForms(options: Record<string, unknown> | null | undefined, moved: Record<string, string>): void {
-  for (const k of Object.keys(options ?? {})) if (k in moved) throw new ArgumentError(k, moved[k], options![k]);
 }
 
 export class SpatialDataGenerator {
@@ -350,7 +333,8 @@ export class SpatialDataGenerator {
 
   /** Keras Spatial's reads (flow option alignment: 'keras-spatial'): windows of one warped VRT over the samples. */
   private kerasReader(samples: SampleSet, width: number, height: number): SampleReader['readSample'] {
-    const opts = this.windowOptions(samples.crs);
+    // As a warped VRT, which reads the full-resolution source (never its overviews).
+    const opts = { ...this.windowOptions(samples.crs), overviews: false };
     const windows = new KerasWindows(kerasGrid(samples, width, height), async (bounds, bw, bh, signal) => {
       const w = await this.raster.readWindow({ ...opts, bounds, width: bw, height: bh, signal });
       return { data: w.data, layers: w.shape[0] };

@@ -6,6 +6,7 @@ import * as shapefileModule from 'shapefile';
 import { ArgumentError, SourceError } from '../core/errors.js';
 import { currentRuntime } from '../runtime/index.js';
 import { SampleSet, type GeoJsonFeatureCollection } from '../samples/sample-set.js';
+import { loadEpsgTable } from '../crs/index.js';
 
 export interface VectorData {
   geojson: GeoJsonFeatureCollection;
@@ -49,6 +50,7 @@ function crsMember(fc: { crs?: unknown }): string | null {
  * feature, unless `options.crs` says what they are.
  */
 export async function readVector(source: VectorSource, options: { crs?: string } = {}): Promise<VectorData> {
+  await loadEpsgTable().catch(() => undefined); // every EPSG code known for the masks made from it
   const v = await readAny(source);
   const label = typeof source === 'string' ? source : 'shp' in (source as object) ? 'shapefile' : 'GeoJSON';
   checkPositions(v.geojson, label, !options.crs && v.crs === 'EPSG:4326' && !v.crsGiven);

@@ -19,6 +19,8 @@ export interface RuntimeAdapter {
   readonly workersHoldProcess: boolean;
   /** How many engine workers to run by default. */
   defaultWorkers(): number;
+  /** Second places to look for GDAL's files (browsers: next to the host module; see EngineAssetConfig.fallback). */
+  assetFallback?(): { wasm: string; data: string };
   /** Starts the engine worker script at `url`, or, with null, the package's own (dist/engine.worker.js). */
   startWorker(url: URL | null): Promise<EngineConnection>;
   /** Whether a worker can block on a SharedArrayBuffer while this thread fetches (in pages: cross-origin isolation). */

@@ -69,6 +69,9 @@ export const browserRuntime: RuntimeAdapter = {
   defaultWorkers: webWorkers,
   startWorker: startWebWorker,
   canBlock: sharedMemoryUsable,
+  // Literal new URL('./…', import.meta.url), so that bundlers which copy the worker without looking
+  // inside it (Rollup's import-meta-assets) still emit GDAL's files and give the worker their URLs.
+  assetFallback: () => ({ wasm: new URL('./gdal3WebAssembly.wasm', import.meta.url).href, data: new URL('./gdal3WebAssembly.data', import.meta.url).href }),
   baseUrl: () => (globalThis as { location?: { href: string } }).location?.href ?? import.meta.url,
   async localFile(path) {
     throw new SourceError('SOURCE_UNREADABLE', `${path}: local paths cannot be opened in a browser; pass a File, Blob, ArrayBuffer or URL`, { input: path });

@@ -1,8 +1,8 @@
 // geotensor in a browser app made with a bundler, with no configuration at all: the tarball of
 // `npm pack` installed in a fresh Vite project (vite from npm), `vite build` with no config file,
 // the built site served over loopback and opened in headless Chromium, which reads a window of a
-// GeoTIFF; then the same page from Vite's dev server, and a page that imports geotensor from another
-// origin (as from a CDN or a notebook's module server). Each page must show the same pixels as Node
+// GeoTIFF; then the same page from Vite's dev server, webpack 5 and Rollup builds, and a page that
+// imports geotensor from another origin (as from a CDN or a notebook's module server). Each page must show the same pixels as Node
 // reads, within a time limit that only a hang exceeds. Ends with "bundlers: N passed, N failed".
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -147,7 +147,54 @@ try {
     await wpSite.close();
   }
 
-  // 4. A page importing geotensor's dist from another origin (a CDN, a notebook's module server).
+  // 4. Rollup with the plugins every Rollup app for the browser has (resolve, CommonJS, and
+  // import-meta-assets for new URL(…, import.meta.url) files) and nothing about geotensor.
+  const ru = `${work}/rollup-app`;
+  mkdirSync(`${ru}/dist`, { recursive: true });
+  writeFileSync(`${ru}/package.json`, JSON.stringify({ name: 'rollup-app', private: true, type: 'module' }));
+  writeFileSync(`${ru}/main.js`, mainJs);
+  writeFileSync(
+    `${ru}/rollup.config.mjs`,
+    `import commonjs from '@rollup/plugin-commonjs';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { importMetaAssets } from '@web/rollup-plugin-import-meta-assets';
+export default { input: 'main.js', output: { dir: 'dist', format: 'es' }, plugins: [nodeResolve({ browser: true }), commonjs(), importMetaAssets()] };
+`,
+  );
+  writeFileSync(`${ru}/dist/index.html`, '<!doctype html><html><body><pre id="out">running</pre><script type="module" src="./main.js"></script></body></html>');
+  copyFileSync(elev, `${ru}/dist/elev.tif`);
+  const ruInstall = spawnSync(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--loglevel=error',
+      tarball,
+      'rollup@4',
+      '@rollup/plugin-node-resolve@16',
+      '@rollup/plugin-commonjs@29',
+      '@web/rollup-plugin-import-meta-assets@2',
+    ],
+    { cwd: ru, encoding: 'utf8', timeout: 600_000 },
+  );
+  const ruBuild = ruInstall.status === 0 ? spawnSync(join(ru, 'node_modules/.bin/rollup'), ['-c', '--silent'], { cwd: ru, encoding: 'utf8', timeout: 600_000 }) : ruInstall;
+  const ruFiles = existsSync(`${ru}/dist/assets`) ? readdirSync(`${ru}/dist/assets`) : [];
+  check(
+    `rollup (resolve, commonjs, import-meta-assets) emits the worker and GDAL's assets (${ruFiles.join(', ')})`,
+    ruBuild.status === 0 && ruFiles.some((f) => /\.wasm$/.test(f)) && ruFiles.some((f) => /\.data$/.test(f)) && ruFiles.some((f) => /^engine\.worker/.test(f)),
+    `${ruBuild.stdout ?? ''}${ruBuild.stderr ?? ''}`.slice(-1500),
+  );
+  const ruSite = await startStaticServer({ root: `${ru}/dist`, mounts: {}, isolated: false });
+  try {
+    const { result, logs } = await readPage(`${ruSite.url}/index.html`);
+    check('the Rollup build reads a window in Chromium, the same pixels as Node', same(result), JSON.stringify(result) + logs.join('\n'));
+  } finally {
+    await ruSite.close();
+  }
+
+  // 5. A page importing geotensor's dist from another origin (a CDN, a notebook's module server).
   const cdnRoot = `${work}/cdn`;
   cpSync(`${app}/node_modules/geotensor/dist`, `${cdnRoot}/geotensor`, { recursive: true });
   const cdn = await startStaticServer({ root: cdnRoot, mounts: {}, isolated: false, cors: true });

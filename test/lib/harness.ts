@@ -127,7 +127,7 @@ export const assert = {
     if (!(Math.abs(actual - expected) <= tol)) throw new AssertionError(`${msg ? `${msg}: ` : ''}expected ${expected} ± ${tol}, got ${actual}`);
   },
   /** Calls `f` and checks it throws an error of `cls` whose fields match `match`. */
-  throws<E extends Error>(f: () => unknown, cls: abstract new (...a: never[]) => E, match: Partial<Record<string, unknown>> = {}): E {
+  throws<E extends Error>(f: () => unknown, cls: abstract new (...a: never[]) => E, match: Partial<Record<string, unknown>> & { message?: RegExp } = {}): E {
     let err: unknown;
     try {
       f();
@@ -137,7 +137,9 @@ export const assert = {
     if (!(err instanceof cls)) throw new AssertionError(`expected ${cls.name}, got ${err === undefined ? 'no error' : `${(err as Error)?.name}: ${(err as Error)?.message}`}`);
     for (const [k, v] of Object.entries(match)) {
       const actual = (err as unknown as Record<string, unknown>)[k];
-      if (actual !== v) throw new AssertionError(`${cls.name}.${k}: expected ${fmt(v)}, got ${fmt(actual)}`);
+      if (v instanceof RegExp ? !v.test(String(actual)) : actual !== v) {
+        throw new AssertionError(`${cls.name}.${k}: expected ${v instanceof RegExp ? v : fmt(v)}, got ${fmt(actual)}`);
+      }
     }
     return err as E;
   },

@@ -64,8 +64,8 @@ for (const r of ALL) {
 }
 add({ tag: 'partly-outside', file: 'elev.tif', bounds: [5.5, 49.3, 6.2, 49.9], crs: 'EPSG:4326', width: 40, height: 40, resampling: 'nearest', dtype: 'int16', nodata: -32768 });
 add({ tag: 'outside', file: 'elev.tif', bounds: [10, 40, 11, 41], crs: 'EPSG:4326', width: 8, height: 8, resampling: 'nearest', dtype: 'int16', nodata: -32768 });
-add({
-  tag: 'partly-outside',
+// The Olinda DEM (float32, no nodata) in a box partly outside it: 0 there, as gdalwarp gives it.
+const olindaOutside = {
   file: 'olinda_dem_utm25s.tif',
   bounds: [280000, 9105000, 292000, 9114000],
   crs: 'EPSG:31985',
@@ -74,7 +74,8 @@ add({
   resampling: 'bilinear',
   dtype: 'float32',
   nodata: null,
-});
+};
+add({ tag: 'partly-outside', ...olindaOutside });
 add({ tag: 'same', file: 'lc.tif', bounds: [3092415, -78585, 3344415, 59415], crs: null, width: 84, height: 46, resampling: 'nearest', dtype: 'uint8', nodata: null });
 add({ tag: '5070', file: 'lc.tif', bounds: [3150000, -60000, 3300000, 40000], crs: 'EPSG:5070', width: 30, height: 20, resampling: 'mode', dtype: 'uint8', nodata: null });
 add({ tag: 'same', file: 'na.tif', bounds: [-180, -90, 180, 90], crs: 'EPSG:4326', width: 20, height: 10, resampling: 'nearest', dtype: 'float32', nodata: null });
@@ -116,18 +117,7 @@ for (const r of ['bilinear', 'cubic', 'cubicspline', 'lanczos']) {
 }
 
 // Validity layers (readWindow's mask: true) against gdalwarp -dstalpha: the alpha band above zero.
-add({
-  tag: 'alpha-out',
-  file: 'olinda_dem_utm25s.tif',
-  bounds: [280000, 9105000, 292000, 9114000],
-  crs: 'EPSG:31985',
-  width: 40,
-  height: 30,
-  resampling: 'bilinear',
-  dtype: 'float32',
-  nodata: null,
-  mask: true,
-});
+add({ tag: 'alpha-out', ...olindaOutside, mask: true });
 add({
   tag: 'alpha-out',
   file: 'elev.tif',
