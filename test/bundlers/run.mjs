@@ -75,6 +75,16 @@ async function readPage(url) {
   }
 }
 const same = (r) => r.n === ref.n && r.sum === ref.sum;
+/** Serves a built site over loopback and checks that its page reads the window Node reads. */
+async function checkSite(dir, what) {
+  const site = await startStaticServer({ root: dir, mounts: {}, isolated: false });
+  try {
+    const { result, logs } = await readPage(`${site.url}/index.html`);
+    check(`${what} reads a window in Chromium, the same pixels as Node`, same(result), JSON.stringify(result) + logs.join('\n'));
+  } finally {
+    await site.close();
+  }
+}
 
 try {
   // 1. vite build, no configuration.
@@ -85,13 +95,7 @@ try {
     build.status === 0 && assets.some((f) => /^engine\.worker.*\.js$/.test(f)) && assets.some((f) => /\.wasm$/.test(f)) && assets.some((f) => /\.data$/.test(f)),
     build.stdout + build.stderr + assets.join(' '),
   );
-  const site = await startStaticServer({ root: `${app}/dist`, mounts: {}, isolated: false });
-  try {
-    const { result, logs } = await readPage(`${site.url}/index.html`);
-    check('the Vite build reads a window in Chromium, the same pixels as Node', same(result), JSON.stringify(result) + logs.join('\n'));
-  } finally {
-    await site.close();
-  }
+  await checkSite(`${app}/dist`, 'the Vite build');
 
   // 2. vite dev server, no configuration.
   const dev = spawn(join(app, 'node_modules/.bin/vite'), ['--port', '0', '--strictPort', 'false', '--host', '127.0.0.1'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -139,13 +143,7 @@ try {
     wpBuild.status === 0 && wpFiles.some((f) => /\.wasm$/.test(f)),
     wpBuild.stdout.slice(-1500) + wpBuild.stderr,
   );
-  const wpSite = await startStaticServer({ root: `${wp}/dist`, mounts: {}, isolated: false });
-  try {
-    const { result, logs } = await readPage(`${wpSite.url}/index.html`);
-    check('the webpack build reads a window in Chromium, the same pixels as Node', same(result), JSON.stringify(result) + logs.join('\n'));
-  } finally {
-    await wpSite.close();
-  }
+  await checkSite(`${wp}/dist`, 'the webpack build');
 
   // 4. Rollup with the plugins every Rollup app for the browser has (resolve, CommonJS, and
   // import-meta-assets for new URL(…, import.meta.url) files) and nothing about geotensor.
@@ -186,13 +184,7 @@ export default { input: 'main.js', output: { dir: 'dist', format: 'es' }, plugin
     ruBuild.status === 0 && ruFiles.some((f) => /\.wasm$/.test(f)) && ruFiles.some((f) => /\.data$/.test(f)) && ruFiles.some((f) => /^engine\.worker/.test(f)),
     `${ruBuild.stdout ?? ''}${ruBuild.stderr ?? ''}`.slice(-1500),
   );
-  const ruSite = await startStaticServer({ root: `${ru}/dist`, mounts: {}, isolated: false });
-  try {
-    const { result, logs } = await readPage(`${ruSite.url}/index.html`);
-    check('the Rollup build reads a window in Chromium, the same pixels as Node', same(result), JSON.stringify(result) + logs.join('\n'));
-  } finally {
-    await ruSite.close();
-  }
+  await checkSite(`${ru}/dist`, 'the Rollup build');
 
   // 5. A page importing geotensor's dist from another origin (a CDN, a notebook's module server).
   const cdnRoot = `${work}/cdn`;
