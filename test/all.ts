@@ -1,5 +1,6 @@
 /** Every test file, in the order they run. */
 import './engine.test.js';
+import './vector.test.js';
 import './sources.test.js';
 import './crs.test.js';
 import './crs-table.test.js';

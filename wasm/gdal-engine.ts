@@ -3,7 +3,7 @@
  * sandbox.ts), windows warped straight into WebAssembly memory (target-grids.ts) — no file written
  * per sample. Runtime-neutral: the worker wraps it with Comlink; edge runtimes use it in-thread.
  */
-import type { CrsInfo, EncodeRequest, EngineAssetConfig, EngineStats, RasterMeta, WindowRequest, WindowResult, DatasetSpec } from '../src/engine/protocol.js';
+import type { CrsInfo, EncodeRequest, FileSpec, EngineAssetConfig, EngineStats, RasterMeta, WindowRequest, WindowResult, DatasetSpec } from '../src/engine/protocol.js';
 import { typedArrayFor } from '../src/core/pixels.js';
 import { EngineError, SampleError, SourceError } from '../src/core/errors.js';
 import { describeDataset } from './describe.js';
@@ -16,6 +16,8 @@ import { type LocalFiles, localFiles } from './runtime.js';
 import { CrsLookup, checkCrsText } from './crs-lookup.js';
 import { heapView, shorten, TargetGrids } from './target-grids.js';
 import { StripWriter } from './strip-writer.js';
+import { type VectorLayer, VectorSources } from './vector-source.js';
+import { holds, warpArgs } from './warp-args.js';
 
 interface Part {
   ds: number;
@@ -39,6 +41,8 @@ interface OpenDataset {
   sources: WarpInput[];
   /** A lazy read failed or missed under it: GDAL's state may hold the failure, so re-open before the next read. */
   stale: boolean;
+  /** A vector source: rasterized through each box instead of warped. */
+  vector?: VectorLayer;
 }
 
 export class GdalEngine {
@@ -51,6 +55,7 @@ export class GdalEngine {
   private reads = 0;
   /** Large rasters being written strip by strip (the prediction writer). */
   private readonly strips: StripWriter;
+  private readonly vectors: VectorSources;
 
   private constructor(
     private readonly g: GdalModule,
@@ -65,6 +70,7 @@ export class GdalEngine {
     this.targets = new TargetGrids(g, () => this.lastError());
     this.strips = new StripWriter(g, () => this.lastError());
     this.crs = new CrsLookup(g, this.gtPtr, () => this.lastError());
+    this.vectors = new VectorSources(g, () => this.lastError());
   }
 
   static async create(config: EngineAssetConfig = {}): Promise<GdalEngine> {
@@ -83,12 +89,14 @@ export class GdalEngine {
   async open(id: number, source: DatasetSpec, label: string): Promise<RasterMeta> {
     if (this.datasets.has(id)) throw new EngineError('ENGINE_FAILED', `dataset id ${id} is already open`, { input: label });
     this.workFor(id, label);
+    if (source.kind === 'vector') return this.openVector(id, source, label);
     const leaves = source.kind === 'mosaic' ? source.parts : [{ source, label }];
     if (leaves.length === 0) throw new SourceError('SOURCE_UNREADABLE', `${label}: a mosaic needs at least one file`, { input: label });
     const parts: Part[] = [];
     try {
       for (const leaf of leaves) {
-        if (leaf.source.kind === 'mosaic') throw new SourceError('SOURCE_UNREADABLE', `${leaf.label}: mosaics cannot be nested`, { input: leaf.label });
+        if (leaf.source.kind === 'mosaic' || leaf.source.kind === 'vector')
+          throw new SourceError('SOURCE_UNREADABLE', `${leaf.label}: mosaics cannot be nested or hold vectors`, { input: leaf.label });
         parts.push(await this.openPart(leaf.source, leaf.label, id));
       }
     } catch (e) {
@@ -105,6 +113,30 @@ export class GdalEngine {
     }
     this.datasets.set(id, d);
     return meta;
+  }
+
+  /** A vector file, copied once into an indexed layer (vector-source.ts); its sandbox folder goes once read. */
+  private async openVector(id: number, source: Extract<DatasetSpec, { kind: 'vector' }>, label: string): Promise<RasterMeta> {
+    const file = await this.files.create(source.source, label, id, true);
+    try {
+      const { layer, meta } = (() => {
+        try {
+          return this.vectors.open(file.path, source.rasterize, label);
+        } finally {
+          this.checkLazy(label, '');
+        }
+      })();
+      try {
+        meta.crs = this.crs.resolve(meta.crs!.wkt);
+      } catch (e) {
+        this.vectors.close(layer);
+        throw e;
+      }
+      this.datasets.set(id, { label, meta, parts: [], sources: [], stale: false, vector: layer });
+      return meta;
+    } finally {
+      this.files.remove(file, true);
+    }
   }
 
   /** The datasets a window is warped from: each part, or a VRT per group of parts on one grid. */
@@ -124,7 +156,7 @@ export class GdalEngine {
     d.sources = [];
   }
 
-  private async openPart(source: Exclude<DatasetSpec, { kind: 'mosaic' }>, label: string, owner: number): Promise<Part> {
+  private async openPart(source: FileSpec, label: string, owner: number): Promise<Part> {
     const file = await this.files.create(source, label, owner);
     let ds = 0;
     try {
@@ -189,6 +221,12 @@ export class GdalEngine {
   read(id: number, req: WindowRequest): WindowResult {
     const d = this.datasets.get(id);
     if (!d) throw new EngineError('ENGINE_CLOSED', `dataset id ${id} is not open in this engine`);
+    if (d.vector) {
+      checkCrsText(req.crs);
+      this.workFor(NO_OWNER, d.label);
+      this.reads++;
+      return this.vectors.read(d.vector, this.targets.get(req.width, req.height, req.bands.length, req.dtype, req.crs), this.gtPtr, req, d.label);
+    }
     if (!d.meta.transform || !d.meta.crs) {
       throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${d.label}: has no ${!d.meta.transform ? 'geotransform' : 'CRS'}, so map-coordinate windows cannot be read from it`, {
         input: d.label,
@@ -244,20 +282,7 @@ export class GdalEngine {
   private warp(d: OpenDataset, sources: number[], targetDs: number, req: WindowRequest, how: 'fast' | 'exact'): void {
     const g = this.g;
     const { M } = g;
-    const args = ['-q', '-r', req.resampling];
-    if (req.overviews === false) args.push('-ovr', 'NONE');
-    const init = req.nodata === null ? '0' : nodataString(req.nodata);
-    // One source: GDAL initialises the target (as gdalwarp does). Several: the target is already filled
-    // with nodata, and INIT_DEST would make each source erase what the sources before it drew.
-    if (how === 'fast') args.push('-wo', `INIT_DEST=${init}`, '-dstnodata', 'None');
-    else {
-      if (sources.length === 1) args.push('-wo', `INIT_DEST=${req.nodata === null ? '0' : 'NO_DATA'}`);
-      if (req.nodata !== null) args.push('-dstnodata', nodataString(req.nodata));
-    }
-    if (req.mask) args.push('-dstalpha');
-    if (req.mask || !isIdentityBands(req.bands, d.meta.count)) {
-      req.bands.forEach((b, i) => args.push('-srcband', String(b), '-dstband', String(i + 1)));
-    }
+    const args = warpArgs(req, sources.length, d.meta.count, how);
     const argv = g.stringList(args);
     const opts = g.GDALWarpAppOptionsNew(argv.ptr, 0);
     argv.free();
@@ -302,6 +327,7 @@ export class GdalEngine {
     if (!d) return;
     this.workFor(id, d.label);
     this.datasets.delete(id);
+    if (d.vector) this.vectors.close(d.vector);
     this.closeSources(d);
     for (const p of d.parts) this.closePart(p, true);
   }
@@ -375,24 +401,6 @@ export class GdalEngine {
     const lines = this.g.takeMessages().filter((l) => /ERROR/.test(l));
     return msg || lines.join('; ');
   }
-}
-
-function isIdentityBands(bands: number[], count: number): boolean {
-  return bands.length === count && bands.every((b, i) => b === i + 1);
-}
-
-/** True when any value of `a` is `v` (NaN: any NaN). */
-function holds(a: ArrayLike<number>, v: number): boolean {
-  if (Number.isNaN(v)) {
-    for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) return true;
-    return false;
-  }
-  for (let i = 0; i < a.length; i++) if (a[i] === v) return true;
-  return false;
-}
-
-function nodataString(v: number): string {
-  return Number.isNaN(v) ? 'nan' : String(v);
 }
 
 function isNeedBytes(e: unknown): boolean {

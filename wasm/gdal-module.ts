@@ -36,6 +36,16 @@ export interface GdalModule {
   OSRSetFromUserInput(srs: number, input: string): number;
   OSRExportToWkt(srs: number, out: number): number;
   OSRDestroySpatialReference(srs: number): void;
+  GDALOpenEx(path: string, flags: number, drivers: number, options: number, siblings: number): number;
+  GDALVectorTranslate(dst: string | null, dstDs: number, n: number, srcList: number, opts: number, usageErr: number): number;
+  GDALVectorTranslateOptionsNew(argv: number, binary: number): number;
+  GDALVectorTranslateOptionsFree(opts: number): void;
+  GDALVectorInfo(ds: number, opts: number): number;
+  GDALVectorInfoOptionsNew(argv: number, binary: number): number;
+  GDALVectorInfoOptionsFree(opts: number): void;
+  GDALRasterize(dst: string | null, dstDs: number, srcDs: number, opts: number, usageErr: number): number;
+  GDALRasterizeOptionsNew(argv: number, binary: number): number;
+  GDALRasterizeOptionsFree(opts: number): void;
   CPLErrorReset(): void;
   CPLGetLastErrorMsg(): string;
   CPLSetConfigOption(key: string, value: string | null): void;
@@ -127,6 +137,16 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
     OSRSetFromUserInput: c('OSRSetFromUserInput', N, [N, S]),
     OSRExportToWkt: c('OSRExportToWkt', N, [N, N]),
     OSRDestroySpatialReference: c('OSRDestroySpatialReference', null, [N]),
+    GDALOpenEx: c('GDALOpenEx', N, [S, N, N, N, N]),
+    GDALVectorTranslate: c('GDALVectorTranslate', N, [S, N, N, N, N, N]),
+    GDALVectorTranslateOptionsNew: c('GDALVectorTranslateOptionsNew', N, [N, N]),
+    GDALVectorTranslateOptionsFree: c('GDALVectorTranslateOptionsFree', null, [N]),
+    GDALVectorInfo: c('GDALVectorInfo', N, [N, N]),
+    GDALVectorInfoOptionsNew: c('GDALVectorInfoOptionsNew', N, [N, N]),
+    GDALVectorInfoOptionsFree: c('GDALVectorInfoOptionsFree', null, [N]),
+    GDALRasterize: c('GDALRasterize', N, [S, N, N, N, N]),
+    GDALRasterizeOptionsNew: c('GDALRasterizeOptionsNew', N, [N, N]),
+    GDALRasterizeOptionsFree: c('GDALRasterizeOptionsFree', null, [N]),
     CPLErrorReset: c('CPLErrorReset', null, []),
     CPLGetLastErrorMsg: c('CPLGetLastErrorMsg', S, []),
     CPLSetConfigOption: c('CPLSetConfigOption', null, [S, S]),

@@ -9,7 +9,7 @@
  * from a Blob or from the host (remote), so a read from another source's folder fails even if a name
  * is guessed. Nothing is mounted: no folder of the user's disk is visible to GDAL.
  */
-import type { DatasetSpec } from '../src/engine/protocol.js';
+import type { FileSpec } from '../src/engine/protocol.js';
 import { SourceError } from '../src/core/errors.js';
 import type { LocalFiles } from './runtime.js';
 import type { LazyFiles } from './lazy-file.js';
@@ -22,7 +22,7 @@ export interface PartFile {
   lazyIds: number[];
 }
 
-type LeafSource = Exclude<DatasetSpec, { kind: 'mosaic' }>;
+type LeafSource = FileSpec;
 
 /** Limits per source, so a hostile VRT cannot make the sandbox itself expensive. */
 const MAX_VRT_BYTES = 64 << 20;
@@ -37,6 +37,8 @@ interface Context {
   root: string;
   placed: Map<string, string>;
   listings: Map<string, string[]>;
+  /** A vector source: its files are data to GDAL's vector drivers only (no VRT is followed), so XML and JSON are placed as they are. */
+  vector: boolean;
 }
 
 export class Sandbox {
@@ -50,11 +52,11 @@ export class Sandbox {
   }
 
   /** The folder for one part of dataset `owner`, with the source's files in it. */
-  async create(source: LeafSource, label: string, owner: number): Promise<PartFile> {
+  async create(source: LeafSource, label: string, owner: number, vector = false): Promise<PartFile> {
     const part: PartFile = { path: '', dir: this.newDir(), lazyIds: [] };
     try {
       if (source.kind === 'path') {
-        part.path = this.placeLocal(source.path, label, part, owner);
+        part.path = this.placeLocal(source.path, label, part, owner, vector);
       } else if (source.kind === 'lazy') {
         const f = this.lazy.create(part.dir, safeName(source.name), { size: source.size, blockSize: source.blockSize, label, owner }, source.fileId);
         part.lazyIds.push(f.fileId);
@@ -176,7 +178,7 @@ export class Sandbox {
   }
 
   /** A local file, its sidecars and (for a VRT) what it refers to, as lazy files in the part's folder. */
-  private placeLocal(path: string, label: string, part: PartFile, owner: number): string {
+  private placeLocal(path: string, label: string, part: PartFile, owner: number, vector: boolean): string {
     const local = this.local;
     if (!local) throw new SourceError('SOURCE_UNREADABLE', `${label}: local paths can only be opened in Node and Deno; pass a File, Blob, ArrayBuffer or URL`, { input: label });
     let real: string;
@@ -188,7 +190,7 @@ export class Sandbox {
         input: label,
       });
     }
-    const ctx: Context = { part, owner, label, root: local.dirname(real), placed: new Map(), listings: new Map() };
+    const ctx: Context = { part, owner, label, root: local.dirname(real), placed: new Map(), listings: new Map(), vector };
     return this.place(ctx, real, 0, true);
   }
 
@@ -208,7 +210,7 @@ export class Sandbox {
     const vpath = `${ctx.part.dir}/${rel}`;
     ctx.placed.set(real, vpath);
     const reader = local.reader(real);
-    const kind = sniffXml(reader.read(0, Math.min(size, HEAD)));
+    const kind = ctx.vector ? null : sniffXml(reader.read(0, Math.min(size, HEAD)));
     const slash = vpath.lastIndexOf('/');
     mkdirs(this.M.FS, vpath.slice(0, slash));
     if (kind === 'vrt') {

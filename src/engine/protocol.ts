@@ -51,7 +51,43 @@ export interface RasterMeta {
   alpha?: boolean;
   /** For a mosaic (several files as one source): each part's own description. */
   parts?: RasterMeta[];
+  /** For a vector source read as a raster (rasterized through each box): its layer. */
+  vector?: VectorInfo;
 }
+
+/** The layer of a vector source, as GDAL's ogrinfo reports it. */
+export interface VectorInfo {
+  /** GDAL's driver: GeoJSON, ESRI Shapefile, GPKG, FlatGeobuf... */
+  driver: string;
+  /** The layer rasterized, and every layer of the file. */
+  layer: string;
+  layers: string[];
+  featureCount: number;
+  geometryType: string;
+  fields: { name: string; type: string }[];
+}
+
+/** How a vector source becomes pixels through a box: GDAL's gdal_rasterize options, fixed at open. */
+export interface RasterizeSpec {
+  /** A numeric attribute burned inside each feature, or one value for every feature. */
+  burn: string | number;
+  /** 'instance': each feature burns its position in the layer (1, 2, ...), ignoring `burn`. */
+  mode: 'semantic' | 'instance';
+  /** Every pixel a feature touches, not only those whose centre it covers (-at). */
+  allTouched: boolean;
+  /** One more layer: 1 on the features' outlines (polygon rings and lines), else 0. */
+  boundary: boolean;
+  /** The value of pixels no feature covers. */
+  background: number;
+  dtype: DataType;
+  /** The layer to rasterize (default: the first). */
+  layer?: string;
+  /** CRS of the coordinates, for files that carry none (or to override theirs). */
+  crs?: string;
+}
+
+/** One file as the worker reads it. */
+export type FileSpec = Exclude<DatasetSpec, { kind: 'mosaic' } | { kind: 'vector' }>;
 
 /** What the worker needs to open a raster. */
 export type DatasetSpec =
@@ -61,7 +97,9 @@ export type DatasetSpec =
   /** Bytes that come from the host block by block (a remote file): see wasm/lazy-file.ts. */
   | { kind: 'lazy'; fileId: number; name: string; size: number; blockSize: number }
   /** Several files read as one source (scene tiles, possibly in different CRSs). */
-  | { kind: 'mosaic'; parts: { source: DatasetSpec; label: string }[] };
+  | { kind: 'mosaic'; parts: { source: DatasetSpec; label: string }[] }
+  /** A vector file (GeoJSON, shapefile, GeoPackage, FlatGeobuf...) rasterized through each box. */
+  | { kind: 'vector'; source: FileSpec; rasterize: RasterizeSpec };
 
 /** A read request after validation on the host side: every field filled in. */
 export interface WindowRequest {

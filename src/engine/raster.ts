@@ -3,7 +3,8 @@
  * and stays open until `close()`; `readWindow` returns the pixels of a box in any CRS at any size.
  */
 import type { Bounds } from '../core/box.js';
-import type { CrsInfo, RasterMeta, WindowResult, DatasetSpec } from './protocol.js';
+import type { CrsInfo, RasterMeta, WindowResult, DatasetSpec, FileSpec, RasterizeSpec } from './protocol.js';
+import { isGeoJsonObject } from './rasterize-options.js';
 import { ArgumentError, EngineError, SourceError } from '../core/errors.js';
 import { currentRuntime } from '../runtime/index.js';
 import { RemoteFile, isRemoteUrl } from '../remote/remote.js';
@@ -28,6 +29,8 @@ export interface OpenRasterOptions {
   signal?: AbortSignal;
   /** Options for http(s) sources: headers, timeout, retries, cache size, an AbortSignal. */
   remote?: RemoteOptions;
+  /** Read the source as a vector layer, rasterized by GDAL through each window (see rasterize-options.ts). */
+  rasterize?: RasterizeSpec;
 }
 
 export interface Window extends WindowResult {
@@ -56,7 +59,7 @@ export class Raster {
    * Opens a raster (or, given a list, a mosaic of rasters). Fails here, with a SourceError (or a
    * RemoteError for URLs), if it is missing or not a raster.
    */
-  static async open(input: RasterSource, options: OpenRasterOptions = {}): Promise<Raster> {
+  static async open(input: RasterSource | object, options: OpenRasterOptions = {}): Promise<Raster> {
     const engine = options.engine ?? defaultEngine();
     const fileIds: number[] = [];
     // Every EPSG code becomes known on the TypeScript side while the engine opens the source.
@@ -64,7 +67,13 @@ export class Raster {
     try {
       let source: DatasetSpec;
       let label: string;
-      if (Array.isArray(input)) {
+      if (options.rasterize) {
+        if (Array.isArray(input)) throw new ArgumentError('source', 'one vector file (a list is a mosaic of rasters)', input);
+        const file: RasterFile = isGeoJsonObject(input) ? geoJsonBytes(input) : (input as RasterFile);
+        const leaf = await toDatasetSpec(file, options.name ?? (isGeoJsonObject(input) ? 'GeoJSON' : undefined), options, fileIds);
+        source = { kind: 'vector', source: leaf.source as FileSpec, rasterize: options.rasterize };
+        label = leaf.label;
+      } else if (Array.isArray(input)) {
         if (input.length === 0) throw new ArgumentError('source', 'a file or a non-empty list of files', input);
         const parts = [];
         for (const item of input as readonly RasterFile[]) parts.push(await toDatasetSpec(item, undefined, options, fileIds));
@@ -164,8 +173,19 @@ export class Raster {
   }
 }
 
+/** A GeoJSON object as the bytes of a .geojson file (GDAL reads it like any other). */
+function geoJsonBytes(v: object): Uint8Array {
+  let text: string;
+  try {
+    text = JSON.stringify(v);
+  } catch (e) {
+    throw new ArgumentError('source', 'a GeoJSON object that JSON.stringify accepts', (e as Error).message);
+  }
+  return new TextEncoder().encode(text);
+}
+
 /** Opens a raster (see {@link Raster.open}). */
-export function openRaster(input: RasterSource, options?: OpenRasterOptions): Promise<Raster> {
+export function openRaster(input: RasterSource | object, options?: OpenRasterOptions): Promise<Raster> {
   return Raster.open(input, options);
 }
 

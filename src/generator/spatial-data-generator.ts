@@ -20,8 +20,9 @@ import { KerasWindows, kerasGrid } from './keras-alignment.js';
 import { fromBandSequential, type Interleave, type Layout, offset, sampleDims, sampleShape, withLayer } from '../core/layout.js';
 import type { SampleArray } from './sample.js';
 import { GRID_MOVED, MASK_MOVED, OPEN_MOVED, refuseKerasForms } from './keras-forms.js';
+import { isVectorInput, toRasterizeSpec, type VectorOptions } from '../engine/rasterize-options.js';
 
-export interface GeneratorOptions {
+export interface GeneratorOptions extends VectorOptions {
   /** A band number (samples without a band axis), a list of band numbers, or all bands (default). */
   indexes?: number | number[];
   /** CRS of the generator's grids and of sample sets without one (default: the source's). */
@@ -97,13 +98,15 @@ export class SpatialDataGenerator {
   }
 
   /** Opens the source; a missing file or unreadable source fails here with a SourceError. */
-  static async open(source: RasterSource, options: GeneratorOptions = {}): Promise<SpatialDataGenerator> {
+  static async open(source: RasterSource | object, options: GeneratorOptions = {}): Promise<SpatialDataGenerator> {
     refuseKerasForms(options as Record<string, unknown>, OPEN_MOVED);
     if (options.mask !== undefined && typeof options.mask !== 'boolean') throw new ArgumentError('mask', MASK_MOVED, options.mask);
-    const raster = await openRaster(source, { engine: options.engine, remote: options.remote });
+    // A vector layer (GeoJSON, shapefile, GeoPackage, FlatGeobuf...) is rasterized by GDAL through each box.
+    const rasterize = isVectorInput(source, options) ? toRasterizeSpec(options) : undefined;
+    const raster = await openRaster(source, { engine: options.engine, remote: options.remote, rasterize });
     try {
       const m = raster.meta;
-      if (!m.crs || !m.transform) {
+      if (!m.crs || (!m.transform && !m.vector)) {
         throw new SourceError(
           'SOURCE_NOT_GEOREFERENCED',
           `${raster.label}: has no ${!m.transform ? 'geotransform' : 'CRS'}, so samples in map coordinates cannot be placed on it (assign one, e.g. gdal_translate -a_srs / -a_ullr)`,
@@ -140,7 +143,9 @@ export class SpatialDataGenerator {
   }
 
   get res(): [number, number] {
-    return this.requireGeoref().res!;
+    const m = this.requireGeoref();
+    if (!m.res) throw new ArgumentError('units', `sizes in CRS units: ${this.raster.label} is a vector layer, which has no pixels`, 'pixels');
+    return m.res;
   }
 
   /** The source's CRS as a string (EPSG:n when it has a code, else WKT). */

@@ -1,0 +1,153 @@
+/**
+ * Vector sources rasterized through sample boxes, against native gdal_rasterize (references by
+ * test/reference/rasterize.mjs), in Node, Deno and Chromium; their errors; alignment with rasters.
+ */
+import { assert, test, testEnv } from './lib/harness.js';
+import { ArgumentError, SourceError, SampleSet, SpatialDataGenerator, zip } from '../src/index.js';
+import caseList from './fixtures/rasterize/cases.json' with { type: 'json' };
+
+interface Case {
+  name: string;
+  vector: string;
+  layer?: string;
+  bounds: [number, number, number, number];
+  crs: string;
+  width: number;
+  height: number;
+  burn?: string | number;
+  mode?: 'semantic' | 'instance';
+  allTouched?: boolean;
+  boundary?: boolean;
+  background?: number;
+  dtype: 'uint8' | 'int32' | 'float32' | 'uint16';
+  out: string;
+  command: string;
+}
+
+const ARRAYS = { uint8: Uint8Array, int32: Int32Array, float32: Float32Array, uint16: Uint16Array };
+const { gdal, cases } = caseList as unknown as { gdal: string; cases: Case[] };
+
+async function open(c: Pick<Case, 'vector'> & Partial<Case>, extra: Record<string, unknown> = {}) {
+  const src = await testEnv().fixtureSource(`rasterize/${c.vector}`);
+  return SpatialDataGenerator.open(src, {
+    vector: true,
+    ...(c.burn !== undefined ? { burn: c.burn } : {}),
+    ...(c.mode ? { mode: c.mode } : {}),
+    ...(c.layer ? { layer: c.layer } : {}),
+    allTouched: c.allTouched,
+    boundary: c.boundary,
+    background: c.background,
+    dtype: c.dtype,
+    ...extra,
+  });
+}
+
+for (const c of cases) {
+  test(`vector ${c.name} equals native gdal_rasterize`, async () => {
+    const bytes = await testEnv().fixtureBytes(`rasterize/${c.out}`);
+    const expected = new ARRAYS[c.dtype](bytes.slice().buffer);
+    const sdg = await open(c);
+    try {
+      const w = await sdg.readWindow({ bounds: c.bounds, crs: c.crs, width: c.width, height: c.height });
+      const layers = c.boundary ? 2 : 1;
+      assert.equal(w.dtype, c.dtype, 'dtype');
+      assert.deepEqual(w.shape, [layers, c.height, c.width], 'shape');
+      let diff = 0;
+      let burned = 0;
+      for (let i = 0; i < expected.length; i++) {
+        if (w.data[i] !== expected[i]) diff++;
+        if (expected[i] !== (c.background ?? 0)) burned++;
+      }
+      assert.equal(diff, 0, `pixels unlike ${gdal}'s (${c.command})`);
+      assert.ok(burned > 0 && burned < expected.length, `the box holds features and background (${burned} of ${expected.length})`);
+    } finally {
+      await sdg.close();
+    }
+  });
+}
+
+test('vector: a flow of labels zipped with an image comes out aligned on the same boxes', async () => {
+  const labels = await open({ vector: 'olinda.gpkg', mode: 'instance' });
+  const image = await SpatialDataGenerator.open(await testEnv().sharedSource('L7_ETMs.tif'), { indexes: 1 });
+  try {
+    const samples = image.regularGrid(2000, 2000).take(6);
+    assert.equal(labels.meta.vector?.featureCount, 470, 'feature count');
+    assert.equal(labels.meta.vector?.layer, 'olinda', 'layer');
+    let n = 0;
+    for await (const [l, i] of zip(labels.flow(samples, 32, 32, { batchSize: 3 }), image.flow(samples, 32, 32, { batchSize: 3 }))) {
+      assert.deepEqual(l.shape, [3, 32, 32, 1], 'labels [batch, h, w, 1]');
+      assert.deepEqual(i.shape, [3, 32, 32], 'image band');
+      n += l.shape[0];
+    }
+    assert.equal(n, 6, 'every sample');
+    // One box read by itself equals the flow's sample (the same boxes, the same grid).
+    const one = await labels.readWindow({ bounds: samples.bounds(0), crs: samples.crs ?? undefined, width: 32, height: 32 });
+    const first = (await labels.flow(samples.take(1), 32, 32, { batchSize: 1 })[Symbol.asyncIterator]().next()).value as { data: ArrayLike<number> };
+    assert.deepEqual(Array.from(first.data as ArrayLike<number>), Array.from(one.data), 'flow sample = readWindow');
+  } finally {
+    await labels.close();
+    await image.close();
+  }
+});
+
+test('vector: a GeoJSON object is a source, its CRS from the sourceCrs option when it has none', async () => {
+  const fc = await testEnv().fixtureJson<Record<string, unknown>>('rasterize/no-crs.geojson');
+  const sdg = await SpatialDataGenerator.open(fc, { burn: 'v', sourceCrs: 'EPSG:2169' });
+  try {
+    assert.equal(sdg.meta.vector?.driver, 'GeoJSON');
+    const w = await sdg.readWindow({ bounds: [60000, 70000, 100000, 130000], crs: 'EPSG:2169', width: 40, height: 60 });
+    const values = new Set(Array.from(w.data));
+    assert.deepEqual([...values].sort(), [0, 3, 5], 'the two lines burn their v');
+    const samples = sdg.regularGrid(10000, 10000);
+    assert.ok(samples.length >= 6, `a grid over the layer's extent (${samples.length} boxes)`);
+  } finally {
+    await sdg.close();
+  }
+});
+
+test('vector errors: missing attribute, text attribute, instance with burn, unknown layer, not a vector, empty layer', async () => {
+  const gpkg = { vector: 'olinda.gpkg' };
+  await assert.rejects(open({ ...gpkg, burn: 'nope' }), ArgumentError, { message: /burn.*numeric attribute of .*olinda\.gpkg.*V014/ });
+  await assert.rejects(open({ ...gpkg, burn: 'NM_BAIR' }), ArgumentError, { message: /NM_BAIR is String/ });
+  await assert.rejects(open({ ...gpkg, burn: 1, mode: 'instance' }), ArgumentError, { message: /mode 'instance'/ });
+  await assert.rejects(open({ vector: 'two-layers.gpkg', layer: 'roads' }), ArgumentError, { message: /census, cantons/ });
+  await assert.rejects(open(gpkg, { mode: 'panoptic' }), ArgumentError, { message: /mode/ });
+  await assert.rejects(open(gpkg, { background: Number.NaN }), ArgumentError, { message: /background/ });
+  const tif = await testEnv().sharedSource('elev.tif');
+  await assert.rejects(SpatialDataGenerator.open(tif, { burn: 1 }), SourceError, { message: /cannot open it as a vector layer/ });
+  await assert.rejects(SpatialDataGenerator.open({ type: 'FeatureCollection', features: [] }, { burn: 1 }), SourceError, { message: /empty \(0 features\)/ });
+  const labels = await open(gpkg);
+  try {
+    assert.throws(() => labels.regularGrid(64, 64, { units: 'pixels' }), ArgumentError, { message: /vector layer, which has no pixels/ });
+  } finally {
+    await labels.close();
+  }
+});
+
+test('vector: a shapefile by path reads its sidecars (.dbf, .prj) in Node and Deno', async () => {
+  if (testEnv().runtime === 'browser') return; // one File cannot carry a shapefile's sidecars: the GeoPackage cases above cover it
+  const sdg = await SpatialDataGenerator.open(testEnv().sharedPath('lux.shp'), { burn: 'POP', dtype: 'int32' });
+  const ref = await open({ vector: 'lux.fgb', burn: 'POP', dtype: 'int32' });
+  try {
+    const box = { bounds: [60000, 70000, 100000, 130000] as [number, number, number, number], crs: 'EPSG:2169', width: 40, height: 60 };
+    const a = await sdg.readWindow(box);
+    const b = await ref.readWindow(box);
+    assert.deepEqual(Array.from(a.data), Array.from(b.data), 'shapefile = its FlatGeobuf copy');
+    assert.equal(sdg.meta.vector?.driver, 'ESRI Shapefile');
+  } finally {
+    await sdg.close();
+    await ref.close();
+  }
+});
+
+test('vector: boxes far from every feature are background only', async () => {
+  const sdg = await open({ vector: 'lux.fgb', burn: 7, background: 3 });
+  try {
+    const w = await sdg.readWindow({ bounds: [0, 0, 1000, 1000], crs: 'EPSG:2169', width: 8, height: 8 });
+    assert.deepEqual([...new Set(Array.from(w.data))], [3], 'background');
+    const s = SampleSet.fromBounds([[0, 0, 1000, 1000]], 'EPSG:2169');
+    for await (const b of sdg.flow(s, 8, 8)) assert.deepEqual([...new Set(Array.from(b.data as ArrayLike<number>))], [3]);
+  } finally {
+    await sdg.close();
+  }
+});

@@ -1,0 +1,42 @@
+/** gdalwarp's arguments for one window (see GdalEngine.warp), and the checks around them. */
+import type { WindowRequest } from '../src/engine/protocol.js';
+
+/**
+ * 'exact' is gdalwarp's own way (-dstnodata, INIT_DEST=NO_DATA); 'fast' leaves the destination
+ * without nodata (GDAL then picks its mask-free kernels) and initialises it to the nodata value.
+ */
+export function warpArgs(req: WindowRequest, sourceCount: number, count: number, how: 'fast' | 'exact'): string[] {
+  const args = ['-q', '-r', req.resampling];
+  if (req.overviews === false) args.push('-ovr', 'NONE');
+  const init = req.nodata === null ? '0' : nodataString(req.nodata);
+  // One source: GDAL initialises the target (as gdalwarp does). Several: the target is already filled
+  // with nodata, and INIT_DEST would make each source erase what the sources before it drew.
+  if (how === 'fast') args.push('-wo', `INIT_DEST=${init}`, '-dstnodata', 'None');
+  else {
+    if (sourceCount === 1) args.push('-wo', `INIT_DEST=${req.nodata === null ? '0' : 'NO_DATA'}`);
+    if (req.nodata !== null) args.push('-dstnodata', nodataString(req.nodata));
+  }
+  if (req.mask) args.push('-dstalpha');
+  if (req.mask || !isIdentityBands(req.bands, count)) {
+    req.bands.forEach((b, i) => args.push('-srcband', String(b), '-dstband', String(i + 1)));
+  }
+  return args;
+}
+
+function isIdentityBands(bands: number[], count: number): boolean {
+  return bands.length === count && bands.every((b, i) => b === i + 1);
+}
+
+/** True when any value of `a` is `v` (NaN: any NaN). */
+export function holds(a: ArrayLike<number>, v: number): boolean {
+  if (Number.isNaN(v)) {
+    for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) return true;
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) if (a[i] === v) return true;
+  return false;
+}
+
+function nodataString(v: number): string {
+  return Number.isNaN(v) ? 'nan' : String(v);
+}
