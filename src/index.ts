@@ -5,7 +5,7 @@
 export { GeotensorError, ArgumentError, SourceError, CrsError, SampleError, EngineError, RemoteError, AbortError, type ErrorCode, type ErrorDetails } from './core/errors.js';
 export type { Bounds } from './core/box.js';
 export { RESAMPLING_METHODS, DATA_TYPES, type DataType, type PixelArray, type Resampling } from './core/pixels.js';
-export type { CrsInfo, RasterMeta, EngineAssetConfig, EngineStats, EngineConnection, EngineEndpoint, WasmModule } from './engine/protocol.js';
+export type { CrsInfo, RasterMeta, RasterizeSpec, VectorInfo, EngineAssetConfig, EngineStats, EngineConnection, EngineEndpoint, WasmModule } from './engine/protocol.js';
 export { Raster, openRaster, type RasterSource, type RasterFile, type OpenRasterOptions, type Window } from './engine/raster.js';
 export type { RemoteOptions, RemoteStats } from './remote/types.js';
 /** @deprecated Renamed {@link RemoteStats}; this alias goes in the next release. */
@@ -23,6 +23,7 @@ export { regularGrid, randomGrid, type RegularGridOptions, type RandomGridOption
 export { SpatialDataGenerator, type GeneratorOptions, type GeneratorProfile, type GridOptions } from './generator/spatial-data-generator.js';
 export { Flow, type FlowOptions } from './generator/flow.js';
 export { zip, Zip } from './generator/zip.js';
+export type { VectorOptions } from './engine/rasterize-options.js';
 export type { Batch, SampleArray } from './generator/sample.js';
 export { dims, offset, type Dims, type Interleave, type Layout } from './core/layout.js';
 export type { PreprocessCallback } from './generator/callbacks.js';
