@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startRangeServer } from '../test/remote/server.mjs';
 import { measurePackage } from './package.mjs';
+import { makeV1, v1 } from './vector.mjs';
 
 const { regularGrid } = lib;
 
@@ -134,6 +135,27 @@ if (existsSync(w1)) {
     n2 ? `(${(r2.samplesPerSecond / n2.samples_per_s).toFixed(2)}x native; target >= 3000)` : '(target >= 3000)',
   );
 
+  // V1: labels rasterized from a 100,000-polygon layer (bench/vector.mjs), against geopandas + rasterio.
+  if (hasRasterio) {
+    const { layer, count } = makeV1(cache);
+    const rv = await v1(lib, layer, { workers: cores });
+    writeFileSync(`${cache}/v1-boxes.json`, JSON.stringify(rv.boxes));
+    const nv = JSON.parse(execFileSync(py, ['bench/baseline.py', 'vector', layer, `${cache}/v1-boxes.json`, '128']).toString());
+    if (nv.burned !== rv.burned) console.log(`V1: burned pixels differ (geotensor ${rv.burned}, native ${nv.burned})`);
+    row(
+      'V1 native (geopandas sindex + rasterio.features.rasterize, 500 boxes 128x128)',
+      nv.samples_per_s,
+      'samples/s',
+      `(reading the ${count}-polygon GeoJSON and indexing: ${nv.open_ms.toFixed(0)} ms)`,
+    );
+    row(
+      `V1 geotensor, Node, ${cores} workers (labels from ${count} polygons)`,
+      rv.samplesPerSecond,
+      'samples/s',
+      `(${(rv.samplesPerSecond / nv.samples_per_s).toFixed(2)}x native; open + indexed copy in every worker: ${rv.openMs.toFixed(0)} ms; burned pixels ${rv.burned === nv.burned ? 'equal' : 'differ'})`,
+    );
+  }
+
   // Remote W1: the DEM as a COG behind the test range server with 20 ms injected latency, one cold
   // pass each (native: GDAL's /vsicurl/ through rasterio; the server is in this process, so the
   // baseline runs asynchronously).
@@ -240,6 +262,10 @@ test/remote/server.mjs on 127.0.0.1 with 20 ms added before every answer, one co
 caches): geotensor through its byte bridge and block cache (adjacent blocks merged, adaptive
 read-ahead), native GDAL through \`/vsicurl/\` in rasterio; bytes and requests per sample are what the
 server sent.
+V1 rasterizes labels from a layer of 100,000 polygons (80 m squares every 100 m over 31.6 km in
+EPSG:31985, five classes, written as GeoJSON by bench/vector.mjs): 500 random 1280 m boxes at
+128×128 (10 m), one pass after a warm-up. The native side is the TorchGeo \`VectorDataset\` way in one
+process: geopandas' spatial index picks a box's features, \`rasterio.features.rasterize\` burns them.
 RSS is the Node or Deno process (host plus its worker threads) after the workload; Chromium's
 worker memory is not visible to the page, so its row has none.
 
