@@ -151,3 +151,41 @@ test('vector: boxes far from every feature are background only', async () => {
     await sdg.close();
   }
 });
+
+test('vector: hostile bytes are refused with a SourceError naming them; absurd coordinates still give a whole window of burn value or background', async () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  await assert.rejects(SpatialDataGenerator.open(enc('{"type":"FeatureCollection","features":[{"type":"Feature","geometry":'), { burn: 1 }), SourceError, {
+    code: 'SOURCE_UNREADABLE',
+    message: /^bytes: GDAL cannot open it as a vector layer/,
+  });
+  await assert.rejects(SpatialDataGenerator.open(enc('hello world'), { vector: true }), SourceError, { message: /^bytes: GDAL cannot open it as a vector layer/ });
+  await assert.rejects(SpatialDataGenerator.open(await testEnv().fixtureBytes('rasterize/olinda.gpkg'), { mode: 'instance', layer: '"; DROP TABLE olinda; --' }), ArgumentError, {
+    message: /one of the layers of bytes: olinda/,
+  });
+  const far = {
+    type: 'Feature',
+    properties: {},
+    geometry: {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [1e300, 1e300],
+          [-1e300, 1e300],
+          [0, -1e300],
+          [1e300, 1e300],
+        ],
+      ],
+    },
+  };
+  const sdg = await SpatialDataGenerator.open({ type: 'FeatureCollection', features: [far] }, { burn: 1, sourceCrs: 'EPSG:3857' });
+  try {
+    const w = await sdg.readWindow({ bounds: [0, 0, 1000, 1000], crs: 'EPSG:3857', width: 8, height: 8 });
+    assert.equal(w.data.length, 64, 'a whole window');
+    assert.ok(
+      Array.from(w.data).every((v) => v === 0 || v === 1),
+      'only the burn value or the background',
+    );
+  } finally {
+    await sdg.close();
+  }
+});
