@@ -40,11 +40,7 @@ interface GdalInfoJson {
 }
 
 export function gdalInfoJson(g: GdalModule, ds: number): GdalInfoJson | null {
-  const argv = g.stringList(['-json', '-nomd', '-norat', '-noct']);
-  const opts = g.GDALInfoOptionsNew(argv.ptr, 0);
-  argv.free();
-  const p = g.GDALInfo(ds, opts);
-  g.GDALInfoOptionsFree(opts);
+  const p = g.withOptions('Info', ['-json', '-nomd', '-norat', '-noct'], (opts) => g.GDALInfo(ds, opts));
   if (!p) return null;
   const text = g.M.UTF8ToString(p) as string;
   g.M._free(p);

@@ -43,13 +43,11 @@ export function pixelsDataset(
 
 /** gdal_translate of `ds` to `path` with `args` (-q added); `failure` makes the error of a failed write from GDAL's message. */
 export function translate(g: GdalModule, ds: number, path: string, args: string[], lastError: () => string, failure: (gdalMessage: string) => Error): void {
-  const argv = g.stringList(['-q', ...args]);
-  const opts = g.GDALTranslateOptionsNew(argv.ptr, 0);
-  argv.free();
-  if (!opts) throw new ArgumentError('creationOptions', `GDAL creation options (${lastError()})`, ['-q', ...args].join(' '));
-  g.CPLErrorReset();
-  const out = g.GDALTranslate(path, ds, opts, 0);
-  g.GDALTranslateOptionsFree(opts);
+  const out = g.withOptions('Translate', ['-q', ...args], (opts) => {
+    if (!opts) throw new ArgumentError('creationOptions', `GDAL creation options (${lastError()})`, ['-q', ...args].join(' '));
+    g.CPLErrorReset();
+    return g.GDALTranslate(path, ds, opts, 0);
+  });
   if (!out) throw failure(lastError());
   g.GDALClose(out);
 }

@@ -4,7 +4,6 @@
  * per sample. Runtime-neutral: the worker wraps it with Comlink; edge runtimes use it in-thread.
  */
 import type { CrsInfo, EncodeRequest, FileSpec, EngineAssetConfig, EngineStats, RasterMeta, WindowRequest, WindowResult, DatasetSpec } from '../src/engine/protocol.js';
-import { typedArrayFor } from '../src/core/pixels.js';
 import { EngineError, SampleError, SourceError } from '../src/core/errors.js';
 import { describeDataset } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
@@ -18,6 +17,7 @@ import { heapView, shorten, TargetGrids } from './target-grids.js';
 import { StripWriter } from './strip-writer.js';
 import { type VectorLayer, VectorSources } from './vector-source.js';
 import { holds, warpArgs } from './warp-args.js';
+import { exhaustMemory } from './test-hooks.js';
 
 interface Part {
   ds: number;
@@ -118,23 +118,21 @@ export class GdalEngine {
   /** A vector file, copied once into an indexed layer (vector-source.ts); its sandbox folder goes once read. */
   private async openVector(id: number, source: Extract<DatasetSpec, { kind: 'vector' }>, label: string): Promise<RasterMeta> {
     const file = await this.files.create(source.source, label, id, true);
+    let layer: VectorLayer | null = null;
     try {
-      const { layer, meta } = (() => {
-        try {
-          return this.vectors.open(file.path, source.rasterize, label);
-        } finally {
-          this.checkLazy(label, '');
-        }
-      })();
+      let opened: ReturnType<VectorSources['open']>;
       try {
-        meta.crs = this.crs.resolve(meta.crs!.wkt);
-      } catch (e) {
-        this.vectors.close(layer);
-        throw e;
+        opened = this.vectors.open(file.path, source.rasterize, label);
+      } finally {
+        this.checkLazy(label, '');
       }
+      layer = opened.layer;
+      const meta: RasterMeta = { ...opened.meta, crs: this.crs.resolve(opened.crs) };
       this.datasets.set(id, { label, meta, parts: [], sources: [], stale: false, vector: layer });
+      layer = null;
       return meta;
     } finally {
+      if (layer) this.vectors.close(layer);
       this.files.remove(file, true);
     }
   }
@@ -225,7 +223,7 @@ export class GdalEngine {
       checkCrsText(req.crs);
       this.workFor(NO_OWNER, d.label);
       this.reads++;
-      return this.vectors.read(d.vector, this.targets.get(req.width, req.height, req.bands.length, req.dtype, req.crs), this.gtPtr, req, d.label);
+      return this.vectors.read(d.vector, this.targets, req, d.label);
     }
     if (!d.meta.transform || !d.meta.crs) {
       throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${d.label}: has no ${!d.meta.transform ? 'geotransform' : 'CRS'}, so map-coordinate windows cannot be read from it`, {
@@ -241,9 +239,7 @@ export class GdalEngine {
     const nb = req.bands.length;
     const layers = nb + (req.mask ? 1 : 0);
     const target = this.targets.get(width, height, layers, dtype, req.crs);
-    const [minx, miny, maxx, maxy] = req.bounds;
-    M.HEAPF64.set([minx, (maxx - minx) / width, 0, maxy, 0, -(maxy - miny) / height], this.gtPtr >>> 3);
-    g.GDALSetGeoTransform(target.ds, this.gtPtr);
+    this.targets.place(target, req.bounds, width, height);
     const plane = width * height;
     const n = plane * layers;
     const wanted = new Set(req.parts ?? d.parts.map((_, i) => i));
@@ -266,10 +262,7 @@ export class GdalEngine {
       }
     } else if (sources.length > 0) this.warp(d, sources, target.ds, req, 'exact');
     this.reads++;
-    // Copy out of WebAssembly memory into a fresh buffer that is transferred, not copied, to the host.
-    // (a new view: the warp may have grown WebAssembly memory, which replaces its buffer)
-    const data = typedArrayFor(dtype, n);
-    data.set(heapView(M, dtype, target.ptr, n) as never);
+    const data = this.targets.copyOut(target, dtype, n);
     if (req.mask) for (let i = plane * nb; i < n; i++) data[i] = data[i] > 0 ? 1 : 0;
     return { data, shape: [layers, height, width], dtype, nodata: req.nodata, heapBytes: M.HEAPU8.buffer.byteLength };
   }
@@ -283,17 +276,18 @@ export class GdalEngine {
     const g = this.g;
     const { M } = g;
     const args = warpArgs(req, sources.length, d.meta.count, how);
-    const argv = g.stringList(args);
-    const opts = g.GDALWarpAppOptionsNew(argv.ptr, 0);
-    argv.free();
-    if (!opts) throw new SampleError('SAMPLE_FAILED', `${d.label}: invalid warp options ${args.join(' ')}: ${this.lastError()}`, { input: d.label });
-    const srcList = M._malloc(4 * sources.length);
-    M.HEAPU32.set(sources, srcList >>> 2);
-    g.CPLErrorReset();
-    g.takeMessages();
-    const out = g.GDALWarp(null, targetDs, sources.length, srcList, opts, 0);
-    M._free(srcList);
-    g.GDALWarpAppOptionsFree(opts);
+    const out = g.withOptions('WarpApp', args, (opts) => {
+      if (!opts) throw new SampleError('SAMPLE_FAILED', `${d.label}: invalid warp options ${args.join(' ')}: ${this.lastError()}`, { input: d.label });
+      const srcList = M._malloc(4 * sources.length);
+      M.HEAPU32.set(sources, srcList >>> 2);
+      g.CPLErrorReset();
+      g.takeMessages();
+      try {
+        return g.GDALWarp(null, targetDs, sources.length, srcList, opts, 0);
+      } finally {
+        M._free(srcList);
+      }
+    });
     const gdalMessage = out ? '' : this.lastError();
     try {
       this.checkLazy(d.label, gdalMessage);
@@ -367,15 +361,7 @@ export class GdalEngine {
 
   /** Test hook (see EngineWorkerApi.debug). */
   exhaustMemory(): void {
-    const { M } = this.g;
-    for (let size = 1 << 30; size >= 8; ) {
-      if (!M._malloc(size)) size >>>= 1;
-    }
-    // GDAL's own allocations now fail: C++ `new` cannot throw in this build, so GDAL aborts.
-    for (let i = 0; i < 1000 && !this.g.aborted; i++) {
-      this.crs.scratchDataset();
-    }
-    if (!this.g.aborted) throw new EngineError('ENGINE_FAILED', 'memory exhausted but GDAL did not abort');
+    exhaustMemory(this.g, () => this.crs.scratchDataset());
   }
 
   /** Test hook: every file in every source's sandbox. */

@@ -51,7 +51,15 @@ export interface GdalModule {
   CPLSetConfigOption(key: string, value: string | null): void;
   /** Allocates a NULL-terminated char** list; free it with the returned function. */
   stringList(items: string[]): { ptr: number; free(): void };
+  /**
+   * A GDAL utility's options from command-line `args` (0 when GDAL refuses them), handed to `use`
+   * and freed after it, whatever it does.
+   */
+  withOptions<T>(app: OptionsApp, args: string[], use: (opts: number) => T): T;
 }
+
+/** The GDAL utilities whose library form takes an options object: `GDAL<app>OptionsNew`/`Free`. */
+export type OptionsApp = 'Info' | 'WarpApp' | 'Translate' | 'VectorTranslate' | 'VectorInfo' | 'Rasterize';
 
 export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
   await installNodeShims();
@@ -166,6 +174,16 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
           M._free(list);
         },
       };
+    },
+    withOptions<T>(app: OptionsApp, args: string[], use: (opts: number) => T): T {
+      const argv = mod.stringList(args);
+      const opts = (mod[`GDAL${app}OptionsNew`] as (a: number, b: number) => number)(argv.ptr, 0);
+      argv.free();
+      try {
+        return use(opts);
+      } finally {
+        if (opts) (mod[`GDAL${app}OptionsFree`] as (o: number) => void)(opts);
+      }
     },
   };
   return mod;

@@ -3,7 +3,7 @@
  * one per grid shape, data type and CRS, the last MAX_TARGETS kept for reuse (least recently used goes).
  */
 import { CrsError, EngineError } from '../src/core/errors.js';
-import { arrayClassFor, bytesPerPixel, type DataType, type PixelArray } from '../src/core/pixels.js';
+import { arrayClassFor, bytesPerPixel, typedArrayFor, type DataType, type PixelArray } from '../src/core/pixels.js';
 import { GDAL_TYPE_NAMES } from './describe.js';
 import type { GdalModule } from './gdal-module.js';
 
@@ -18,11 +18,32 @@ const MAX_TARGETS = 8;
 
 export class TargetGrids {
   private readonly targets = new Map<string, TargetGrid>();
+  /** The six doubles of a geotransform, in WebAssembly memory. */
+  private readonly gtPtr: number;
 
   constructor(
     private readonly g: GdalModule,
     private readonly lastError: () => string,
-  ) {}
+  ) {
+    this.gtPtr = g.M._malloc(48);
+  }
+
+  /** Puts the target's `width`×`height` pixels over `bounds` (north up). */
+  place(target: TargetGrid, bounds: readonly number[], width: number, height: number): void {
+    const [minx, miny, maxx, maxy] = bounds;
+    this.g.M.HEAPF64.set([minx, (maxx - minx) / width, 0, maxy, 0, -(maxy - miny) / height], this.gtPtr >>> 3);
+    this.g.GDALSetGeoTransform(target.ds, this.gtPtr);
+  }
+
+  /**
+   * The target's first `n` pixels copied out of WebAssembly memory into a fresh buffer, which is
+   * transferred, not copied, to the host (a new view: GDAL may have grown memory, replacing its buffer).
+   */
+  copyOut(target: TargetGrid, dtype: DataType, n: number): PixelArray {
+    const data = typedArrayFor(dtype, n);
+    data.set(heapView(this.g.M, dtype, target.ptr, n) as never);
+    return data;
+  }
 
   /** A MEM dataset over a buffer in WebAssembly memory, reused for every read with the same grid shape and CRS. */
   get(width: number, height: number, nb: number, dtype: DataType, crs: string): TargetGrid {

@@ -9,8 +9,7 @@
  * per sample than the few the box meets, and gdal_rasterize burns them into the target grid.
  */
 import type { RasterizeSpec, RasterMeta, VectorInfo, WindowRequest, WindowResult } from '../src/engine/protocol.js';
-import { typedArrayFor } from '../src/core/pixels.js';
-import { heapView, type TargetGrid } from './target-grids.js';
+import { heapView, type TargetGrids } from './target-grids.js';
 import { ArgumentError, SampleError, SourceError } from '../src/core/errors.js';
 import type { GdalModule } from './gdal-module.js';
 
@@ -49,7 +48,7 @@ export class VectorSources {
   ) {}
 
   /** Opens `path` as a vector, checks the rasterize options against it, and builds the indexed copy. */
-  open(path: string, spec: RasterizeSpec, label: string): { layer: VectorLayer; meta: RasterMeta } {
+  open(path: string, spec: RasterizeSpec, label: string): { layer: VectorLayer; meta: Omit<RasterMeta, 'crs'>; crs: string } {
     const g = this.g;
     const src = this.openEx(path, label, DRIVERS);
     const dir = `/vec/${++seq}`;
@@ -116,7 +115,7 @@ export class VectorSources {
       const ext = geom.extent;
       const bounds = ext && ext.length >= 4 && ext.every(Number.isFinite) ? ([ext[0], ext[1], ext[2], ext[3]] as [number, number, number, number]) : null;
       const nb = spec.boundary ? 2 : 1;
-      const meta: RasterMeta = {
+      const meta: Omit<RasterMeta, 'crs'> = {
         driver: vector.driver,
         dtype: spec.dtype,
         dtypes: Array(nb).fill(spec.dtype),
@@ -125,7 +124,6 @@ export class VectorSources {
         width: 0,
         height: 0,
         count: nb,
-        crs: { wkt: wkt ?? spec.crs!, wkt1: wkt ?? spec.crs!, epsg: null },
         transform: null,
         bounds,
         res: null,
@@ -133,7 +131,7 @@ export class VectorSources {
         files: [path],
         vector,
       };
-      return { layer, meta };
+      return { layer, meta, crs: wkt ?? spec.crs! };
     } catch (e) {
       this.close(layer);
       throw e;
@@ -143,19 +141,17 @@ export class VectorSources {
   }
 
   /** The pixels of a box: the background, then the features near it burned by GDAL into the target grid. */
-  read(layer: VectorLayer, target: TargetGrid, gtPtr: number, req: WindowRequest, label: string): WindowResult {
+  read(layer: VectorLayer, targets: TargetGrids, req: WindowRequest, label: string): WindowResult {
     const { M } = this.g;
     const { width, height, dtype } = req;
     const nb = req.bands.length;
-    const [minx, miny, maxx, maxy] = req.bounds;
-    M.HEAPF64.set([minx, (maxx - minx) / width, 0, maxy, 0, -(maxy - miny) / height], gtPtr >>> 3);
-    this.g.GDALSetGeoTransform(target.ds, gtPtr);
+    const target = targets.get(width, height, nb, dtype, req.crs);
+    targets.place(target, req.bounds, width, height);
     const plane = width * height;
     const view = heapView(M, dtype, target.ptr, plane * nb);
     req.bands.forEach((b, i) => view.fill(b === 1 ? layer.spec.background : 0, i * plane, (i + 1) * plane));
     this.rasterize(layer, target.ds, req, label);
-    const data = typedArrayFor(dtype, plane * nb);
-    data.set(heapView(M, dtype, target.ptr, plane * nb) as never);
+    const data = targets.copyOut(target, dtype, plane * nb);
     return { data, shape: [nb, height, width], dtype, nodata: req.nodata, heapBytes: M.HEAPU8.buffer.byteLength };
   }
 
@@ -193,14 +189,12 @@ export class VectorSources {
     const near = this.translateTo(null, ds, ['-f', 'Memory', '-spat', ...spat, '-spat_srs', req.crs], label, req);
     try {
       const args = ['-b', String(band), ...burn, '-l', 'features'];
-      const argv = g.stringList(args);
-      const opts = g.GDALRasterizeOptionsNew(argv.ptr, 0);
-      argv.free();
-      if (!opts) throw new SampleError('SAMPLE_FAILED', `${label}: invalid rasterize options ${args.join(' ')}: ${this.lastError()}`, { input: label });
-      g.CPLErrorReset();
-      g.takeMessages();
-      const out = g.GDALRasterize(null, targetDs, near, opts, 0);
-      g.GDALRasterizeOptionsFree(opts);
+      const out = g.withOptions('Rasterize', args, (opts) => {
+        if (!opts) throw new SampleError('SAMPLE_FAILED', `${label}: invalid rasterize options ${args.join(' ')}: ${this.lastError()}`, { input: label });
+        g.CPLErrorReset();
+        g.takeMessages();
+        return g.GDALRasterize(null, targetDs, near, opts, 0);
+      });
       if (!out) {
         throw new SampleError('SAMPLE_FAILED', `${label}: GDAL could not rasterize the box [${req.bounds.join(', ')}]: ${this.lastError()}`, {
           input: label,
@@ -235,11 +229,7 @@ export class VectorSources {
 
   private info(ds: number, label: string): InfoJson {
     const g = this.g;
-    const argv = g.stringList(['-json', '-so', '-al']);
-    const opts = g.GDALVectorInfoOptionsNew(argv.ptr, 0);
-    argv.free();
-    const p = g.GDALVectorInfo(ds, opts);
-    g.GDALVectorInfoOptionsFree(opts);
+    const p = g.withOptions('VectorInfo', ['-json', '-so', '-al'], (opts) => g.GDALVectorInfo(ds, opts));
     if (!p) throw new SourceError('SOURCE_UNREADABLE', `${label}: GDAL cannot describe its layers: ${this.lastError()}`, { input: label });
     const text = g.M.UTF8ToString(p) as string;
     g.M._free(p);
@@ -256,17 +246,18 @@ export class VectorSources {
 
   private translateTo(dest: string | null, src: number, args: string[], label: string, req?: WindowRequest): number {
     const g = this.g;
-    const argv = g.stringList(args);
-    const opts = g.GDALVectorTranslateOptionsNew(argv.ptr, 0);
-    argv.free();
-    if (!opts) throw new SourceError('SOURCE_UNREADABLE', `${label}: invalid vector options: ${this.lastError()}`, { input: label });
-    const list = g.M._malloc(4);
-    g.M.HEAPU32[list >>> 2] = src;
-    g.CPLErrorReset();
-    g.takeMessages();
-    const out = g.GDALVectorTranslate(dest ?? '', 0, 1, list, opts, 0);
-    g.M._free(list);
-    g.GDALVectorTranslateOptionsFree(opts);
+    const out = g.withOptions('VectorTranslate', args, (opts) => {
+      if (!opts) throw new SourceError('SOURCE_UNREADABLE', `${label}: invalid vector options: ${this.lastError()}`, { input: label });
+      const list = g.M._malloc(4);
+      g.M.HEAPU32[list >>> 2] = src;
+      g.CPLErrorReset();
+      g.takeMessages();
+      try {
+        return g.GDALVectorTranslate(dest ?? '', 0, 1, list, opts, 0);
+      } finally {
+        g.M._free(list);
+      }
+    });
     if (!out) {
       const msg = this.lastError();
       if (req)

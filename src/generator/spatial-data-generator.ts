@@ -10,17 +10,18 @@ import { openRaster, type Raster, type RasterSource, type Window } from '../engi
 import type { EnginePool } from '../engine/pool.js';
 import type { RemoteStats, RemoteOptions } from '../remote/types.js';
 import { checkBands, checkCrs, checkDtype, checkResampling, checkMask, checkSize, defaultNodata, type ReadWindowOptions } from '../engine/validate.js';
-import { isCrsKnown, registerCrs, sameCrs, transformBounds } from '../crs/index.js';
+import { sameCrs, transformBounds } from '../crs/index.js';
 import { randomGrid, regularGrid } from '../samples/grids.js';
 import type { Bounds } from '../core/box.js';
 import type { SampleSet } from '../samples/sample-set.js';
+import { allBands, checkInterleave, openSource, registerSourceCrs } from './open-source.js';
 import { CallbackChain, type PreprocessCallback } from './callbacks.js';
 import { Flow, type FlowOptions, type SampleReader } from './flow.js';
 import { KerasWindows, kerasGrid } from './keras-alignment.js';
 import { fromBandSequential, type Interleave, type Layout, offset, sampleDims, sampleShape, withLayer } from '../core/layout.js';
 import type { SampleArray } from './sample.js';
 import { GRID_MOVED, MASK_MOVED, OPEN_MOVED, refuseKerasForms } from './keras-forms.js';
-import { isVectorInput, toRasterizeSpec, type VectorOptions } from '../engine/rasterize-options.js';
+import type { VectorOptions } from '../engine/rasterize-options.js';
 
 export interface GeneratorOptions extends VectorOptions {
   /** A band number (samples without a band axis), a list of band numbers, or all bands (default). */
@@ -101,25 +102,8 @@ export class SpatialDataGenerator {
   static async open(source: RasterSource | object, options: GeneratorOptions = {}): Promise<SpatialDataGenerator> {
     refuseKerasForms(options as Record<string, unknown>, OPEN_MOVED);
     if (options.mask !== undefined && typeof options.mask !== 'boolean') throw new ArgumentError('mask', MASK_MOVED, options.mask);
-    // A vector layer (GeoJSON, shapefile, GeoPackage, FlatGeobuf...) is rasterized by GDAL through each box.
-    const rasterize = isVectorInput(source, options) ? toRasterizeSpec(options) : undefined;
-    const raster = await openRaster(source, { engine: options.engine, remote: options.remote, rasterize });
-    try {
-      const m = raster.meta;
-      if (!m.crs || (!m.transform && !m.vector)) {
-        throw new SourceError(
-          'SOURCE_NOT_GEOREFERENCED',
-          `${raster.label}: has no ${!m.transform ? 'geotransform' : 'CRS'}, so samples in map coordinates cannot be placed on it (assign one, e.g. gdal_translate -a_srs / -a_ullr)`,
-          { input: raster.label },
-        );
-      }
-      await registerSourceCrs(raster);
-      if (options.crs !== undefined) await resolveUserCrs(raster, checkCrs(options.crs, null));
-      return new SpatialDataGenerator(raster, options);
-    } catch (e) {
-      await raster.close();
-      throw e;
-    }
+    const raster = await openSource(source, options);
+    return new SpatialDataGenerator(raster, options);
   }
 
   /** The engine reading this generator's source. */
@@ -194,7 +178,7 @@ export class SpatialDataGenerator {
   async setSource(source: RasterSource): Promise<void> {
     const next = await openRaster(source, { engine: this.options.engine });
     try {
-      await registerSourceCrs(next);
+      registerSourceCrs(next);
       if (this.explicitIndexes) checkBands(this._indexes, next.meta.count);
     } catch (e) {
       await next.close();
@@ -377,25 +361,4 @@ export class SpatialDataGenerator {
     if (!m.bounds || !m.crs) throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${this.raster.label}: has no georeferencing (CRS and geotransform)`, { input: this.raster.label });
     return m;
   }
-}
-
-function allBands(meta: RasterMeta): number[] {
-  return Array.from({ length: meta.count }, (_, i) => i + 1);
-}
-
-function checkInterleave(v: unknown): Interleave {
-  if (v === undefined) return 'pixel';
-  if (v !== 'pixel' && v !== 'band') throw new ArgumentError('interleave', "'pixel' or 'band'", v);
-  return v;
-}
-
-/** Makes the source's EPSG code usable by proj4 on the TypeScript side (grids, masks). */
-async function registerSourceCrs(raster: Raster): Promise<void> {
-  const c = raster.meta.crs;
-  if (c?.epsg && !isCrsKnown(`EPSG:${c.epsg}`)) registerCrs(`EPSG:${c.epsg}`, c.wkt1);
-}
-
-async function resolveUserCrs(raster: Raster, crs: string): Promise<void> {
-  const info = await raster.resolveCrs(crs); // a CrsError here if GDAL cannot use it
-  if (!isCrsKnown(crs)) registerCrs(crs, info.wkt1);
 }
