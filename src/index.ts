@@ -17,10 +17,12 @@ export { EnginePool, configureEngine, defaultEngine, terminateEngine, type Engin
 export { loadCrs } from './engine/load-crs.js';
 export { parseCrs, registerCrs, transformer, transformBounds, sameCrs, isCrsKnown, type Crs, type LinearUnit } from './crs/index.js';
 export { linspace } from './grid/index.js';
+export { Footprint, type FootprintGeoJSON } from './grid/footprint.js';
+export type { FootprintOptions } from './generator/footprint.js';
 export { createRng, type Rng } from './core/rng.js';
 export { SampleSet, type Sample, type Column, type ColumnValue } from './samples/sample-set.js';
 export { regularGrid, randomGrid, type RegularGridOptions, type RandomGridOptions } from './samples/grids.js';
-export { SpatialDataGenerator, type GeneratorOptions, type GeneratorProfile, type GridOptions } from './generator/spatial-data-generator.js';
+export { SpatialDataGenerator, type GeneratorOptions, type GeneratorProfile, type GridOptions, type GeneratorRandomGridOptions } from './generator/spatial-data-generator.js';
 export { Flow, type FlowOptions } from './generator/flow.js';
 export { zip, Zip } from './generator/zip.js';
 export type { VectorOptions } from './engine/rasterize-options.js';

@@ -3,3 +3,4 @@
  * inspects — live workers, their stats, the WebAssembly-abort hook. Not public API.
  */
 export { liveWorkers } from './engine/pool.js';
+export { polygonize, signedArea } from './grid/polygonize.js';

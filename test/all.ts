@@ -1,6 +1,7 @@
 /** Every test file, in the order they run. */
 import './engine.test.js';
 import './vector.test.js';
+import './footprint.test.js';
 import './sources.test.js';
 import './crs.test.js';
 import './crs-table.test.js';

@@ -36,6 +36,7 @@ if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && h
 const hasGeopandas = spawnSync('/usr/bin/python3', ['-c', 'import geopandas']).status === 0;
 if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && hasGeopandas) {
   if (!step('regenerate the geopandas mask references', '/usr/bin/python3', ['test/reference/masks.py'])) process.exit(1);
+  if (!step('regenerate the footprint references (gdalwarp -dstalpha, GDAL polygonize)', '/usr/bin/python3', ['test/reference/footprint.py'])) process.exit(1);
 }
 // Habits first: the linter and formatter (Biome) with zero findings, the types (tests against the
 // sources, no build needed) and the layering of the import graph.

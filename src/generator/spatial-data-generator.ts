@@ -11,7 +11,7 @@ import type { EnginePool } from '../engine/pool.js';
 import type { RemoteStats, RemoteOptions } from '../remote/types.js';
 import { checkBands, checkCrs, checkDtype, checkResampling, checkMask, checkSize, defaultNodata, type ReadWindowOptions } from '../engine/validate.js';
 import { sameCrs, transformBounds } from '../crs/index.js';
-import { randomGrid, regularGrid } from '../samples/grids.js';
+import { randomGrid, regularGrid, type RandomGridOptions } from '../samples/grids.js';
 import type { Bounds } from '../core/box.js';
 import type { SampleSet } from '../samples/sample-set.js';
 import { allBands, checkInterleave, openSource, registerSourceCrs } from './open-source.js';
@@ -22,6 +22,8 @@ import { fromBandSequential, type Interleave, type Layout, offset, sampleDims, s
 import type { SampleArray } from './sample.js';
 import { GRID_MOVED, MASK_MOVED, OPEN_MOVED, refuseKerasForms } from './keras-forms.js';
 import type { VectorOptions } from '../engine/rasterize-options.js';
+import type { Footprint } from '../grid/footprint.js';
+import { type FootprintOptions, readFootprint } from './footprint.js';
 
 export interface GeneratorOptions extends VectorOptions {
   /** A band number (samples without a band axis), a list of band numbers, or all bands (default). */
@@ -65,12 +67,19 @@ export interface GridOptions {
   units?: 'native' | 'pixels';
 }
 
+export interface GeneratorRandomGridOptions extends Omit<RandomGridOptions, 'crs'> {
+  /** 'native' (default): sizes in CRS units; 'pixels': sizes in source pixels. */
+  units?: 'native' | 'pixels';
+}
+
 export class SpatialDataGenerator {
   private raster: Raster;
   private explicitIndexes: boolean;
   private _indexes: number | number[];
   private _crs: string | null;
   private readonly callbacks = new CallbackChain();
+  /** The last footprint `footprint()` read (for `randomGrid` with `minValid`); reset by `setSource`. */
+  private lastFootprint: Footprint | undefined;
   interleave: Interleave;
   resampling: Resampling;
   dtype: DataType | undefined;
@@ -186,6 +195,7 @@ export class SpatialDataGenerator {
     }
     const old = this.raster;
     this.raster = next;
+    this.lastFootprint = undefined;
     if (!this.explicitIndexes) this._indexes = allBands(next.meta);
     await old.close();
   }
@@ -201,11 +211,35 @@ export class SpatialDataGenerator {
     return regularGrid(extent, w, h, { overlap: options.overlap ?? 0, crs: this.crs });
   }
 
-  /** `count` random boxes inside the source's extent in the generator's CRS, reproducible from `seed`. */
-  randomGrid(width: number, height: number, count: number, options: { units?: 'native' | 'pixels'; seed?: number | string; rng?: 'geotensor' | 'numpy' } = {}): SampleSet {
+  /**
+   * `count` random boxes inside the source's extent in the generator's CRS, reproducible from `seed`;
+   * with `minValid`, only boxes at least that valid in the footprint (`options.footprint`, else the
+   * last one `await footprint()` computed).
+   */
+  randomGrid(width: number, height: number, count: number, options: GeneratorRandomGridOptions = {}): SampleSet {
     refuseKerasForms(options as Record<string, unknown>, GRID_MOVED);
     const [extent, w, h] = this.gridFrame(width, height, options.units);
-    return randomGrid(extent, w, h, count, { crs: this.crs, seed: options.seed, rng: options.rng });
+    const footprint = options.footprint ?? (options.minValid === undefined ? undefined : this.lastFootprint);
+    if (options.minValid !== undefined && !footprint) {
+      throw new ArgumentError(
+        'minValid',
+        `a footprint to measure it against: call await sdg.footprint() first (or pass options.footprint) for ${this.raster.label}`,
+        options.minValid,
+      );
+    }
+    return randomGrid(extent, w, h, count, { crs: this.crs, seed: options.seed, rng: options.rng, minValid: options.minValid, footprint });
+  }
+
+  /**
+   * The source's valid-data footprint in the generator's CRS (cells where any band has data,
+   * GDAL's warp validity at `resolution`), remembered for `randomGrid(…, { minValid })`.
+   */
+  async footprint(options: FootprintOptions = {}): Promise<Footprint> {
+    if (!this.meta.res) throw new ArgumentError('footprint', `a raster source: ${this.raster.label} is a vector layer, whose features are its footprint`, this.raster.label);
+    const [extent, rx, ry] = this.gridFrame(1, 1, 'pixels');
+    const bands = typeof this._indexes === 'number' ? [this._indexes] : this._indexes;
+    this.lastFootprint = await readFootprint({ raster: this.raster, crs: this.crs, extent, pixel: [rx, ry], bands }, options);
+    return this.lastFootprint;
   }
 
   /** Batches of `width`×`height` samples read through the boxes of `samples`. */

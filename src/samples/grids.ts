@@ -1,5 +1,8 @@
 /** Grids as SampleSets (the pure box generators live in src/grid). */
-import { ArgumentError } from '../core/errors.js';
+import { ArgumentError, CrsError } from '../core/errors.js';
+import { sameCrs } from '../crs/index.js';
+import type { Footprint } from '../grid/footprint.js';
+import { randomValidBoxes } from '../grid/random-valid.js';
 import type { Bounds } from '../core/box.js';
 import { randomGridBoxes, regularGridBoxes } from '../grid/index.js';
 import { SampleSet } from './sample-set.js';
@@ -20,6 +23,13 @@ export interface RandomGridOptions {
    * boxes Keras Spatial's `random_grid` gives after `np.random.seed(n)`.
    */
   rng?: 'geotensor' | 'numpy';
+  /**
+   * Only boxes whose valid fraction in `footprint` is at least this (in [0, 1]): rejection sampling,
+   * deterministic for a seed. Needs `footprint` (a generator passes its own).
+   */
+  minValid?: number;
+  /** The valid-data footprint `minValid` is measured against (from `await sdg.footprint()`), in the boxes' CRS. */
+  footprint?: Footprint;
 }
 
 /** Keras Spatial's `regular_grid` over an extent; sizes in the extent's units. */
@@ -31,7 +41,16 @@ export function regularGrid(bounds: Bounds | number[], width: number, height: nu
 /** Keras Spatial's `random_grid`, deterministic for a seed; boxes fully inside the extent. */
 export function randomGrid(bounds: Bounds | number[], width: number, height: number, count: number, options: RandomGridOptions = {}): SampleSet {
   noMask(options);
-  return new SampleSet(randomGridBoxes(bounds as Bounds, width, height, count, options.seed ?? 0, options.rng), options.crs ?? null);
+  const boxes = randomGridBoxes(bounds as Bounds, width, height, options.minValid === undefined ? count : 0, options.seed ?? 0, options.rng);
+  if (options.minValid === undefined) return new SampleSet(boxes, options.crs ?? null);
+  const fp = options.footprint;
+  if (!fp || typeof fp.fractionOf !== 'function') throw new ArgumentError('footprint', 'a Footprint (from await sdg.footprint()) to measure minValid against', fp);
+  if (options.rng === 'numpy') throw new ArgumentError('rng', "'geotensor' with minValid (numpy's order of draws cannot reject boxes)", options.rng);
+  const crs = options.crs ?? fp.crs;
+  if (crs && fp.crs && !sameCrs(crs, fp.crs)) {
+    throw new CrsError('CRS_INVALID', `the footprint is in ${fp.crs} and the boxes in ${crs}: compute the footprint in the boxes' CRS`, { input: 'footprint.crs' });
+  }
+  return new SampleSet(randomValidBoxes(bounds as Bounds, width, height, count, fp, options.minValid, options.seed ?? 0), crs ?? null);
 }
 
 /** Keras Spatial's `mask=` argument of the grids (which raised there): here a sample set operation. */

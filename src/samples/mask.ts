@@ -17,10 +17,24 @@ type Ring = number[][];
 type PolygonRings = Ring[];
 
 export interface MaskInput {
-  /** A GeoJSON FeatureCollection, Feature, Polygon or MultiPolygon. */
+  /** A GeoJSON FeatureCollection, Feature, Polygon or MultiPolygon, or a Footprint. */
   geojson: unknown;
-  /** CRS of the mask's coordinates (default EPSG:4326, as GeoJSON says). */
+  /** CRS of the mask's coordinates (default: a Footprint's CRS, a GeoJSON `crs` member's, else EPSG:4326 as GeoJSON says). */
   crs?: string;
+}
+
+/** The mask's GeoJSON and CRS: a Footprint gives both; a GeoJSON `crs` member (`EPSG:n`, `urn:ogc:def:crs:EPSG::n`, CRS84) names the CRS. */
+export function resolveMask(mask: MaskInput): { geojson: unknown; crs: string } {
+  const m = mask.geojson as { toGeoJSON?: () => unknown; fractionOf?: unknown; crs?: unknown } | null;
+  if (m && typeof m === 'object' && typeof m.fractionOf === 'function' && typeof m.toGeoJSON === 'function') {
+    return { geojson: m.toGeoJSON(), crs: mask.crs ?? (typeof m.crs === 'string' ? m.crs : 'EPSG:4326') };
+  }
+  if (mask.crs) return { geojson: mask.geojson, crs: mask.crs };
+  const named = (m?.crs as { properties?: { name?: unknown } } | undefined)?.properties?.name;
+  if (typeof named !== 'string') return { geojson: mask.geojson, crs: 'EPSG:4326' };
+  if (/^urn:ogc:def:crs:OGC:[\d.]*:CRS84$/i.test(named)) return { geojson: mask.geojson, crs: 'EPSG:4326' };
+  const urn = /^urn:ogc:def:crs:(EPSG|ESRI):[\d.]*:(\d+)$/i.exec(named);
+  return { geojson: mask.geojson, crs: urn ? `${urn[1].toUpperCase()}:${urn[2]}` : named };
 }
 
 /** The polygons of a GeoJSON object, as lists of rings. */
@@ -201,7 +215,8 @@ export function boxIndex(s: SampleSet): Flatbush {
  */
 export function classify(samples: SampleSet, mask: MaskInput): Uint8Array {
   if (!samples.crs) throw new CrsError('CRS_INVALID', 'the samples have no CRS, so a mask cannot be placed on them: give the SampleSet a crs', { input: 'samples.crs' });
-  const polys = unionOf(reprojectPolygons(polygonsOf(mask.geojson), mask.crs ?? 'EPSG:4326', samples.crs));
+  const { geojson, crs } = resolveMask(mask);
+  const polys = unionOf(reprojectPolygons(polygonsOf(geojson), crs, samples.crs));
   const edges = new EdgeSet(polys);
   const n = samples.length;
   const out = new Uint8Array(n);

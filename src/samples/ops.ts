@@ -1,6 +1,7 @@
 /** Sample-set operations that need more than the table: reprojection, point grids, splits, shards, balance. */
 import { ArgumentError } from '../core/errors.js';
-import { transformBounds } from '../crs/index.js';
+import { sameCrs, transformBounds } from '../crs/index.js';
+import type { Footprint } from '../grid/footprint.js';
 import { allocBoxes, createRng, permutation } from '../grid/index.js';
 import { normalizeColumns, SampleSet, type Column, type ColumnValue } from './sample-set.js';
 
@@ -12,6 +13,15 @@ export function toCrs(s: SampleSet, crs: string, densify = 21): SampleSet {
     [b.minx[i], b.miny[i], b.maxx[i], b.maxy[i]] = transformBounds(s.bounds(i), s.crs, crs, densify);
   }
   return new SampleSet(b, crs, columnsOf(s));
+}
+
+/** Each box's valid fraction in a footprint; boxes in another CRS are measured as their envelopes there. */
+export function validFractions(s: SampleSet, fp: Footprint): Float64Array {
+  if (!fp || typeof fp.fractionOf !== 'function') throw new ArgumentError('footprint', 'a Footprint (from await sdg.footprint())', fp);
+  const there = fp.crs && s.crs && !sameCrs(s.crs, fp.crs) ? toCrs(s, fp.crs) : s;
+  const out = new Float64Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = fp.fractionOf(there.minx[i], there.miny[i], there.maxx[i], there.maxy[i]);
+  return out;
 }
 
 /** Boxes of width×height (CRS units) centred on points; the points' properties become columns. */

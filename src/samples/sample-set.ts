@@ -7,7 +7,8 @@ import type { Boxes } from '../grid/index.js';
 import { allocBoxes } from '../grid/index.js';
 import { ArgumentError } from '../core/errors.js';
 import { classify } from './mask.js';
-import { concat, sampleRows, toCrs } from './ops.js';
+import { concat, sampleRows, toCrs, validFractions } from './ops.js';
+import type { Footprint } from '../grid/footprint.js';
 import { balance, shard, spatialSplit, type BalanceOptions, type SpatialSplit, type SpatialSplitOptions } from './splits.js';
 
 export type ColumnValue = number | string | null;
@@ -249,7 +250,10 @@ export class SampleSet implements Iterable<Sample> {
     return this.select(keep);
   }
 
-  /** Boxes that intersect the mask (Keras Spatial's `mask_samples`, non-strict). The mask is reprojected to this set's CRS. */
+  /**
+   * Boxes that intersect the mask (Keras Spatial's `mask_samples`, non-strict): GeoJSON polygons or a
+   * Footprint, reprojected to this set's CRS.
+   */
   intersects(mask: unknown, options: { crs?: string } = {}): SampleSet {
     const c = classify(this, { geojson: mask, crs: options.crs });
     return this.select(indicesWhere(c, (v) => v > 0));
@@ -259,6 +263,14 @@ export class SampleSet implements Iterable<Sample> {
   within(mask: unknown, options: { crs?: string } = {}): SampleSet {
     const c = classify(this, { geojson: mask, crs: options.crs });
     return this.select(indicesWhere(c, (v) => v === 2));
+  }
+
+  /**
+   * Each box's valid fraction (0 to 1) in a footprint (`await sdg.footprint()`), e.g.
+   * `s.withColumn('valid', s.validFraction(fp)).where('valid', (v) => v >= 0.9)`.
+   */
+  validFraction(footprint: Footprint): Float64Array {
+    return validFractions(this, footprint);
   }
 
   /** The boxes reprojected to `crs` (envelopes of densified edges); columns kept. */
