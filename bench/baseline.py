@@ -118,6 +118,36 @@ def vector(layer, boxes_path, size):
     return {'samples': len(boxes), 'samples_per_s': len(boxes) / dt, 'open_ms': open_s * 1000, 'burned': burned}
 
 
+def minvalid(path, size, count, min_valid, seed=0):
+    # The shapely way: the valid area polygonized (GDAL, 4-connected), dissolved and prepared; random
+    # boxes drawn with numpy and kept when intersection area / box area >= min_valid.
+    from rasterio.features import shapes
+    from shapely.geometry import box, shape
+    from shapely.ops import unary_union
+    from shapely.prepared import prep
+    t0 = time.perf_counter()
+    with rasterio.open(path) as src:
+        valid = (src.dataset_mask() > 0).astype(np.uint8)
+        transform = src.transform
+        xmin, ymin, xmax, ymax = src.bounds
+    area = unary_union([shape(g) for g, v in shapes(valid, mask=valid > 0, transform=transform, connectivity=4)])
+    fast = prep(area)
+    footprint_ms = (time.perf_counter() - t0) * 1000
+    rng = np.random.default_rng(seed)
+    t = time.perf_counter()
+    kept = 0
+    tried = 0
+    while kept < count:
+        x = rng.random() * (xmax - xmin - size) + xmin
+        y = rng.random() * (ymax - ymin - size) + ymin
+        tried += 1
+        b = box(x, y, x + size, y + size)
+        if fast.contains(b) or (fast.intersects(b) and area.intersection(b).area / b.area >= min_valid):
+            kept += 1
+    dt = time.perf_counter() - t
+    return {'footprint_ms': footprint_ms, 'sampling_ms': dt * 1000, 'tried': tried, 'kept': kept}
+
+
 if __name__ == '__main__':
     if sys.argv[1] == 'make':
         make_w1(sys.argv[2])
@@ -136,6 +166,8 @@ if __name__ == '__main__':
         # boxes <raster> <boxes.json> <size> <dst_crs> <resampling>: the boxes bench/run.mjs wrote
         boxes = [tuple(b) for b in json.load(open(sys.argv[3]))]
         print(json.dumps(run_boxes(sys.argv[2], boxes, int(sys.argv[4]), sys.argv[5], Resampling[sys.argv[6]])))
+    elif sys.argv[1] == 'minvalid':
+        print(json.dumps(minvalid(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))))
     elif sys.argv[1] == 'vector':
         print(json.dumps(vector(sys.argv[2], sys.argv[3], int(sys.argv[4]))))
     elif sys.argv[1] == 'w2':

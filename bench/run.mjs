@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { startRangeServer } from '../test/remote/server.mjs';
 import { measurePackage } from './package.mjs';
 import { makeV1, v1 } from './vector.mjs';
+import { minValidBench, minValidRows } from './footprint.mjs';
 
 const { regularGrid } = lib;
 
@@ -63,6 +64,8 @@ const hasRasterio =
       return false;
     }
   })();
+// minValid: 10,000 boxes at least 90 % valid, against plain randomGrid and shapely (bench/footprint.mjs).
+if (hasRasterio) for (const r of minValidRows(await minValidBench(lib))) row(...r);
 if (hasRasterio) {
   if (!existsSync(w1)) execFileSync(py, ['bench/baseline.py', 'make', w1]);
   native = JSON.parse(execFileSync(py, ['bench/baseline.py', 'run', w1]).toString());
@@ -266,6 +269,10 @@ V1 rasterizes labels from a layer of 100,000 polygons (80 m squares every 100 m 
 EPSG:31985, five classes, written as GeoJSON by bench/vector.mjs): 500 random 1280 m boxes at
 128×128 (10 m), one pass after a warm-up. The native side is the TorchGeo \`VectorDataset\` way in one
 process: geopandas' spatial index picks a box's features, \`rasterio.features.rasterize\` burns them.
+minValid draws 10,000 boxes of 10×10 source pixels in elev.tif (EPSG:4326, about half nodata) whose
+valid fraction is at least 0.9: geotensor rejects candidates against the footprint's summed-area
+table (the footprint itself read once through GDAL); the shapely side polygonizes the same mask,
+dissolves and prepares it, and keeps a box when \`contains\` holds or its intersection area is enough.
 RSS is the Node or Deno process (host plus its worker threads) after the workload; Chromium's
 worker memory is not visible to the page, so its row has none.
 
