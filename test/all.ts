@@ -2,6 +2,7 @@
 import './engine.test.js';
 import './vector.test.js';
 import './footprint.test.js';
+import './augment.test.js';
 import './sources.test.js';
 import './crs.test.js';
 import './crs-table.test.js';

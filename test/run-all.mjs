@@ -37,6 +37,7 @@ const hasGeopandas = spawnSync('/usr/bin/python3', ['-c', 'import geopandas']).s
 if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && hasGeopandas) {
   if (!step('regenerate the geopandas mask references', '/usr/bin/python3', ['test/reference/masks.py'])) process.exit(1);
   if (!step('regenerate the footprint references (gdalwarp -dstalpha, GDAL polygonize)', '/usr/bin/python3', ['test/reference/footprint.py'])) process.exit(1);
+  if (!step('regenerate the turned-grid references (gdalwarp into a turned target)', '/usr/bin/python3', ['test/reference/rotated.py'])) process.exit(1);
 }
 // Habits first: the linter and formatter (Biome) with zero findings, the types (tests against the
 // sources, no build needed) and the layering of the import graph.

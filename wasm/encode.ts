@@ -4,6 +4,7 @@
  * memory file system; the file's bytes are returned and the file removed.
  */
 import type { EncodeRequest } from '../src/engine/protocol.js';
+import { boxGeoTransform } from '../src/core/box.js';
 import { bytesPerPixel, type DataType, type PixelArray } from '../src/core/pixels.js';
 import { ArgumentError, CrsError, EngineError } from '../src/core/errors.js';
 import { GDAL_TYPE_NAMES } from './describe.js';
@@ -59,8 +60,7 @@ export function encodeRaster(g: GdalModule, gtPtr: number, req: EncodeRequest, l
   const path = `/tmp/geotensor-encode-${++seq}.tif`;
   const mem = pixelsDataset(g, req.data, req.width, req.height, req.bands, req.dtype, `a ${req.width}x${req.height}x${req.bands} raster`, lastError);
   try {
-    const [minx, miny, maxx, maxy] = req.bounds;
-    M.HEAPF64.set([minx, (maxx - minx) / req.width, 0, maxy, 0, -(maxy - miny) / req.height], gtPtr >>> 3);
+    M.HEAPF64.set(boxGeoTransform(req.bounds, req.width, req.height, req.rotation), gtPtr >>> 3);
     g.GDALSetGeoTransform(mem.ds, gtPtr);
     if (g.GDALSetProjection(mem.ds, req.crs) !== 0) throw new CrsError('CRS_INVALID', `encode: GDAL cannot use the CRS ${req.crs.slice(0, 60)}`, { input: 'crs' });
     const args = ['-of', req.format];

@@ -239,7 +239,7 @@ export class GdalEngine {
     const nb = req.bands.length;
     const layers = nb + (req.mask ? 1 : 0);
     const target = this.targets.get(width, height, layers, dtype, req.crs);
-    this.targets.place(target, req.bounds, width, height);
+    this.targets.place(target, req.bounds, width, height, req.rotation);
     const plane = width * height;
     const n = plane * layers;
     const wanted = new Set(req.parts ?? d.parts.map((_, i) => i));

@@ -2,6 +2,7 @@
  * Where windows are warped to: MEM datasets over buffers in WebAssembly memory (no file per sample),
  * one per grid shape, data type and CRS, the last MAX_TARGETS kept for reuse (least recently used goes).
  */
+import { boxGeoTransform, type Bounds } from '../src/core/box.js';
 import { CrsError, EngineError } from '../src/core/errors.js';
 import { arrayClassFor, bytesPerPixel, typedArrayFor, type DataType, type PixelArray } from '../src/core/pixels.js';
 import { GDAL_TYPE_NAMES } from './describe.js';
@@ -28,10 +29,9 @@ export class TargetGrids {
     this.gtPtr = g.M._malloc(48);
   }
 
-  /** Puts the target's `width`×`height` pixels over `bounds` (north up). */
-  place(target: TargetGrid, bounds: readonly number[], width: number, height: number): void {
-    const [minx, miny, maxx, maxy] = bounds;
-    this.g.M.HEAPF64.set([minx, (maxx - minx) / width, 0, maxy, 0, -(maxy - miny) / height], this.gtPtr >>> 3);
+  /** Puts the target's `width`×`height` pixels over `bounds` (north up, or turned `rotation` degrees counter-clockwise about its centre). */
+  place(target: TargetGrid, bounds: Bounds, width: number, height: number, rotation = 0): void {
+    this.g.M.HEAPF64.set(boxGeoTransform(bounds, width, height, rotation), this.gtPtr >>> 3);
     this.g.GDALSetGeoTransform(target.ds, this.gtPtr);
   }
 

@@ -11,6 +11,7 @@
 import type { RasterizeSpec, RasterMeta, VectorInfo, WindowRequest, WindowResult } from '../src/engine/protocol.js';
 import { heapView, type TargetGrids } from './target-grids.js';
 import { ArgumentError, SampleError, SourceError } from '../src/core/errors.js';
+import { turnedEnvelope } from '../src/core/box.js';
 import type { GdalModule } from './gdal-module.js';
 
 /** Drivers a vector source may be read with: self-contained formats (no references to other files or URLs). */
@@ -146,7 +147,7 @@ export class VectorSources {
     const { width, height, dtype } = req;
     const nb = req.bands.length;
     const target = targets.get(width, height, nb, dtype, req.crs);
-    targets.place(target, req.bounds, width, height);
+    targets.place(target, req.bounds, width, height, req.rotation);
     const plane = width * height;
     const view = heapView(M, dtype, target.ptr, plane * nb);
     req.bands.forEach((b, i) => view.fill(b === 1 ? layer.spec.background : 0, i * plane, (i + 1) * plane));
@@ -182,7 +183,7 @@ export class VectorSources {
     const g = this.g;
     // The features near the box: a margin of a quarter of the box on each side covers the curvature
     // of the box's edges in the layer's CRS (features beyond the box are cut by the grid anyway).
-    const [minx, miny, maxx, maxy] = req.bounds;
+    const [minx, miny, maxx, maxy] = turnedEnvelope(req.bounds, req.rotation);
     const mx = (maxx - minx) / 4;
     const my = (maxy - miny) / 4;
     const spat = [minx - mx, miny - my, maxx + mx, maxy + my].map(String);

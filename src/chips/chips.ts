@@ -12,6 +12,7 @@ import type { SpatialDataGenerator } from '../generator/spatial-data-generator.j
 import type { Interleave, Layout } from '../core/layout.js';
 import type { Batch } from '../generator/sample.js';
 import type { SampleSet } from '../samples/sample-set.js';
+import { rotationOf } from '../samples/augment.js';
 import { type FormatName, outputFormat } from './formats.js';
 import { decodeNpy } from './npy.js';
 import { finishFolder, prepareFolder, type PreparedFolder } from './output-folder.js';
@@ -72,7 +73,7 @@ export async function exportChips(sdg: SpatialDataGenerator, samples: SampleSet,
       const row = b.indices[k];
       const data = b.data.subarray(k * per, (k + 1) * per) as PixelArray;
       const bytes = await format.encode(
-        { data, shape: b.shape.slice(1), layout: b.layout, bounds: samples.bounds(row), crs, nodata },
+        { data, shape: b.shape.slice(1), layout: b.layout, bounds: samples.bounds(row), rotation: rotationOf(samples, row), crs, nodata },
         { engine: sdg.engine, creationOptions: options.creationOptions },
       );
       const path = `${dir}/${prefix}${row}.${format.extension}`;

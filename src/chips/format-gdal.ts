@@ -17,6 +17,7 @@ function gdalFormat(driver: 'GTiff' | 'COG', extension: string, defaultOptions: 
         bands: d.c,
         dtype: dtypeOf(s.data),
         bounds: s.bounds,
+        rotation: s.rotation,
         crs: s.crs,
         nodata: s.nodata,
         format: driver,

@@ -15,6 +15,8 @@ export interface GeoSample {
   shape: number[];
   layout: Layout;
   bounds: Bounds;
+  /** Degrees counter-clockwise the sample's grid is turned about the box's centre (its `rotation` column). */
+  rotation?: number;
   crs: string;
   nodata: number | null;
 }

@@ -6,14 +6,16 @@
  */
 import { ArgumentError } from '../core/errors.js';
 import type { DataType, PixelArray } from '../core/pixels.js';
-import type { Bounds } from '../core/box.js';
+import { type Bounds, turnedEnvelope } from '../core/box.js';
 import { type Layout, offset, sampleDims } from '../core/layout.js';
+import { inverseOrientation, orient } from '../core/orientation.js';
 import { bytesPerPixel } from '../core/pixels.js';
 import * as Comlink from 'comlink';
 import { defaultEngine, type EnginePool } from '../engine/pool.js';
 import { BlendGrid } from './blend-grid.js';
 import { currentRuntime } from '../runtime/index.js';
 import type { SampleSet } from '../samples/sample-set.js';
+import { rotationOf } from '../samples/augment.js';
 
 export type Blend = 'mean' | 'max' | 'distance';
 
@@ -107,53 +109,97 @@ export class PredictionWriter {
     return new PredictionWriter({ ...options, bounds: options.bounds ?? samples.totalBounds, crs });
   }
 
-  /** Adds one prediction for the box `bounds` (in the writer's CRS). */
-  add(bounds: Bounds, p: Prediction): void {
+  /**
+   * Adds one prediction for the box `bounds` (in the writer's CRS), its grid turned `rotation`
+   * degrees counter-clockwise about the box's centre (a `rotation` column, from `samples.augment`).
+   */
+  add(bounds: Bounds, p: Prediction, rotation = 0): void {
     const [h, w, nb, at] = this.reader(p);
     if (nb !== this.bands) throw new ArgumentError('prediction', `${this.bands} band(s)`, `${nb} bands (shape ${p.shape})`);
     const [x0, y0, x1, y1] = bounds;
     if (!(x1 > x0 && y1 > y0)) throw new ArgumentError('bounds', 'a box with max > min', bounds);
-    const [ox, , , oy] = [this.bounds[0], 0, 0, this.bounds[3]];
-    const c0 = Math.max(0, Math.ceil((x0 - ox) / this.rx - 0.5));
-    const c1 = Math.min(this.width - 1, Math.floor((x1 - ox) / this.rx - 0.5));
-    const r0 = Math.max(0, Math.ceil((oy - y1) / this.ry - 0.5));
-    const r1 = Math.min(this.height - 1, Math.floor((oy - y0) / this.ry - 0.5));
+    if (typeof rotation !== 'number' || !Number.isFinite(rotation)) throw new ArgumentError('rotation', 'a finite angle in degrees', rotation);
+    const [ex0, ey0, ex1, ey1] = turnedEnvelope(bounds, rotation % 360);
+    const [ox, oy] = [this.bounds[0], this.bounds[3]];
+    const c0 = Math.max(0, Math.ceil((ex0 - ox) / this.rx - 0.5));
+    const c1 = Math.min(this.width - 1, Math.floor((ex1 - ox) / this.rx - 0.5));
+    const r0 = Math.max(0, Math.ceil((oy - ey1) / this.ry - 0.5));
+    const r1 = Math.min(this.height - 1, Math.floor((oy - ey0) / this.ry - 0.5));
     const bw = x1 - x0;
     const bh = y1 - y0;
     const values = new Float64Array(nb);
-    for (let r = r0; r <= r1; r++) {
-      const y = oy - (r + 0.5) * this.ry;
-      const v = ((y1 - y) / bh) * h - 0.5;
+    // The prediction's value at (u, v): fractional column and row in it, bilinear.
+    const put = (r: number, c: number, u: number, v: number, wt: number) => {
+      const ux = Math.min(w - 1, Math.max(0, u));
       const vy = Math.min(h - 1, Math.max(0, v));
+      const i0 = Math.floor(ux);
+      const i1 = Math.min(w - 1, i0 + 1);
       const j0 = Math.floor(vy);
       const j1 = Math.min(h - 1, j0 + 1);
+      const fx = ux - i0;
       const fy = vy - j0;
-      const wy = this.blend === 'distance' ? Math.max(1e-3, 1 - Math.abs((2 * (y - y0)) / bh - 1)) : 1;
-      for (let c = c0; c <= c1; c++) {
-        const x = ox + (c + 0.5) * this.rx;
-        const u = ((x - x0) / bw) * w - 0.5;
-        const ux = Math.min(w - 1, Math.max(0, u));
-        const i0 = Math.floor(ux);
-        const i1 = Math.min(w - 1, i0 + 1);
-        const fx = ux - i0;
-        const wt = this.blend === 'distance' ? wy * Math.max(1e-3, 1 - Math.abs((2 * (x - x0)) / bw - 1)) : 1;
-        for (let b = 0; b < nb; b++) {
-          values[b] = (at(j0, i0, b) * (1 - fx) + at(j0, i1, b) * fx) * (1 - fy) + (at(j1, i0, b) * (1 - fx) + at(j1, i1, b) * fx) * fy;
+      for (let b = 0; b < nb; b++) {
+        values[b] = (at(j0, i0, b) * (1 - fx) + at(j0, i1, b) * fx) * (1 - fy) + (at(j1, i0, b) * (1 - fx) + at(j1, i1, b) * fx) * fy;
+      }
+      this.grid.add(r, c, values, wt);
+    };
+    const distance = this.blend === 'distance';
+    if (rotation % 360 === 0) {
+      for (let r = r0; r <= r1; r++) {
+        const y = oy - (r + 0.5) * this.ry;
+        const wy = distance ? Math.max(1e-3, 1 - Math.abs((2 * (y - y0)) / bh - 1)) : 1;
+        for (let c = c0; c <= c1; c++) {
+          const x = ox + (c + 0.5) * this.rx;
+          const wt = distance ? wy * Math.max(1e-3, 1 - Math.abs((2 * (x - x0)) / bw - 1)) : 1;
+          put(r, c, ((x - x0) / bw) * w - 0.5, ((y1 - y) / bh) * h - 0.5, wt);
         }
-        this.grid.add(r, c, values, wt);
+      }
+    } else {
+      // Output pixel centres in the box's own frame: (u, v) from its centre, turned back by -rotation.
+      const t = (rotation * Math.PI) / 180;
+      const [cos, sin] = [Math.cos(t), Math.sin(t)];
+      const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
+      for (let r = r0; r <= r1; r++) {
+        const dy = oy - (r + 0.5) * this.ry - cy;
+        for (let c = c0; c <= c1; c++) {
+          const dx = ox + (c + 0.5) * this.rx - cx;
+          const u = (dx * cos + dy * sin) / bw; // -½ … ½ across the box
+          const v = (-dx * sin + dy * cos) / bh;
+          if (Math.abs(u) > 0.5 || Math.abs(v) > 0.5) continue;
+          const wt = distance ? Math.max(1e-3, 1 - Math.abs(2 * u)) * Math.max(1e-3, 1 - Math.abs(2 * v)) : 1;
+          put(r, c, (u + 0.5) * w - 0.5, (0.5 - v) * h - 0.5, wt);
+        }
       }
     }
     this.added++;
   }
 
-  /** Adds a batch of model outputs for the rows `indices` of `samples` (e.g. a flow's batch.indices). */
-  addBatch(samples: SampleSet, indices: ArrayLike<number>, outputs: { data: ArrayLike<number>; shape: number[]; layout?: 'pixel' | 'band' | 'squeezed' }): void {
+  /**
+   * Adds a batch of model outputs for the rows `indices` of `samples` (a flow's `batch.indices`).
+   * With `transforms` (a flow's `batch.transforms`, from its `augment` option) each output is first
+   * turned back to the map's orientation.
+   */
+  addBatch(
+    samples: SampleSet,
+    indices: ArrayLike<number>,
+    outputs: { data: ArrayLike<number>; shape: number[]; layout?: 'pixel' | 'band' | 'squeezed' },
+    transforms?: ArrayLike<number>,
+  ): void {
     const n = outputs.shape[0];
     if (n !== indices.length) throw new ArgumentError('outputs', `${indices.length} predictions (one per index)`, `${n} (shape ${outputs.shape})`);
+    if (transforms !== undefined && transforms.length !== n)
+      throw new ArgumentError('transforms', `${n} orientations (batch.transforms of the same batch)`, `${transforms.length}`);
     const per = outputs.data.length / n;
+    const shape = outputs.shape.slice(1);
+    const layout: Layout = shape.length === 2 ? 'squeezed' : outputs.layout === 'band' ? 'band' : 'pixel';
+    const d = sampleDims(shape, layout);
     for (let k = 0; k < n; k++) {
-      const data = Array.prototype.slice.call(outputs.data, k * per, (k + 1) * per) as number[];
-      this.add(samples.bounds(indices[k]), { data, shape: outputs.shape.slice(1), layout: outputs.layout === 'band' ? 'band' : 'pixel' }); // 'squeezed' samples are [h, w]
+      const o = transforms ? transforms[k] : 0;
+      if (!(Number.isInteger(o) && o >= 0 && o < 8)) throw new ArgumentError(`transforms[${k}]`, 'an orientation code from 0 to 7 (batch.transforms)', o);
+      if (o & 1 && d.h !== d.w) throw new ArgumentError('outputs', `square predictions to undo a quarter turn`, `${d.h}x${d.w}`);
+      let data: ArrayLike<number> = Float64Array.from(Array.prototype.slice.call(outputs.data, k * per, (k + 1) * per) as number[]);
+      if (o) data = orient(data as Float64Array, d.h, d.w, d.c, layout, inverseOrientation(o));
+      this.add(samples.bounds(indices[k]), { data, shape, layout: layout === 'band' ? 'band' : 'pixel' }, rotationOf(samples, indices[k])); // 'squeezed' samples are [h, w]
     }
   }
 

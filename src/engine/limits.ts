@@ -5,6 +5,7 @@
 import { ArgumentError, SampleError } from '../core/errors.js';
 import { bytesPerPixel } from '../core/pixels.js';
 import { transformBounds } from '../crs/index.js';
+import { turnedEnvelope } from '../core/box.js';
 import type { RasterMeta, WindowRequest } from './protocol.js';
 
 export interface EngineLimits {
@@ -59,7 +60,7 @@ function sourcePixels(meta: RasterMeta, req: WindowRequest): number {
   let box: readonly number[];
   try {
     const crs = meta.crs.epsg ? `EPSG:${meta.crs.epsg}` : meta.crs.wkt1;
-    box = transformBounds(req.bounds, req.crs, crs);
+    box = transformBounds(turnedEnvelope(req.bounds, req.rotation), req.crs, crs);
   } catch {
     return 0; // a CRS proj4 does not know here: the call's time limit still bounds the work
   }

@@ -120,6 +120,8 @@ export interface WindowRequest {
   mask?: boolean;
   /** false: never read the source's overviews (-ovr NONE). */
   overviews?: boolean;
+  /** Degrees counter-clockwise the output grid is turned about the centre of `bounds` (a rotated geotransform). */
+  rotation?: number;
 }
 
 export interface WindowResult {
@@ -149,6 +151,8 @@ export interface EncodeRequest {
   bands: number;
   dtype: DataType;
   bounds: Bounds;
+  /** Degrees counter-clockwise the grid is turned about the centre of `bounds` (a rotated geotransform). */
+  rotation?: number;
   crs: string;
   nodata: number | null;
   /** GDAL driver: 'GTiff' or 'COG'. */

@@ -2,7 +2,7 @@
  * `openRaster`: the engine's public face. A raster is opened once (in each worker that reads it)
  * and stays open until `close()`; `readWindow` returns the pixels of a box in any CRS at any size.
  */
-import type { Bounds } from '../core/box.js';
+import { type Bounds, turnedEnvelope } from '../core/box.js';
 import type { CrsInfo, RasterMeta, WindowResult, DatasetSpec, FileSpec, RasterizeSpec } from './protocol.js';
 import { isGeoJsonObject } from './rasterize-options.js';
 import { ArgumentError, EngineError, SourceError } from '../core/errors.js';
@@ -121,7 +121,7 @@ export class Raster {
   async readWindow(options: ReadWindowOptions): Promise<Window> {
     if (this.closed) throw new EngineError('ENGINE_CLOSED', `${this.label}: raster is closed`, { input: this.label });
     const req = toWindowRequest(options, this.meta);
-    if (this.meta.parts) req.parts = partsFor(this.meta, req.bounds, req.crs);
+    if (this.meta.parts) req.parts = partsFor(this.meta, turnedEnvelope(req.bounds, req.rotation), req.crs);
     checkWindow(this.meta, req, this.label, this.engine.limits);
     const r = await this.engine.run({ label: this.label, signal: options.signal, dataset: this.dataset }, (api) => api.read(this.dataset.id, req));
     return { ...r, bounds: req.bounds, crs: req.crs };

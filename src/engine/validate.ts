@@ -31,6 +31,11 @@ export interface ReadWindowOptions {
   mask?: boolean;
   /** Read the source's overviews when the window is coarser than it (default true, as gdalwarp; false: `-ovr NONE`, as a warped VRT). */
   overviews?: boolean;
+  /**
+   * Turn the output grid this many degrees counter-clockwise about the box's centre: GDAL warps into
+   * a rotated grid of width×height pixels over the box's frame (what `samples.augment({ rotate })` asks).
+   */
+  rotation?: number;
   signal?: AbortSignal;
 }
 
@@ -124,5 +129,19 @@ export function toWindowRequest(opts: ReadWindowOptions, meta: RasterMeta): Wind
   const crs = checkCrs(opts.crs, meta.crs ? (meta.crs.epsg ? `EPSG:${meta.crs.epsg}` : meta.crs.wkt) : null);
   const mask = checkMask(opts.mask);
   if (opts.overviews !== undefined && typeof opts.overviews !== 'boolean') throw new ArgumentError('overviews', 'true or false', opts.overviews);
-  return { bounds, crs, width, height, resampling, bands, dtype, nodata, ...(mask ? { mask } : {}), ...(opts.overviews === false ? { overviews: false } : {}) };
+  const rotation = opts.rotation ?? 0;
+  if (typeof rotation !== 'number' || !Number.isFinite(rotation)) throw new ArgumentError('rotation', 'a finite angle in degrees', opts.rotation);
+  return {
+    bounds,
+    crs,
+    width,
+    height,
+    resampling,
+    bands,
+    dtype,
+    nodata,
+    ...(mask ? { mask } : {}),
+    ...(opts.overviews === false ? { overviews: false } : {}),
+    ...(rotation % 360 !== 0 ? { rotation: rotation % 360 } : {}),
+  };
 }

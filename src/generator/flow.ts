@@ -8,6 +8,7 @@ import { AbortError, ArgumentError, GeotensorError, SampleError } from '../core/
 import { createRng, permutation } from '../grid/index.js';
 import type { SampleSet } from '../samples/sample-set.js';
 import { stack, type Batch, type Layout, type SampleArray } from './sample.js';
+import { type Augment, augmenter, orientSample } from './augment.js';
 import { progressReporter, type ProgressOption } from './progress.js';
 
 export interface FlowOptions {
@@ -44,6 +45,13 @@ export interface FlowOptions {
    * docs/from-keras-spatial.md); a sample whose window is not width×height there is a SampleError.
    */
   alignment?: 'exact' | 'keras-spatial';
+  /**
+   * Random flips and quarter turns of each sample's array (after the callbacks), the same for a
+   * given `seed`, sample row and epoch in every flow — so zipped image and label flows given the same
+   * option stay aligned. Each batch lists what was done (`batch.transforms`), which
+   * `PredictionWriter.addBatch` undoes. `rot90` needs square samples.
+   */
+  augment?: Augment;
 }
 
 /** What a flow needs from its generator. */
@@ -62,6 +70,7 @@ export interface SampleReader {
 export class Flow implements AsyncIterable<Batch> {
   readonly batchSize: number;
   private epoch = 0;
+  private readonly orientationOf: ((row: number, epoch: number) => number) | null;
 
   constructor(
     private readonly reader: SampleReader,
@@ -76,6 +85,7 @@ export class Flow implements AsyncIterable<Batch> {
     if (options.prefetch !== undefined && (!Number.isInteger(options.prefetch) || options.prefetch < 1))
       throw new ArgumentError('prefetch', 'a positive integer', options.prefetch);
     this.batchSize = bs;
+    this.orientationOf = augmenter(options.augment, width, height);
     const budget = options.memoryBytes ?? 2 ** 31;
     if (typeof budget !== 'number' || !(budget > 0)) throw new ArgumentError('memoryBytes', 'a positive number of bytes', options.memoryBytes);
     const sampleBytes = reader.rawShape(width, height).reduce((a, b) => a * b, 1) * reader.bytesPerValue;
@@ -103,7 +113,9 @@ export class Flow implements AsyncIterable<Batch> {
     const { samples, width, height, batchSize, reader } = this;
     const { signal } = this.options;
     const n = samples.length;
-    const order = this.options.shuffle ? permutation(n, createRng(`${this.options.seed ?? 0}:${this.epoch++}`)) : null;
+    const epoch = this.epoch++;
+    const order = this.options.shuffle ? permutation(n, createRng(`${this.options.seed ?? 0}:${epoch}`)) : null;
+    const orientationOf = this.orientationOf;
     const at = (k: number) => (order ? order[k] : k);
     const ahead = Math.max(this.options.prefetch ?? reader.workers * 4, batchSize);
     const pending = new Map<number, Promise<SampleArray>>();
@@ -114,7 +126,8 @@ export class Flow implements AsyncIterable<Batch> {
     const schedule = (upTo: number) => {
       for (; scheduled < Math.min(n, upTo); scheduled++) {
         const i = at(scheduled);
-        const p = reader.readSample(samples, i, width, height, signal, this.options.preprocess ?? true).catch((e: unknown) => {
+        const read = reader.readSample(samples, i, width, height, signal, this.options.preprocess ?? true);
+        const p = (orientationOf ? read.then((s) => orientSample(s, orientationOf(i, epoch))) : read).catch((e: unknown) => {
           throw withSample(e, i, samples);
         });
         p.catch(() => undefined); // awaited below; keep early failures from being "unhandled"
@@ -162,6 +175,7 @@ export class Flow implements AsyncIterable<Batch> {
       const batch = stack(parts, Int32Array.from(indices), reader.layout);
       if (skipped.length) batch.skipped = Int32Array.from(skipped);
       if (filled.length) batch.filled = Int32Array.from(filled);
+      if (orientationOf) batch.transforms = Uint8Array.from(indices, (i) => orientationOf(i, epoch));
       yield batch;
     }
   }

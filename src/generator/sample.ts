@@ -29,6 +29,11 @@ export interface Batch {
   skipped?: Int32Array;
   /** Rows that failed and were filled with nodata (flow option onError: 'fill'). */
   filled?: Int32Array;
+  /**
+   * With the flow option `augment`: each sample's orientation, in order (0 = as read; see
+   * core/orientation.ts: quarter turns counter-clockwise in bits 0–1 after a left–right mirror, bit 2).
+   */
+  transforms?: Uint8Array;
 }
 
 /** Stacks samples of equal shape and type into one batch. */

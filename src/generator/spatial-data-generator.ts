@@ -24,6 +24,7 @@ import { GRID_MOVED, MASK_MOVED, OPEN_MOVED, refuseKerasForms } from './keras-fo
 import type { VectorOptions } from '../engine/rasterize-options.js';
 import type { Footprint } from '../grid/footprint.js';
 import { type FootprintOptions, readFootprint } from './footprint.js';
+import { rotationOf } from '../samples/augment.js';
 
 export interface GeneratorOptions extends VectorOptions {
   /** A band number (samples without a band axis), a list of band numbers, or all bands (default). */
@@ -319,7 +320,8 @@ export class SpatialDataGenerator {
 
   /** One sample (row `index` of `samples`) as the flow produces it, callbacks applied (and then the validity layer, with `mask`). */
   async readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal, preprocess = true): Promise<SampleArray> {
-    const w = await this.raster.readWindow({ ...this.windowOptions(samples.crs), bounds: samples.bounds(index), width, height, signal });
+    const rotation = rotationOf(samples, index);
+    const w = await this.raster.readWindow({ ...this.windowOptions(samples.crs), bounds: samples.bounds(index), width, height, signal, rotation });
     return this.toSample(w.data, w.shape[0], height, width, samples, index, preprocess);
   }
 
@@ -356,6 +358,7 @@ export class SpatialDataGenerator {
 
   /** Keras Spatial's reads (flow option alignment: 'keras-spatial'): windows of one warped VRT over the samples. */
   private kerasReader(samples: SampleSet, width: number, height: number): SampleReader['readSample'] {
+    if (samples.hasColumn('rotation')) throw new ArgumentError('alignment', "'exact' for turned boxes (a rotation column): Keras Spatial's windows are north up", 'keras-spatial');
     // As a warped VRT, which reads the full-resolution source (never its overviews).
     const opts = { ...this.windowOptions(samples.crs), overviews: false };
     const windows = new KerasWindows(kerasGrid(samples, width, height), async (bounds, bw, bh, signal) => {

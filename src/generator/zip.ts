@@ -39,6 +39,15 @@ export class Zip<T extends AsyncIterable<Batch>[]> implements AsyncIterable<Batc
               { input: 'zip' },
             );
           }
+          const same = (b.transforms ?? []).length === (first.transforms ?? []).length && (b.transforms ?? []).every((t, i) => t === first.transforms![i]);
+          const plain = (t?: Uint8Array) => !t || t.every((v) => v === 0);
+          if (!same && !(plain(b.transforms) && plain(first.transforms))) {
+            throw new SampleError(
+              'SAMPLE_FAILED',
+              `zip: batch ${step} of flow ${k} is flipped or turned otherwise than flow 0 (batch.transforms differ): give every flow the same augment option, so image and labels stay aligned`,
+              { input: 'zip' },
+            );
+          }
           if (heightWidth(b).join('x') !== heightWidth(first).join('x')) {
             throw new SampleError(
               'SAMPLE_FAILED',

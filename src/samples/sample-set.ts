@@ -9,6 +9,7 @@ import { ArgumentError } from '../core/errors.js';
 import { classify } from './mask.js';
 import { concat, sampleRows, toCrs, validFractions } from './ops.js';
 import type { Footprint } from '../grid/footprint.js';
+import { augmentBoxes, type BoxAugment } from './augment.js';
 import { balance, shard, spatialSplit, type BalanceOptions, type SpatialSplit, type SpatialSplitOptions } from './splits.js';
 
 export type ColumnValue = number | string | null;
@@ -271,6 +272,15 @@ export class SampleSet implements Iterable<Sample> {
    */
   validFraction(footprint: Footprint): Float64Array {
     return validFractions(this, footprint);
+  }
+
+  /**
+   * New boxes from these: shifted (`jitter`, map units), rescaled (`scale`: [min, max]) and turned
+   * (`rotate`: degrees, a `rotation` column read through a rotated grid), `copies` per box,
+   * reproducible from `seed`; columns kept, `source` = the row each came from.
+   */
+  augment(options: BoxAugment): SampleSet {
+    return augmentBoxes(this, options);
   }
 
   /** The boxes reprojected to `crs` (envelopes of densified edges); columns kept. */
