@@ -6,7 +6,7 @@ export { GeotensorError, ArgumentError, SourceError, CrsError, SampleError, Engi
 export type { Bounds } from './core/box.js';
 export { RESAMPLING_METHODS, DATA_TYPES, type DataType, type PixelArray, type Resampling } from './core/pixels.js';
 export type { CrsInfo, RasterMeta, RasterizeSpec, VectorInfo, EngineAssetConfig, EngineStats, EngineConnection, EngineEndpoint, WasmModule } from './engine/protocol.js';
-export { Raster, openRaster, type RasterSource, type RasterFile, type OpenRasterOptions, type Window } from './engine/raster.js';
+export { Raster, openRaster, type RasterSource, type RasterFile, type OpenRasterOptions, type Window, type FeatureCollectionLike } from './engine/raster.js';
 export type { RemoteOptions, RemoteStats } from './remote/types.js';
 /** @deprecated Renamed {@link RemoteStats}; this alias goes in the next release. */
 export type { RemoteStats as ByteSourceStats } from './remote/types.js';

@@ -155,15 +155,23 @@ if (want('examples')) {
     ['deno', 'node_modules/.bin/deno', ['run', '--allow-read', '--allow-write', '--allow-env', '--allow-sys', 'examples/deno/keras-spatial-flow.ts'], 'demo-output/deno'],
   ]) {
     const pictures = ['grid.png', 'watershed.png', 'dem-samples.png', 'label-samples.png', 'l7-composite.png', 'loss.png'];
+    pictures.push('augmented-boxes.png', 'augmented-dem.png', 'augmented-waterways.png', 'waterway-predictions.png');
     for (const f of pictures) rmSync(`${dir}/${f}`, { force: true });
     const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, DEMO_EPOCHS: '1' } });
     const pngs = pictures.every((f) => existsSync(`${dir}/${f}`) && readFileSync(`${dir}/${f}`).subarray(1, 4).toString() === 'PNG');
-    const trained = /trained 1 epochs on \d+ aligned DEM\/label samples: loss \d/.test(r.stdout ?? '');
+    // Section 4: vector labels, minValid sampling, augmentation undone when writing back.
+    const trained =
+      /trained 1 epochs on \d+ aligned DEM\/label samples: loss \d/.test(r.stdout ?? '') &&
+      /trained 1 epochs on 100 augmented DEM\/waterway samples: loss \d/.test(r.stdout ?? '') &&
+      /[1-9]\d* of 200 random boxes are more than 10 % sea, 0 of 100 drawn with minValid: 0.9 \(least land 0\.9/.test(r.stdout ?? '') &&
+      /writes back identical to the unaugmented one/.test(r.stdout ?? '');
     losses.push(
-      /loss ([\d.]+), accuracy ([\d.]+)/
-        .exec(r.stdout ?? '')
-        ?.slice(1)
-        .join(' ') ?? `none (${name})`,
+      `${
+        /loss ([\d.]+), accuracy ([\d.]+)/
+          .exec(r.stdout ?? '')
+          ?.slice(1)
+          .join(' ') ?? `none (${name})`
+      }; ${/waterway samples: loss ([\d.]+)/.exec(r.stdout ?? '')?.[1] ?? 'none'}`,
     );
     if (r.status === 0 && pngs && trained) {
       ok++;

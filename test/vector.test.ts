@@ -3,7 +3,7 @@
  * test/reference/rasterize.mjs), in Node, Deno and Chromium; their errors; alignment with rasters.
  */
 import { assert, test, testEnv } from './lib/harness.js';
-import { ArgumentError, SourceError, SampleSet, SpatialDataGenerator, zip } from '../src/index.js';
+import { ArgumentError, attributes, SourceError, SampleSet, SpatialDataGenerator, zip } from '../src/index.js';
 import caseList from './fixtures/rasterize/cases.json' with { type: 'json' };
 
 interface Case {
@@ -187,5 +187,55 @@ test('vector: hostile bytes are refused with a SourceError naming them; absurd c
     );
   } finally {
     await sdg.close();
+  }
+});
+
+test('vector: attributes count classes per sample from a vector layer, as native gdal_rasterize burns them', async () => {
+  for (const name of ['olinda-semantic-31985', 'lux-pop-2169']) {
+    const c = cases.find((x) => x.name === name)!;
+    const expected = new ARRAYS[c.dtype]((await testEnv().fixtureBytes(`rasterize/${c.out}`)).slice().buffer);
+    const want = new Map<number, number>();
+    for (const v of expected) want.set(v, (want.get(v) ?? 0) + 1);
+    const sdg = await open(c);
+    try {
+      const s = await attributes(sdg, SampleSet.fromBounds([c.bounds], c.crs), { width: c.width, height: c.height, stats: ['classCounts'] });
+      const got = new Map(s.columnNames.filter((n) => n.startsWith('class_')).map((n) => [Number(n.slice(6)), s.column(n)[0] as number]));
+      assert.ok(want.size > 1, `${name}: several classes`);
+      for (const [v, n] of want) assert.equal(got.get(v), n, `${name}: pixels of class ${v}`);
+    } finally {
+      await sdg.close();
+    }
+  }
+});
+
+test("vector: features() gives the layer as a GeoJSON mask in its CRS; masks from it select as geopandas' do", async () => {
+  const f = await testEnv().fixtureJson<{ crs: string; boxes: number[][]; classes: number[]; slivers: number[] }>('masks/lux-cantons.json');
+  const sdg = await open({ vector: 'lux.fgb', burn: 1, dtype: 'uint8' });
+  try {
+    const { geojson, crs } = await sdg.features();
+    assert.equal(geojson.features.length, 12, 'the 12 cantons');
+    assert.equal(crs, 'EPSG:4326');
+    assert.equal(geojson.crs?.properties.name, 'EPSG:4326');
+    const samples = SampleSet.fromBounds(f.boxes, f.crs).withColumn(
+      'row',
+      Float64Array.from(f.boxes, (_, i) => i),
+    );
+    const within = new Set(Array.from(samples.within(geojson).column('row')));
+    const meets = new Set(Array.from(samples.intersects(geojson).column('row')));
+    const slivers = new Set(f.slivers);
+    let wrong = 0;
+    f.boxes.forEach((_, i) => {
+      const got = within.has(i) ? 2 : meets.has(i) ? 1 : 0;
+      if (got !== f.classes[i] && !(slivers.has(i) && got === 2)) wrong++;
+    });
+    assert.equal(wrong, 0, 'boxes classified unlike geopandas');
+  } finally {
+    await sdg.close();
+  }
+  const raster = await SpatialDataGenerator.open(await testEnv().sharedSource('elev.tif'));
+  try {
+    await assert.rejects(raster.features(), ArgumentError, { message: /vector source/ });
+  } finally {
+    await raster.close();
   }
 });

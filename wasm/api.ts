@@ -49,6 +49,10 @@ export function createEngineApi(): EngineWorkerApi {
       const r = ready().read(id, request);
       return Comlink.transfer(r, [r.data.buffer]);
     },
+    async features(id: number) {
+      const bytes = ready().features(id);
+      return Comlink.transfer(bytes, [bytes.buffer]);
+    },
     async close(id: number) {
       ready().close(id);
     },

@@ -4,7 +4,7 @@
  * per sample. Runtime-neutral: the worker wraps it with Comlink; edge runtimes use it in-thread.
  */
 import type { CrsInfo, EncodeRequest, FileSpec, EngineAssetConfig, EngineStats, RasterMeta, WindowRequest, WindowResult, DatasetSpec } from '../src/engine/protocol.js';
-import { EngineError, SampleError, SourceError } from '../src/core/errors.js';
+import { ArgumentError, EngineError, SampleError, SourceError } from '../src/core/errors.js';
 import { describeDataset } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles, NO_OWNER } from './lazy-file.js';
@@ -314,6 +314,14 @@ export class GdalEngine {
     for (const p of d.parts) p.ds = this.openFile(p.file.path, p.label);
     this.buildSources(d);
     d.stale = false;
+  }
+
+  /** A vector source's features as GeoJSON (vector-source.ts). */
+  features(id: number): Uint8Array {
+    const d = this.datasets.get(id);
+    if (!d?.vector) throw new ArgumentError('source', 'a vector source to list the features of', d ? d.label : `dataset ${id}`);
+    this.workFor(NO_OWNER, d.label);
+    return this.vectors.geojson(d.vector, d.label);
   }
 
   close(id: number): void {

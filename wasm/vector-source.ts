@@ -156,6 +156,18 @@ export class VectorSources {
     return { data, shape: [nb, height, width], dtype, nodata: req.nodata, heapBytes: M.HEAPU8.buffer.byteLength };
   }
 
+  /** The indexed copy's features (geometry and `gt_id`) as GeoJSON bytes, coordinates as stored (RFC 7946 off). */
+  geojson(layer: VectorLayer, label: string): Uint8Array {
+    const path = `${layer.dir}/features.geojson`;
+    const sql = ['-dialect', 'OGRSQL', '-sql', 'SELECT gt_id FROM features'];
+    this.translate(path, layer.ds, ['-f', 'GeoJSON', '-lco', 'RFC7946=NO', '-lco', 'COORDINATE_PRECISION=15', '-nln', 'features', ...sql], label);
+    try {
+      return this.g.M.FS.readFile(path) as Uint8Array;
+    } finally {
+      unlink(this.g, path);
+    }
+  }
+
   /** Burns the features near the box into the target grid (georeferenced and filled with the background). */
   private rasterize(layer: VectorLayer, targetDs: number, req: WindowRequest, label: string): void {
     const { spec } = layer;

@@ -3,10 +3,13 @@
 // grid, global statistics from one pass, a normalisation callback, aligned DEM/label batches, a few
 // training steps of a small tfjs segmentation model (seeded: the same losses every run; the label
 // raster's nodata is masked out of the loss through the labels' validity layer, never trained on as a
-// class), and pictures. Shared by the Node and Deno scripts.
+// class), and pictures; then section 4 (vector-augment-flow.mjs): waterway polygons as labels,
+// samples only inside the valid footprint, flips and turns, predictions written back. Shared by the
+// Node and Deno scripts.
 import * as tf from '@tensorflow/tfjs';
 import { attributes, previewCurve, previewGrid, previewSamples, readVector, SpatialDataGenerator, terminateEngine, zip } from 'geotensor';
 import { toDataset } from 'geotensor/tf';
+import { vectorAugmentFlow } from './vector-augment-flow.mjs';
 
 /**
  * @param {{ data: string, writeFile: (path: string, bytes: Uint8Array) => Promise<void>, out: string, log?: (s: string) => void, epochs?: number }} io
@@ -121,6 +124,9 @@ export async function notebookFlow({ data, writeFile, out, log = console.log, ep
     }),
   );
   log(`pictures: ${out}/grid.png, ${out}/watershed.png, ${out}/dem-samples.png, ${out}/label-samples.png, ${out}/l7-composite.png, ${out}/loss.png`);
+
+  // 4. Labels from vectors, sampling where the data is, augmentations that keep the map
+  await vectorAugmentFlow({ data, out, writeFile, log, dem, epochs: Math.min(epochs, 2) });
 
   model.dispose();
   await dem.close();

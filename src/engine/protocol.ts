@@ -168,6 +168,8 @@ export interface EngineWorkerApi {
   resolveCrs(input: string): Promise<CrsInfo>;
   open(id: number, source: DatasetSpec, label: string): Promise<RasterMeta>;
   read(id: number, request: WindowRequest): Promise<WindowResult>;
+  /** A vector source's features (geometries, `gt_id` = position in the layer) as GeoJSON bytes in the layer's CRS. */
+  features(id: number): Promise<Uint8Array>;
   close(id: number): Promise<void>;
   stats(): Promise<EngineStats>;
   /** Writes pixels as a georeferenced GeoTIFF or COG (GDAL's drivers) and returns the file's bytes. */

@@ -33,6 +33,13 @@ export interface OpenRasterOptions {
   rasterize?: RasterizeSpec;
 }
 
+/** A GeoJSON FeatureCollection as GDAL writes it (with a `crs` member naming its CRS). */
+export interface FeatureCollectionLike {
+  type: 'FeatureCollection';
+  features: { type: 'Feature'; geometry: unknown; properties: Record<string, unknown> }[];
+  crs?: { type: 'name'; properties: { name: string } };
+}
+
 export interface Window extends WindowResult {
   bounds: Bounds;
   crs: string;
@@ -125,6 +132,26 @@ export class Raster {
     checkWindow(this.meta, req, this.label, this.engine.limits);
     const r = await this.engine.run({ label: this.label, signal: options.signal, dataset: this.dataset }, (api) => api.read(this.dataset.id, req));
     return { ...r, bounds: req.bounds, crs: req.crs };
+  }
+
+  /**
+   * A vector source's features (geometries, and `gt_id`: each feature's position in the layer) as a
+   * GeoJSON FeatureCollection in the layer's CRS, with a `crs` member naming it — what
+   * `SampleSet.within` / `intersects` take as a mask.
+   */
+  async features(options: { signal?: AbortSignal } = {}): Promise<{ geojson: FeatureCollectionLike; crs: string }> {
+    if (this.closed) throw new EngineError('ENGINE_CLOSED', `${this.label}: raster is closed`, { input: this.label });
+    if (!this.meta.vector || !this.meta.crs) throw new ArgumentError('source', `a vector source to list the features of (${this.label} is a raster)`, this.label);
+    const bytes = await this.engine.run({ label: this.label, signal: options.signal, dataset: this.dataset }, (api) => api.features(this.dataset.id));
+    let geojson: FeatureCollectionLike;
+    try {
+      geojson = JSON.parse(new TextDecoder().decode(bytes)) as FeatureCollectionLike;
+    } catch {
+      throw new SourceError('SOURCE_UNREADABLE', `${this.label}: GDAL's GeoJSON of its features could not be parsed`, { input: this.label });
+    }
+    const crs = this.meta.crs.epsg ? `EPSG:${this.meta.crs.epsg}` : this.meta.crs.wkt;
+    geojson.crs = { type: 'name', properties: { name: crs } };
+    return { geojson, crs };
   }
 
   /** Resolves a CRS string with GDAL (WKT1 for proj4, WKT2, EPSG code). */

@@ -6,12 +6,12 @@
 import { ArgumentError, SampleError, SourceError } from '../core/errors.js';
 import { bytesPerPixel, dtypeOf, typedArrayFor, type DataType, type PixelArray, type Resampling } from '../core/pixels.js';
 import type { RasterMeta } from '../engine/protocol.js';
-import { openRaster, type Raster, type RasterSource, type Window } from '../engine/raster.js';
+import { type FeatureCollectionLike, openRaster, type Raster, type RasterSource, type Window } from '../engine/raster.js';
 import type { EnginePool } from '../engine/pool.js';
-import type { RemoteStats, RemoteOptions } from '../remote/types.js';
+import type { RemoteStats } from '../remote/types.js';
 import { checkBands, checkCrs, checkDtype, checkResampling, checkMask, checkSize, defaultNodata, type ReadWindowOptions } from '../engine/validate.js';
 import { sameCrs, transformBounds } from '../crs/index.js';
-import { randomGrid, regularGrid, type RandomGridOptions } from '../samples/grids.js';
+import { randomGrid, regularGrid } from '../samples/grids.js';
 import type { Bounds } from '../core/box.js';
 import type { SampleSet } from '../samples/sample-set.js';
 import { allBands, checkInterleave, openSource, registerSourceCrs } from './open-source.js';
@@ -20,58 +20,13 @@ import { Flow, type FlowOptions, type SampleReader } from './flow.js';
 import { KerasWindows, kerasGrid } from './keras-alignment.js';
 import { fromBandSequential, type Interleave, type Layout, offset, sampleDims, sampleShape, withLayer } from '../core/layout.js';
 import type { SampleArray } from './sample.js';
+import type { GeneratorOptions, GeneratorProfile, GeneratorRandomGridOptions, GridOptions } from './generator-options.js';
+
+export type { GeneratorOptions, GeneratorProfile, GeneratorRandomGridOptions, GridOptions } from './generator-options.js';
 import { GRID_MOVED, MASK_MOVED, OPEN_MOVED, refuseKerasForms } from './keras-forms.js';
-import type { VectorOptions } from '../engine/rasterize-options.js';
 import type { Footprint } from '../grid/footprint.js';
 import { type FootprintOptions, readFootprint } from './footprint.js';
 import { rotationOf } from '../samples/augment.js';
-
-export interface GeneratorOptions extends VectorOptions {
-  /** A band number (samples without a band axis), a list of band numbers, or all bands (default). */
-  indexes?: number | number[];
-  /** CRS of the generator's grids and of sample sets without one (default: the source's). */
-  crs?: string;
-  /** Any gdalwarp resampling (default 'nearest'). */
-  resampling?: Resampling;
-  /** 'pixel' → [batch, h, w, bands] (default, what tfjs conv layers take); 'band' → [batch, bands, h, w]. */
-  interleave?: Interleave;
-  /** Output data type (default: the source's). */
-  dtype?: DataType;
-  /** Value for pixels without data (default: the source's nodata; else none, so pixels outside the source are 0, as gdalwarp and Keras Spatial give them; `NaN` for NaN there). */
-  nodata?: number | null;
-  /**
-   * A validity layer after the others: 1 where the pixel came from the source, 0 where it did not
-   * (outside it, or source nodata only). Added after the preprocess callbacks, which never see it.
-   */
-  mask?: boolean;
-  /** Default sample width and height for flows. */
-  width?: number;
-  height?: number;
-  /** The engine (default: the shared default engine). */
-  engine?: EnginePool;
-  /** For http(s) sources: headers, timeout, retries, block cache size, an AbortSignal (see README, Remote sources). */
-  remote?: RemoteOptions;
-}
-
-/** Settings that are worth re-using on another generator (not the source). */
-export interface GeneratorProfile {
-  width: number;
-  height: number;
-  crs: string;
-  interleave: Interleave;
-  resampling: Resampling;
-}
-
-export interface GridOptions {
-  overlap?: number;
-  /** 'native' (default): sizes in CRS units; 'pixels': sizes in source pixels. */
-  units?: 'native' | 'pixels';
-}
-
-export interface GeneratorRandomGridOptions extends Omit<RandomGridOptions, 'crs'> {
-  /** 'native' (default): sizes in CRS units; 'pixels': sizes in source pixels. */
-  units?: 'native' | 'pixels';
-}
 
 export class SpatialDataGenerator {
   private raster: Raster;
@@ -182,6 +137,11 @@ export class SpatialDataGenerator {
     this._crs = p.crs ? checkCrs(p.crs, null) : null;
     this.interleave = checkInterleave(p.interleave);
     this.resampling = checkResampling(p.resampling);
+  }
+
+  /** A vector source's features as GeoJSON in its CRS (a mask for `within` / `intersects`); a raster is an ArgumentError. */
+  features(options: { signal?: AbortSignal } = {}): Promise<{ geojson: FeatureCollectionLike; crs: string }> {
+    return this.raster.features(options);
   }
 
   /** Replaces the source (the old one is closed). Band indexes reset to all bands unless set explicitly. */

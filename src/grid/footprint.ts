@@ -72,7 +72,7 @@ export class Footprint {
     return this.validPixels * rx * ry;
   }
 
-  /** Valid fraction of a box in the footprint's CRS, in [0, 1]. */
+  /** Valid fraction of a box in the footprint's CRS, in [0, 1] (within 1e-9 of 0 or 1 is 0 or 1). */
   fractionOf(minx: number, miny: number, maxx: number, maxy: number): number {
     if (!(maxx > minx && maxy > miny)) return 0;
     const [x0, , , y1] = this.bounds;
@@ -82,7 +82,9 @@ export class Footprint {
     const r0 = (y1 - maxy) / ry;
     const r1 = (y1 - miny) / ry;
     const a = this.integral(c1, r1) - this.integral(c0, r1) - this.integral(c1, r0) + this.integral(c0, r0);
-    return Math.min(1, Math.max(0, a / ((c1 - c0) * (r1 - r0))));
+    const f = a / ((c1 - c0) * (r1 - r0));
+    // Rounding of the box's cell coordinates must not make a wholly valid box 0.9999999999 (minValid: 1).
+    return f >= 1 - 1e-9 ? 1 : f <= 1e-9 ? 0 : f;
   }
 
   /** Valid cells in [0, c] × [0, r] (fractional cell coordinates): the table, interpolated bilinearly, which is exact. */

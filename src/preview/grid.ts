@@ -2,6 +2,7 @@
  * previewGrid: the raster's first band with sample boxes drawn over it (outlines, or a choropleth of
  * a column with its labelled colour bar), the extent's coordinates on the frame, and a title.
  */
+import { rotationOf } from '../samples/augment.js';
 import type { SpatialDataGenerator } from '../generator/spatial-data-generator.js';
 import type { SampleSet } from '../samples/sample-set.js';
 import { transformBounds, transformer, sameCrs } from '../crs/index.js';
@@ -57,6 +58,7 @@ export async function previewGrid(sdg: SpatialDataGenerator, samples: SampleSet,
   const fill = options.fill ?? !!col;
   const sx = W / (ext[2] - ext[0]);
   const sy = H / (ext[3] - ext[1]);
+  const turns = Float64Array.from({ length: samples.length }, (_, i) => rotationOf(samples, i) || 0);
   for (let i = 0; i < samples.length; i++) {
     const [x0, y0, x1, y1] = samples.bounds(i);
     const c0 = Math.round((x0 - ext[0]) * sx);
@@ -74,6 +76,23 @@ export async function previewGrid(sdg: SpatialDataGenerator, samples: SampleSet,
           const o = (y * W + x) * 4;
           for (let k = 0; k < 3; k++) px[o + k] = Math.round(px[o + k] * 0.35 + rgb[k] * 0.65);
         }
+    } else if (turns[i]) {
+      // A turned box (samples.augment({ rotate })): its four corners turned about the centre.
+      const t = (turns[i] * Math.PI) / 180;
+      const [cx, cy, hw, hh] = [(x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2, (y1 - y0) / 2];
+      const corner = ([u, v]: number[]) => [(cx + u * Math.cos(t) - v * Math.sin(t) - ext[0]) * sx, (ext[3] - (cy + u * Math.sin(t) + v * Math.cos(t))) * sy];
+      const pts = [
+        [-hw, -hh],
+        [hw, -hh],
+        [hw, hh],
+        [-hw, hh],
+        [-hw, -hh],
+      ].map(corner);
+      for (let k = 1; k < pts.length; k++) {
+        const [[ax, ay], [bx, by]] = [pts[k - 1], pts[k]];
+        const n = Math.ceil(Math.hypot(bx - ax, by - ay)) + 1;
+        for (let q = 0; q <= n; q++) put(Math.round(ax + ((bx - ax) * q) / n), Math.round(ay + ((by - ay) * q) / n));
+      }
     } else {
       for (let x = c0; x <= c1; x++) put(x, r0), put(x, r1);
       for (let y = r0; y <= r1; y++) put(c0, y), put(c1, y);

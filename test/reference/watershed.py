@@ -1,7 +1,10 @@
-"""Derives examples/data/watershed_4326.geojson from the shipped DEM, deterministically: priority-flood
+"""Derives examples/data/watershed_4326.geojson and waterways_4326.geojson from the shipped DEM, deterministically: priority-flood
 pit filling, D8 flow directions, flow accumulation; the outlet is the cell whose upstream area is closest
 to 30 % of the DEM; its catchment (the cells draining to it) is polygonised and written in EPSG:4326,
 like the watershed polygon of the Keras Spatial notebook (and in another CRS than the DEM).
+The waterways are the cells draining at least 40 cells (class 1, streams) or 400 (class 2, rivers),
+widened by one cell on each side (4-neighbours), polygonised per class and written in EPSG:4326: the
+demo's vector labels.
 Run with Debian's python3 (numpy, rasterio): /usr/bin/python3 test/reference/watershed.py"""
 import heapq, json
 import numpy as np
@@ -63,3 +66,19 @@ fc = {'type': 'FeatureCollection', 'crs': {'type': 'name', 'properties': {'name'
                     'outlet_row': int(orow), 'outlet_col': int(ocol)}, 'geometry': geom}]}
 json.dump(fc, open('examples/data/watershed_4326.geojson', 'w'))
 print(f'catchment of cell ({orow}, {ocol}): {basin.sum()} of {valid.sum()} cells; {len(geom["coordinates"][0])} vertices')
+
+# Waterways: streams (class 1) and rivers (class 2) from the accumulation, one cell wider each side.
+cls = np.where(acc >= 400, 2, np.where(acc >= 40, 1, 0)).astype('uint8')
+wide = cls.copy()
+for dr, dc in [(-1, 0), (1, 0), (0, -1), (0, 1)]:
+    shifted = np.zeros_like(cls)
+    shifted[max(dr, 0):h + min(dr, 0), max(dc, 0):w + min(dc, 0)] = cls[max(-dr, 0):h + min(-dr, 0), max(-dc, 0):w + min(-dc, 0)]
+    wide = np.maximum(wide, shifted)
+wide[~valid] = 0
+features_out = []
+for g, v in features.shapes(wide, mask=wide > 0, transform=src.transform):
+    features_out.append({'type': 'Feature', 'properties': {'class': int(v), 'name': 'river' if v == 2 else 'stream'},
+                         'geometry': transform_geom(src.crs, 'EPSG:4326', g, precision=7)})
+ww = {'type': 'FeatureCollection', 'crs': {'type': 'name', 'properties': {'name': 'urn:ogc:def:crs:OGC:1.3:CRS84'}}, 'features': features_out}
+json.dump(ww, open('examples/data/waterways_4326.geojson', 'w'))
+print(f'waterways: {len(features_out)} polygons over {(wide > 0).sum()} cells ({(wide == 2).sum()} river cells)')

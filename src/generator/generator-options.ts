@@ -1,0 +1,54 @@
+/** The options of SpatialDataGenerator: at open, as a reusable profile, and of its grids. */
+import type { DataType, Resampling } from '../core/pixels.js';
+import type { Interleave } from '../core/layout.js';
+import type { EnginePool } from '../engine/pool.js';
+import type { VectorOptions } from '../engine/rasterize-options.js';
+import type { RemoteOptions } from '../remote/types.js';
+import type { RandomGridOptions } from '../samples/grids.js';
+
+export interface GeneratorOptions extends VectorOptions {
+  /** A band number (samples without a band axis), a list of band numbers, or all bands (default). */
+  indexes?: number | number[];
+  /** CRS of the generator's grids and of sample sets without one (default: the source's). */
+  crs?: string;
+  /** Any gdalwarp resampling (default 'nearest'). */
+  resampling?: Resampling;
+  /** 'pixel' → [batch, h, w, bands] (default, what tfjs conv layers take); 'band' → [batch, bands, h, w]. */
+  interleave?: Interleave;
+  /** Output data type (default: the source's). */
+  dtype?: DataType;
+  /** Value for pixels without data (default: the source's nodata; else none, so pixels outside the source are 0, as gdalwarp and Keras Spatial give them; `NaN` for NaN there). */
+  nodata?: number | null;
+  /**
+   * A validity layer after the others: 1 where the pixel came from the source, 0 where it did not
+   * (outside it, or source nodata only). Added after the preprocess callbacks, which never see it.
+   */
+  mask?: boolean;
+  /** Default sample width and height for flows. */
+  width?: number;
+  height?: number;
+  /** The engine (default: the shared default engine). */
+  engine?: EnginePool;
+  /** For http(s) sources: headers, timeout, retries, block cache size, an AbortSignal (see README, Remote sources). */
+  remote?: RemoteOptions;
+}
+
+/** Settings that are worth re-using on another generator (not the source). */
+export interface GeneratorProfile {
+  width: number;
+  height: number;
+  crs: string;
+  interleave: Interleave;
+  resampling: Resampling;
+}
+
+export interface GridOptions {
+  overlap?: number;
+  /** 'native' (default): sizes in CRS units; 'pixels': sizes in source pixels. */
+  units?: 'native' | 'pixels';
+}
+
+export interface GeneratorRandomGridOptions extends Omit<RandomGridOptions, 'crs'> {
+  /** 'native' (default): sizes in CRS units; 'pixels': sizes in source pixels. */
+  units?: 'native' | 'pixels';
+}
