@@ -2,7 +2,7 @@
  * Vector sources rasterized through sample boxes, against native gdal_rasterize (references by
  * test/reference/rasterize.mjs), in Node, Deno and Chromium; their errors; alignment with rasters.
  */
-import { assert, test, testEnv } from './lib/harness.js';
+import { assert, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
 import { ArgumentError, attributes, SourceError, SampleSet, SpatialDataGenerator, zip } from '../src/index.js';
 import caseList from './fixtures/rasterize/cases.json' with { type: 'json' };
 
@@ -237,5 +237,30 @@ test("vector: features() gives the layer as a GeoJSON mask in its CRS; masks fro
     await assert.rejects(raster.features(), ArgumentError, { message: /vector source/ });
   } finally {
     await raster.close();
+  }
+});
+
+test('vector: a layer over HTTP (FlatGeobuf, GeoPackage, GeoJSON by URL) rasterizes as the local file does', async () => {
+  for (const name of ['lux-pop-2169', 'olinda-semantic-31985', 'lux-instance-3035']) {
+    const c = cases.find((x) => x.name === name)!;
+    const expected = new ARRAYS[c.dtype]((await testEnv().fixtureBytes(`rasterize/${c.out}`)).slice().buffer);
+    const url = remoteUrl('ok', `vector/${c.vector}`);
+    const sdg = await SpatialDataGenerator.open(url, {
+      vector: true,
+      ...(c.burn !== undefined ? { burn: c.burn } : {}),
+      ...(c.mode ? { mode: c.mode } : {}),
+      dtype: c.dtype,
+    });
+    try {
+      assert.equal(sdg.source, url);
+      const w = await sdg.readWindow({ bounds: c.bounds, crs: c.crs, width: c.width, height: c.height });
+      let diff = 0;
+      for (let i = 0; i < expected.length; i++) if (w.data[i] !== expected[i]) diff++;
+      assert.equal(diff, 0, `${name}: pixels unlike native gdal_rasterize`);
+      const served = await remoteServed(`/ok/vector/${c.vector}`);
+      assert.ok(served.requests > 0 && served.bytes > 0, `${name}: read over HTTP (${served.requests} requests)`);
+    } finally {
+      await sdg.close();
+    }
   }
 });

@@ -52,6 +52,9 @@ if (!existsSync(`${out}/big.tif`)) {
 // The mosaic tiles of test/fixtures/mosaic, served too (a mosaic of remote files).
 mkdirSync(`${out}/mosaic`, { recursive: true });
 for (const f of readdirSync('test/fixtures/mosaic').filter((f) => f.endsWith('.tif'))) copyFileSync(`test/fixtures/mosaic/${f}`, `${out}/mosaic/${f}`);
+// Vector sources over HTTP: the vector fixtures of test/fixtures/rasterize.
+mkdirSync(`${out}/vector`, { recursive: true });
+for (const f of ['lux.fgb', 'olinda.gpkg', 'lux.geojson']) copyFileSync(`test/fixtures/rasterize/${f}`, `${out}/vector/${f}`);
 console.log(
   `remote test files ready in ${out}: ${readdirSync(out)
     .filter((f) => f.endsWith('.tif'))
