@@ -4,7 +4,7 @@
  * blocking bridge, the replay bridge and the in-thread (edge) engine.
  */
 import { assert, remoteHeal, remoteOtherBase, remoteReset, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
-import { AbortError, ArgumentError, EnginePool, openRaster, RemoteError, SourceError, SpatialDataGenerator, type Raster } from '../src/index.js';
+import { AbortError, ArgumentError, EnginePool, openRaster, RemoteError, SourceError, SpatialDataGenerator, transformBounds, type Raster } from '../src/index.js';
 import { shared } from './lib/rasters.js';
 
 type Box = [number, number, number, number];
@@ -77,6 +77,41 @@ test('one sample of a 480 MB COG fetches a small fraction of it; a coarse sample
   await r.readWindow({ bounds: [cx, cy - 128 * ry, cx + 128 * rx, cy], width: 128, height: 128 });
   assert.equal(r.sourceStats()!.requests, s2.requests, 'a repeated sample needs no request');
   await r.close();
+});
+
+test('tile prefetch: once the tiles of a window are prefetched, GDAL reads it without another request (native, overview, reprojected)', async () => {
+  const r = await openRaster(remoteUrl('ok', 'big.tif'));
+  try {
+    const [minx, miny, maxx, maxy] = r.meta.bounds!;
+    const [rx, ry] = r.meta.res!;
+    const cx = (minx + maxx) / 2;
+    const cy = (miny + maxy) / 2;
+    const geo = transformBounds([cx, cy, cx + 300 * rx, cy + 200 * ry], `EPSG:${r.meta.crs!.epsg}`, 'EPSG:4326');
+    const windows = [
+      { bounds: [cx, cy - 128 * ry, cx + 128 * rx, cy], width: 128, height: 128, resampling: 'nearest' as const },
+      { bounds: [minx, miny, maxx, maxy], width: 256, height: 256, resampling: 'bilinear' as const },
+      { bounds: geo, crs: 'EPSG:4326', width: 96, height: 64, resampling: 'cubic' as const },
+    ];
+    for (const w of windows) {
+      const before = r.sourceStats()!.requests;
+      await r.prefetch(w);
+      const prefetched = r.sourceStats()!.requests;
+      assert.ok(prefetched > before, `${w.width}x${w.height} ${w.resampling}: the prefetch fetched its tiles`);
+      await r.readWindow(w);
+      assert.equal(r.sourceStats()!.requests, prefetched, `${w.width}x${w.height} ${w.resampling}: no request after the prefetch`);
+    }
+  } finally {
+    await r.close();
+  }
+  // Off: nothing is fetched ahead.
+  const off = await openRaster(remoteUrl('ok', 'big.tif'), { remote: { prefetchRequests: 0 } });
+  try {
+    const before = off.sourceStats()!.requests;
+    await off.prefetch({ bounds: off.meta.bounds!, width: 64, height: 64 });
+    assert.equal(off.sourceStats()!.requests, before);
+  } finally {
+    await off.close();
+  }
 });
 
 test('a flow over a remote COG equals the same flow over the local file, with 2 workers', async () => {

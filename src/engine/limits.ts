@@ -4,8 +4,7 @@
  */
 import { ArgumentError, SampleError } from '../core/errors.js';
 import { bytesPerPixel } from '../core/pixels.js';
-import { transformBounds } from '../crs/index.js';
-import { turnedEnvelope } from '../core/box.js';
+import { windowPlan } from './window-plan.js';
 import type { RasterMeta, WindowRequest } from './protocol.js';
 
 export interface EngineLimits {
@@ -56,22 +55,8 @@ export function checkWindow(meta: RasterMeta, req: WindowRequest, label: string,
 
 /** Source pixels GDAL reads for the window, at the overview level gdalwarp picks (-ovr AUTO); 0 when unknown. */
 function sourcePixels(meta: RasterMeta, req: WindowRequest): number {
-  if (!meta.bounds || !meta.res || !meta.crs) return 0;
-  let box: readonly number[];
-  try {
-    const crs = meta.crs.epsg ? `EPSG:${meta.crs.epsg}` : meta.crs.wkt1;
-    box = transformBounds(turnedEnvelope(req.bounds, req.rotation), req.crs, crs);
-  } catch {
-    return 0; // a CRS proj4 does not know here: the call's time limit still bounds the work
-  }
-  const w = Math.min(box[2], meta.bounds[2]) - Math.max(box[0], meta.bounds[0]);
-  const h = Math.min(box[3], meta.bounds[3]) - Math.max(box[1], meta.bounds[1]);
-  if (!(w > 0 && h > 0)) return 0;
-  const targetRes = Math.min((box[2] - box[0]) / req.width, (box[3] - box[1]) / req.height);
-  let [rx, ry] = meta.res;
-  for (const [ow, oh] of req.overviews === false ? [] : (meta.overviews ?? [])) {
-    const [ox, oy] = [(meta.res[0] * meta.width) / ow, (meta.res[1] * meta.height) / oh];
-    if (Math.min(ox, oy) <= targetRes * 1.01) [rx, ry] = [ox, oy];
-  }
-  return (w / rx) * (h / ry);
+  const plan = windowPlan(meta, req);
+  if (!plan) return 0;
+  const [c0, r0, c1, r1] = plan.pixels;
+  return (c1 - c0) * (r1 - r0);
 }

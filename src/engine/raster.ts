@@ -14,6 +14,7 @@ import { mosaicMeta, partsFor } from './mosaic.js';
 import { defaultEngine, type EnginePool, type OpenDataset } from './pool.js';
 import { toWindowRequest, type ReadWindowOptions } from './validate.js';
 import { checkWindow } from './limits.js';
+import { TilePrefetch } from './prefetch.js';
 import { loadEpsgTable } from '../crs/index.js';
 
 /** One file: a local path, an http(s) URL, a File/Blob or bytes. */
@@ -49,6 +50,8 @@ let nextId = 1;
 
 export class Raster {
   private closed = false;
+  /** Tile prefetching: undefined until first asked, null for sources it does not apply to. */
+  private prefetcher: TilePrefetch | null | undefined;
 
   /** The name used in messages: the path, the URL without credentials and query, or the Blob's name. */
   readonly label: string;
@@ -152,6 +155,22 @@ export class Raster {
     const crs = this.meta.crs.epsg ? `EPSG:${this.meta.crs.epsg}` : this.meta.crs.wkt;
     geojson.crs = { type: 'name', properties: { name: crs } };
     return { geojson, crs };
+  }
+
+  /**
+   * Starts fetching the tiles a window will read (remote tiled GeoTIFFs and COGs; nothing for other
+   * sources), so that the read finds them in the block cache. Never fails: it is advice.
+   */
+  async prefetch(options: ReadWindowOptions): Promise<void> {
+    try {
+      if (this.prefetcher === undefined) {
+        const r = this.fileIds.length === 1 && !this.meta.parts && !this.meta.vector ? blockReader(this.fileIds[0]) : null;
+        this.prefetcher = r instanceof RemoteFile ? new TilePrefetch(r, this.meta) : null;
+      }
+      if (this.prefetcher && !this.closed) await this.prefetcher.run(toWindowRequest(options, this.meta), options.signal);
+    } catch {
+      // a bad request fails in readWindow, with its message
+    }
   }
 
   /** Resolves a CRS string with GDAL (WKT1 for proj4, WKT2, EPSG code). */

@@ -57,6 +57,8 @@ export interface FlowOptions {
 /** What a flow needs from its generator. */
 export interface SampleReader {
   readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal, preprocess?: boolean): Promise<SampleArray>;
+  /** Starts fetching the bytes of a sample read soon (remote sources); optional. */
+  prefetchSample?(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal): void;
   readonly workers: number;
   readonly layout: Layout;
   /** A sample of the given shape filled with the generator's nodata value (0 if none). */
@@ -123,7 +125,11 @@ export class Flow implements AsyncIterable<Batch> {
     let lastSample: SampleArray | undefined;
     let scheduled = 0;
     const progress = progressReporter('flow', n, this.options.progress);
+    // Bytes are fetched a read-ahead window beyond the reads (remote sources), so the network stays
+    // busy while the workers warp.
+    let prefetched = 0;
     const schedule = (upTo: number) => {
+      for (; prefetched < Math.min(n, upTo + ahead); prefetched++) reader.prefetchSample?.(samples, at(prefetched), width, height, signal);
       for (; scheduled < Math.min(n, upTo); scheduled++) {
         const i = at(scheduled);
         const read = reader.readSample(samples, i, width, height, signal, this.options.preprocess ?? true);

@@ -219,6 +219,7 @@ export class SpatialDataGenerator {
         alignment === 'keras-spatial'
           ? this.kerasReader(samples, w, h)
           : (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal, preprocess = true) => this.readSample(s, i, sw, sh, signal, preprocess),
+      ...(alignment === 'exact' ? { prefetchSample: (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal) => this.prefetchSample(s, i, sw, sh, signal) } : {}),
       fillSample: (shape: number[], like?: SampleArray) => {
         // Same type as the flow's other samples (callbacks may have changed it); NaN for floats.
         const dtype = like ? dtypeOf(like.data) : (this.dtype ?? checkDtype(undefined, this.meta));
@@ -276,6 +277,11 @@ export class SpatialDataGenerator {
       mask: this.mask,
       ...options,
     });
+  }
+
+  /** Starts fetching the bytes row `index` will read (remote tiled sources; flows call it ahead of their reads). */
+  prefetchSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal): void {
+    void this.raster.prefetch({ ...this.windowOptions(samples.crs), bounds: samples.bounds(index), width, height, signal, rotation: rotationOf(samples, index) });
   }
 
   /** One sample (row `index` of `samples`) as the flow produces it, callbacks applied (and then the validity layer, with `mask`). */

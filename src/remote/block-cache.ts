@@ -48,24 +48,11 @@ export class BlockCache {
       while (ahead < this.readAhead && end + ahead < this.blockCount && !this.blocks.has(end + ahead) && !this.inflight.has(end + ahead)) ahead++;
       this.nextSequential = end + ahead;
       const total = end + ahead;
-      for (let s = runStart; s < total; s += this.maxRunBlocks) {
-        const n = Math.min(this.maxRunBlocks, total - s);
-        const p = this.fetchRun(s, n, signal);
-        for (let i = 0; i < n; i++) {
-          const idx = s + i;
-          const one = p.then((buf) => this.slice(buf, i, idx));
-          this.inflight.set(idx, one);
-          one.then(
-            (b) => {
-              this.inflight.delete(idx);
-              this.put(idx, b);
-            },
-            () => this.inflight.delete(idx),
-          );
-          if (idx < end) parts[idx - first] = one;
-          else one.catch(() => undefined); // read-ahead: a failure is not this read's failure
-        }
-      }
+      this.start(runStart, total - runStart, signal).forEach((one, i) => {
+        const idx = runStart + i;
+        if (idx < end) parts[idx - first] = one;
+        else one.catch(() => undefined); // read-ahead: a failure is not this read's failure
+      });
       runStart = -1;
     };
     for (let idx = first; idx <= last; idx++) {
@@ -96,6 +83,49 @@ export class BlockCache {
     for (const b of got) {
       out.set(b, o);
       o += b.byteLength;
+    }
+    return out;
+  }
+
+  /**
+   * Fetches the blocks of first … first+count-1 that are neither cached nor being fetched (no
+   * read-ahead), resolving when they are in; failures are left to the read that needs the block.
+   */
+  async prefetch(first: number, count: number, signal?: AbortSignal): Promise<void> {
+    const last = Math.min(first + count, this.blockCount) - 1;
+    const waits: Promise<unknown>[] = [];
+    let runStart = -1;
+    const flush = (end: number) => {
+      if (runStart >= 0) for (const p of this.start(runStart, end - runStart, signal)) waits.push(p.catch(() => undefined));
+      runStart = -1;
+    };
+    for (let idx = first; idx <= last; idx++) {
+      if (this.blocks.has(idx) || this.inflight.has(idx)) flush(idx);
+      else if (runStart < 0) runStart = idx;
+    }
+    flush(last + 1);
+    await Promise.all(waits);
+  }
+
+  /** Missing blocks s … s+n-1 fetched in runs of at most maxRunBlocks; a promise per block, cached when in. */
+  private start(s0: number, n0: number, signal?: AbortSignal): Promise<Uint8Array>[] {
+    const out: Promise<Uint8Array>[] = [];
+    for (let s = s0; s < s0 + n0; s += this.maxRunBlocks) {
+      const n = Math.min(this.maxRunBlocks, s0 + n0 - s);
+      const p = this.fetchRun(s, n, signal);
+      for (let i = 0; i < n; i++) {
+        const idx = s + i;
+        const one = p.then((buf) => this.slice(buf, i, idx));
+        this.inflight.set(idx, one);
+        one.then(
+          (b) => {
+            this.inflight.delete(idx);
+            this.put(idx, b);
+          },
+          () => this.inflight.delete(idx),
+        );
+        out.push(one);
+      }
     }
     return out;
   }

@@ -8,7 +8,29 @@ import { BlockCache } from './block-cache.js';
 import { type FileIdentity, fetchRange } from './http.js';
 import type { BlockReader, RemoteStats, RemoteOptions } from './types.js';
 
-const DEFAULTS = { timeoutMs: 30_000, retries: 3, retryDelayMs: 200, blockSize: 65_536, cacheBytes: 64 << 20, maxRequestBytes: 8 << 20 };
+const DEFAULTS = { timeoutMs: 30_000, retries: 3, retryDelayMs: 200, blockSize: 65_536, cacheBytes: 64 << 20, maxRequestBytes: 8 << 20, prefetchRequests: 8 };
+
+/** Blocks between two prefetched runs fetched with them rather than costing a request of their own. */
+const GAP_BLOCKS = 2;
+
+/** Requests in flight per origin for prefetching (demand reads never wait for it). */
+class OriginLimit {
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+  constructor(private limit: number) {}
+  async run<T>(limit: number, f: () => Promise<T>): Promise<T> {
+    this.limit = Math.max(1, limit);
+    if (this.active >= this.limit) await new Promise<void>((r) => this.queue.push(r));
+    this.active++;
+    try {
+      return await f();
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+    }
+  }
+}
+const origins = new Map<string, OriginLimit>();
 
 export function isRemoteUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
@@ -64,6 +86,46 @@ export class RemoteFile implements BlockReader {
   readBlocks(first: number, count: number, signal?: AbortSignal): Promise<Uint8Array> {
     if (this.closed) return Promise.reject(new RemoteError('REMOTE_FAILED', `${this.label}: the source is closed`, { input: this.label }));
     return this.cache.read(first, count, signal);
+  }
+
+  /** Bytes [start, end) of the file, through the block cache. */
+  async readRange(start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> {
+    const bs = this.opts.blockSize;
+    const first = Math.floor(start / bs);
+    const buf = await this.readBlocks(first, Math.ceil(end / bs) - first, signal);
+    return buf.subarray(start - first * bs, end - first * bs);
+  }
+
+  /**
+   * Fetches byte ranges before GDAL asks for them (a flow's upcoming samples): into blocks, runs of
+   * blocks merged across gaps of up to two blocks, at most `prefetchRequests` runs of one origin in
+   * flight. Blocks already cached or being fetched are skipped; failures are left to the reads.
+   */
+  async prefetch(ranges: readonly (readonly [number, number])[], signal?: AbortSignal): Promise<void> {
+    const limit = this.opts.prefetchRequests;
+    if (this.closed || limit === 0 || ranges.length === 0) return;
+    const bs = this.opts.blockSize;
+    const runs: [number, number][] = [];
+    for (const [a, b] of [...ranges].sort((x, y) => x[0] - y[0])) {
+      if (!(b > a)) continue;
+      const first = Math.floor(a / bs);
+      const end = Math.min(Math.ceil(b / bs), Math.ceil(this.size / bs));
+      const last = runs[runs.length - 1];
+      if (last && first <= last[1] + GAP_BLOCKS) last[1] = Math.max(last[1], end);
+      else runs.push([first, end]);
+    }
+    const origin = new URL(this.url).origin;
+    let gate = origins.get(origin);
+    if (!gate) origins.set(origin, (gate = new OriginLimit(limit)));
+    const g = gate;
+    const cap = Math.max(1, Math.floor(this.opts.maxRequestBytes / bs));
+    await Promise.all(
+      runs.flatMap(([first, end]) => {
+        const parts: Promise<void>[] = [];
+        for (let s = first; s < end; s += cap) parts.push(g.run(limit, () => this.cache.prefetch(s, Math.min(cap, end - s), signal)));
+        return parts;
+      }),
+    );
   }
 
   stats(): RemoteStats {
@@ -122,6 +184,7 @@ function checkOptions(o: RemoteOptions) {
     blockSize,
     cacheBytes: num('cacheBytes', blockSize),
     maxRequestBytes: num('maxRequestBytes', blockSize),
+    prefetchRequests: Math.floor(num('prefetchRequests', 0)),
     fetch: f.bind(globalThis),
   };
 }

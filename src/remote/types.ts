@@ -24,6 +24,12 @@ export interface RemoteOptions {
   cacheBytes?: number;
   /** Largest single range request, after merging adjacent blocks (default 8 MiB). */
   maxRequestBytes?: number;
+  /**
+   * Range requests in flight per origin for fetching the tiles of a flow's upcoming samples before
+   * GDAL asks for them (tiled GeoTIFFs and COGs; default 8; 0 turns prefetching off). The reads a
+   * worker is blocked on never wait behind them.
+   */
+  prefetchRequests?: number;
   /** The fetch to use (default: globalThis.fetch). */
   fetch?: typeof fetch;
 }

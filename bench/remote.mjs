@@ -1,0 +1,83 @@
+// W1 remote alone (`npm run bench:remote`): the W1 DEM as a COG on the loopback range server with
+// 20 ms and 100 ms added per request, one cold-cache pass each: native GDAL /vsicurl/ (rasterio, its
+// process start excluded), geotensor with tile prefetching (default) and without it
+// (remote.prefetchRequests: 0), and the same workload from the local COG — geotensor's workers
+// started first (a flow over another file), so every row times reads. Updates its block in
+// bench/RESULTS.md. `npm run bench` has the 20 ms rows too.
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { promisify } from 'node:util';
+import { startRangeServer } from '../test/remote/server.mjs';
+import { w1remote } from './w1.mjs';
+
+const cache = 'bench/.cache';
+const py = '/usr/bin/python3';
+
+export async function remoteRows(lib, latencies = [20, 100]) {
+  mkdirSync(cache, { recursive: true });
+  const w1 = `${cache}/w1.tif`;
+  if (!existsSync(w1)) execFileSync(py, ['bench/baseline.py', 'make', w1]);
+  const cog = `${cache}/w1-cog.tif`;
+  if (!existsSync(cog)) execFileSync('gdal_translate', ['-q', '-of', 'COG', '-co', 'BLOCKSIZE=256', w1, cog]);
+  const cores = os.availableParallelism?.() ?? 2;
+  const rows = [];
+  const warm = '../shared/data/elev.tif';
+  const local = await w1remote(lib, cog, { workers: cores }, {}, warm);
+  rows.push([`W1 from the local COG, geotensor, Node, ${cores} workers, one pass (workers started)`, local.samplesPerSecond, 'samples/s', '']);
+  const server = await startRangeServer({ dir: cache });
+  try {
+    for (const ms of latencies) {
+      const url = `${server.url}/lat-${ms}/w1-cog.tif`;
+      const served = async () => (await (await fetch(`${server.url}/__stats`)).json()).byPath[`/lat-${ms}/w1-cog.tif`];
+      await fetch(`${server.url}/__reset`);
+      const { stdout } = await promisify(execFile)(py, ['bench/baseline.py', 'remote', url]);
+      const native = JSON.parse(stdout);
+      const ns = await served();
+      rows.push([
+        `W1 remote (COG, ${ms} ms latency) native GDAL /vsicurl/ in-process, cold`,
+        native.samples_per_s,
+        'samples/s',
+        `(${(ns.bytes / native.samples / 1024).toFixed(0)} KiB and ${(ns.requests / native.samples).toFixed(2)} requests per sample)`,
+      ]);
+      for (const [name, remote] of [
+        ['with tile prefetch', {}],
+        ['without prefetch', { prefetchRequests: 0 }],
+      ]) {
+        await fetch(`${server.url}/__reset`);
+        const r = await w1remote(lib, url, { workers: cores }, remote, warm);
+        const s = await served();
+        rows.push([
+          `W1 remote (COG, ${ms} ms latency) geotensor ${name}, Node, ${cores} workers, cold cache (workers started)`,
+          r.samplesPerSecond,
+          'samples/s',
+          `(${(r.samplesPerSecond / native.samples_per_s).toFixed(2)}x native, ${(r.samplesPerSecond / local.samplesPerSecond).toFixed(2)}x local; ${(s.bytes / r.samples / 1024).toFixed(0)} KiB and ${(s.requests / r.samples).toFixed(2)} requests per sample)`,
+        ]);
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  return rows;
+}
+
+async function main() {
+  const lib = await import('../dist/index.js');
+  const rows = await remoteRows(lib);
+  const lines = [
+    `W1 remote alone (\`npm run bench:remote\`), ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, every row in the same run:`,
+    '',
+    '| measurement | value | unit | note |',
+    '|---|---:|---|---|',
+    ...rows.map(([name, value, unit, note]) => `| ${name} | ${value.toFixed(0)} | ${unit} | ${note} |`),
+  ].join('\n');
+  console.log(lines);
+  const md = readFileSync('bench/RESULTS.md', 'utf8');
+  const start = '<!-- remote -->';
+  const end = '<!-- /remote -->';
+  const block = `${start}\n${lines}\n${end}`;
+  const next = md.includes(start) ? md.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${md.trimEnd()}\n\n## Remote reads with tile prefetch (W1 remote)\n\n${block}\n`;
+  writeFileSync('bench/RESULTS.md', next);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
