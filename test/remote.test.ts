@@ -6,6 +6,7 @@
 import { assert, remoteHeal, remoteOtherBase, remoteReset, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
 import { AbortError, ArgumentError, EnginePool, openRaster, RemoteError, SourceError, SpatialDataGenerator, transformBounds, type Raster } from '../src/index.js';
 import { shared } from './lib/rasters.js';
+import { readTiffIndex, tileRanges } from '../src/testing.js';
 
 type Box = [number, number, number, number];
 
@@ -334,4 +335,36 @@ test('a server answering a shorter range than asked: RemoteError naming the URL'
     RemoteError,
     { code: 'REMOTE_FAILED', input: url, message: /different range/ },
   );
+});
+
+test('tile index: hostile TIFF headers (IFD loops, huge counts, offsets past the end, strips) give no index, never a hang', async () => {
+  const le = (n: number, bytes: number) => Array.from({ length: bytes }, (_, i) => (n >>> (8 * i)) & 255);
+  const tiff = (entries: [number, number, number, number][], next = 0) => {
+    const head = [0x49, 0x49, ...le(42, 2), ...le(8, 4)];
+    const ifd = [...le(entries.length, 2), ...entries.flatMap(([tag, type, n, v]) => [...le(tag, 2), ...le(type, 2), ...le(n, 4), ...le(v, 4)]), ...le(next, 4)];
+    return Uint8Array.from([...head, ...ifd, ...new Array(64).fill(0)]);
+  };
+  const reader = (b: Uint8Array) => async (s: number, n: number) => b.subarray(s, s + n);
+  const tiled: [number, number, number, number][] = [
+    [256, 4, 1, 512],
+    [257, 4, 1, 512],
+    [322, 3, 1, 512],
+    [323, 3, 1, 512],
+    [324, 4, 1, 200],
+    [325, 4, 1, 100],
+  ];
+  const good = tiff(tiled);
+  const levels = await readTiffIndex(reader(good), good.length);
+  assert.equal(levels?.length, 1, 'a one-tile TIFF is indexed');
+  assert.deepEqual(tileRanges(levels![0], 0, 0, 10, 10), [[200, 300]]);
+  const loop = tiff(tiled, 8); // the IFD chain points back at itself
+  assert.equal(await readTiffIndex(reader(loop), loop.length), null);
+  const huge = tiff([...tiled.slice(0, 4), [324, 4, 2 ** 30, 40], [325, 4, 2 ** 30, 40]]); // a billion tiles
+  assert.equal(await readTiffIndex(reader(huge), huge.length), null);
+  const past = tiff([...tiled.slice(0, 4), [324, 4, 4, 10 ** 9], [325, 4, 4, 10 ** 9]]); // arrays beyond the file
+  assert.equal(await readTiffIndex(reader(past), past.length), null);
+  const strips = tiff([tiled[0], tiled[1], [273, 4, 1, 200], [279, 4, 1, 100]]);
+  assert.equal(await readTiffIndex(reader(strips), strips.length), null);
+  const text = new TextEncoder().encode('<html>not a tiff</html>');
+  assert.equal(await readTiffIndex(reader(text), text.length), null);
 });
