@@ -91,6 +91,16 @@ def remote(url):
         return {'samples': len(boxes), 'seconds': dt, 'samples_per_s': len(boxes) / dt, 'gdal': rasterio.__gdal_version__}
 
 
+def open_many(urls):
+    # Opening a list of remote files with GDAL's /vsicurl/, one after another (as a VRT or a loop does).
+    os.environ.setdefault('GDAL_DISABLE_READDIR_ON_OPEN', 'EMPTY_DIR')
+    t0 = time.perf_counter()
+    for u in urls:
+        with rasterio.open(u) as src:
+            src.profile
+    return {'files': len(urls), 'ms': (time.perf_counter() - t0) * 1000}
+
+
 def vector(layer, boxes_path, size):
     # TorchGeo's VectorDataset way: the features of a box through a spatial index, then
     # rasterio.features.rasterize into the box's grid (after a warm-up, one pass).
@@ -166,6 +176,8 @@ if __name__ == '__main__':
         # boxes <raster> <boxes.json> <size> <dst_crs> <resampling>: the boxes bench/run.mjs wrote
         boxes = [tuple(b) for b in json.load(open(sys.argv[3]))]
         print(json.dumps(run_boxes(sys.argv[2], boxes, int(sys.argv[4]), sys.argv[5], Resampling[sys.argv[6]])))
+    elif sys.argv[1] == 'open-many':
+        print(json.dumps(open_many(sys.argv[2:])))
     elif sys.argv[1] == 'minvalid':
         print(json.dumps(minvalid(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]))))
     elif sys.argv[1] == 'vector':

@@ -55,6 +55,18 @@ export async function remoteRows(lib, latencies = [20, 100]) {
         ]);
       }
     }
+    // Opening 32 remote files as one mosaic (20 ms latency): probes 16 at a time.
+    const urls = Array.from({ length: 32 }, (_, k) => `${server.url}/lat-20/w1-cog.tif?copy=${k}`);
+    const { stdout } = await promisify(execFile)(py, ['bench/baseline.py', 'open-many', ...urls]);
+    const nativeOpen = JSON.parse(stdout);
+    rows.push(['open 32 remote COGs (20 ms latency), native GDAL /vsicurl/, one after another', nativeOpen.ms, 'ms', '']);
+    await lib.configureEngine({ workers: cores });
+    const t0 = performance.now();
+    const m = await lib.openRaster(urls);
+    const openMs = performance.now() - t0;
+    await m.close();
+    await lib.terminateEngine();
+    rows.push(['open 32 remote COGs (20 ms latency) as one mosaic, geotensor', openMs, 'ms', `(${(nativeOpen.ms / openMs).toFixed(1)}x faster than native)`]);
   } finally {
     await server.close();
   }

@@ -3,7 +3,7 @@
  * test/reference/rasterize.mjs), in Node, Deno and Chromium; their errors; alignment with rasters.
  */
 import { assert, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
-import { ArgumentError, attributes, SourceError, SampleSet, SpatialDataGenerator, zip } from '../src/index.js';
+import { ArgumentError, attributes, EnginePool, SourceError, SampleSet, SpatialDataGenerator, zip } from '../src/index.js';
 import caseList from './fixtures/rasterize/cases.json' with { type: 'json' };
 
 interface Case {
@@ -262,5 +262,54 @@ test('vector: a layer over HTTP (FlatGeobuf, GeoPackage, GeoJSON by URL) rasteri
     } finally {
       await sdg.close();
     }
+  }
+});
+
+test('vector: a remote FlatGeobuf with its R-tree is read in place: a box fetches a small part of the file, with the pixels of a full copy', async () => {
+  const url = remoteUrl('lat-5', 'vector/squares.fgb');
+  const whole = new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const copy = await SpatialDataGenerator.open(whole, { vector: true, burn: 'cls', dtype: 'uint8' });
+  const before = (await remoteServed('/lat-5/vector/squares.fgb')).bytes; // counted since the last reset
+  const inPlace = await SpatialDataGenerator.open(url, { burn: 'cls', dtype: 'uint8' });
+  try {
+    assert.equal(inPlace.meta.vector?.featureCount, 40000);
+    const boxes = SampleSet.fromBounds(
+      [
+        [500950, 9000950, 502230, 9002230],
+        [515000, 9015000, 516280, 9016280],
+      ],
+      'EPSG:31985',
+    );
+    for (let i = 0; i < boxes.length; i++) {
+      const a = await inPlace.readSample(boxes, i, 128, 128);
+      const b = await copy.readSample(boxes, i, 128, 128);
+      assert.deepEqual(Array.from(a.data), Array.from(b.data), `box ${i}: the same pixels as the full copy`);
+      assert.ok(new Set(a.data).size >= 4, `box ${i}: several classes burned`);
+    }
+    const fetched = (await remoteServed('/lat-5/vector/squares.fgb')).bytes - before;
+    assert.ok(fetched < whole.length / 4, `opening and two boxes fetched ${fetched} of ${whole.length} bytes`);
+    const { geojson } = await inPlace.features();
+    assert.equal(geojson.features.length, 40000, 'features() reads the whole layer when asked');
+    // Instances (each feature's position) and the replay bridge (pages that are not isolated, edge).
+    const replay = new EnginePool({ workers: 1, byteBridge: 'replay' });
+    const ids = await SpatialDataGenerator.open(url, { mode: 'instance', engine: replay });
+    const idsCopy = await SpatialDataGenerator.open(whole, { vector: true, mode: 'instance' });
+    try {
+      const a = await ids.readSample(boxes, 1, 64, 64);
+      const b = await idsCopy.readSample(boxes, 1, 64, 64);
+      assert.deepEqual(Array.from(a.data), Array.from(b.data), 'instance ids through the replay bridge equal the full copy');
+      assert.ok(new Set(a.data).size > 100, 'many instances in the box');
+      // A remote GeoPackage (copied at open) through the replay bridge too.
+      const gpkg = await SpatialDataGenerator.open(remoteUrl('ok', 'vector/olinda.gpkg'), { mode: 'instance', engine: replay });
+      assert.equal(gpkg.meta.vector?.featureCount, 470);
+      await gpkg.close();
+    } finally {
+      await ids.close();
+      await idsCopy.close();
+      await replay.terminate();
+    }
+  } finally {
+    await inPlace.close();
+    await copy.close();
   }
 });

@@ -84,10 +84,7 @@ export function createEngineApi(): EngineWorkerApi {
     },
 
     async debug(action: string, owner?: number, path?: string): Promise<unknown> {
-      if (action === 'exhaust-memory') return ready().exhaustMemory();
-      if (action === 'sandbox-files') return ready().sandboxFiles();
-      if (action === 'probe') return ready().probe(Number(owner), String(path));
-      throw new EngineError('INVALID_ARGUMENT', `unknown debug action ${String(action)}`);
+      return ready().debug(action, Number(owner), String(path));
     },
   };
   for (const k of Object.keys(api) as (keyof EngineWorkerApi)[]) (api as unknown as Record<string, unknown>)[k] = guard(api[k] as never);

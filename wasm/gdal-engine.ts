@@ -43,6 +43,8 @@ interface OpenDataset {
   stale: boolean;
   /** A vector source: rasterized through each box instead of warped. */
   vector?: VectorLayer;
+  /** Its file, kept while a remote FlatGeobuf is read in place. */
+  vectorFile?: PartFile;
 }
 
 export class GdalEngine {
@@ -70,7 +72,11 @@ export class GdalEngine {
     this.targets = new TargetGrids(g, () => this.lastError());
     this.strips = new StripWriter(g, () => this.lastError());
     this.crs = new CrsLookup(g, this.gtPtr, () => this.lastError());
-    this.vectors = new VectorSources(g, () => this.lastError());
+    this.vectors = new VectorSources(
+      g,
+      () => this.lastError(),
+      (label) => this.checkLazy(label, ''),
+    );
   }
 
   static async create(config: EngineAssetConfig = {}): Promise<GdalEngine> {
@@ -115,25 +121,27 @@ export class GdalEngine {
     return meta;
   }
 
-  /** A vector file, copied once into an indexed layer (vector-source.ts); its sandbox folder goes once read. */
+  /** A vector file: copied into an indexed layer (its sandbox folder goes once read), or a remote FlatGeobuf with its R-tree read in place (its file stays). */
   private async openVector(id: number, source: Extract<DatasetSpec, { kind: 'vector' }>, label: string): Promise<RasterMeta> {
     const file = await this.files.create(source.source, label, id, true);
     let layer: VectorLayer | null = null;
     try {
+      this.workFor(id, label);
       let opened: ReturnType<VectorSources['open']>;
       try {
-        opened = this.vectors.open(file.path, source.rasterize, label);
+        opened = this.vectors.open(file.path, source.rasterize, label, source.inPlace === true && source.source.kind === 'lazy');
       } finally {
         this.checkLazy(label, '');
       }
       layer = opened.layer;
       const meta: RasterMeta = { ...opened.meta, crs: this.crs.resolve(opened.crs) };
-      this.datasets.set(id, { label, meta, parts: [], sources: [], stale: false, vector: layer });
-      layer = null;
+      this.datasets.set(id, { label, meta, parts: [], sources: [], stale: false, vector: layer, ...(layer.direct ? { vectorFile: file } : {}) });
+      if (!layer.direct) this.files.remove(file, true);
       return meta;
-    } finally {
+    } catch (e) {
       if (layer) this.vectors.close(layer);
-      this.files.remove(file, true);
+      this.files.remove(file, !isNeedBytes(e)); // replay: the bytes fetched for this open are kept for its next try
+      throw e;
     }
   }
 
@@ -221,9 +229,8 @@ export class GdalEngine {
     if (!d) throw new EngineError('ENGINE_CLOSED', `dataset id ${id} is not open in this engine`);
     if (d.vector) {
       checkCrsText(req.crs);
-      this.workFor(NO_OWNER, d.label);
       this.reads++;
-      return this.vectors.read(d.vector, this.targets, req, d.label);
+      return this.vectorCall(id, d, () => this.vectors.read(d.vector!, this.targets, req, d.label));
     }
     if (!d.meta.transform || !d.meta.crs) {
       throw new SourceError('SOURCE_NOT_GEOREFERENCED', `${d.label}: has no ${!d.meta.transform ? 'geotransform' : 'CRS'}, so map-coordinate windows cannot be read from it`, {
@@ -320,8 +327,13 @@ export class GdalEngine {
   features(id: number): Uint8Array {
     const d = this.datasets.get(id);
     if (!d?.vector) throw new ArgumentError('source', 'a vector source to list the features of', d ? d.label : `dataset ${id}`);
-    this.workFor(NO_OWNER, d.label);
-    return this.vectors.geojson(d.vector, d.label);
+    return this.vectorCall(id, d, () => this.vectors.geojson(d.vector!, d.label));
+  }
+
+  /** GDAL works for a vector dataset (its own files when read in place), guarded against missed remote bytes. */
+  private vectorCall<T>(id: number, d: OpenDataset, f: () => T): T {
+    this.workFor(d.vectorFile ? id : NO_OWNER, d.label);
+    return this.vectors.guarded(d.vector!, d.label, f);
   }
 
   close(id: number): void {
@@ -330,6 +342,7 @@ export class GdalEngine {
     this.workFor(id, d.label);
     this.datasets.delete(id);
     if (d.vector) this.vectors.close(d.vector);
+    if (d.vectorFile) this.files.remove(d.vectorFile, true);
     this.closeSources(d);
     for (const p of d.parts) this.closePart(p, true);
   }
@@ -354,31 +367,19 @@ export class GdalEngine {
   }
 
   stats(): EngineStats {
-    return {
-      openDatasets: this.datasets.size,
-      wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength,
-      reads: this.reads,
-      virtualFiles: this.files.count(),
-      lazyBytesRead: this.lazy.totalBytesRead,
-    };
+    const { datasets, reads, files, lazy } = this;
+    return { openDatasets: datasets.size, wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength, reads, virtualFiles: files.count(), lazyBytesRead: lazy.totalBytesRead };
   }
 
   get aborted(): string | null {
     return this.g.aborted;
   }
 
-  /** Test hook (see EngineWorkerApi.debug). */
-  exhaustMemory(): void {
-    exhaustMemory(this.g, () => this.crs.scratchDataset());
-  }
-
-  /** Test hook: every file in every source's sandbox. */
-  sandboxFiles(): string[] {
-    return this.files.list();
-  }
-
-  /** Test hook: GDAL opens `path` and reads its first pixel while working for dataset `owner`. */
-  probe(owner: number, path: string): number {
+  /** Test hooks (EngineWorkerApi.debug): memory exhausted; every sandbox's files; GDAL reading `path`'s first pixel while working for dataset `owner`. */
+  debug(action: string, owner: number, path: string): unknown {
+    if (action === 'exhaust-memory') return exhaustMemory(this.g, () => this.crs.scratchDataset());
+    if (action === 'sandbox-files') return this.files.list();
+    if (action !== 'probe') throw new EngineError('INVALID_ARGUMENT', `unknown debug action ${String(action)}`);
     this.workFor(owner, this.datasets.get(owner)?.label ?? `dataset ${owner}`);
     const ds = this.openFile(path, path);
     try {

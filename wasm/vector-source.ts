@@ -28,6 +28,11 @@ export interface VectorLayer {
   /** The folder of the copies (in Emscripten's memory file system, removed on close). */
   dir: string;
   spec: RasterizeSpec;
+  /**
+   * A remote FlatGeobuf read in place (no copy): `ds` is the source itself, each box's features come
+   * through its own packed R-tree by range reads; `layer` is its layer name, `path` its lazy file.
+   */
+  direct?: { layer: string; path: string; stale: boolean };
 }
 
 interface InfoJson {
@@ -42,16 +47,48 @@ interface InfoJson {
 
 let seq = 0;
 
+/** An identifier in OGR SQL: double-quoted, its quotes doubled. */
+const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+
 export class VectorSources {
   constructor(
     private readonly g: GdalModule,
     private readonly lastError: () => string,
+    /** Throws when the last GDAL call missed remote bytes (replay) or a fetch failed (the engine's checkLazy). */
+    private readonly checkLazy: (label: string) => void,
   ) {}
 
-  /** Opens `path` as a vector, checks the rasterize options against it, and builds the indexed copy. */
-  open(path: string, spec: RasterizeSpec, label: string): { layer: VectorLayer; meta: Omit<RasterMeta, 'crs'>; crs: string } {
+  /**
+   * A call over a layer read in place: re-opened first if the last call failed on remote bytes (GDAL
+   * may hold the failure); missed or failed bytes make this call fail too, so the pool replays it.
+   */
+  guarded<T>(layer: VectorLayer, label: string, f: () => T): T {
+    if (!layer.direct) return f();
+    let out: T | undefined;
+    let err: unknown;
+    try {
+      this.refresh(layer, label);
+      out = f();
+    } catch (e) {
+      err = e;
+    }
+    try {
+      this.checkLazy(label);
+    } catch (e) {
+      layer.direct.stale = true;
+      throw e;
+    }
+    if (err !== undefined) throw err;
+    return out as T;
+  }
+
+  /**
+   * Opens `path` as a vector, checks the rasterize options against it, and builds the indexed copy —
+   * or, with `inPlace` (a remote file), reads a FlatGeobuf with a spatial index where it is.
+   */
+  open(path: string, spec: RasterizeSpec, label: string, inPlace = false): { layer: VectorLayer; meta: Omit<RasterMeta, 'crs'>; crs: string } {
     const g = this.g;
-    const src = this.openEx(path, label, DRIVERS);
+    let src = this.openEx(path, label, DRIVERS);
     const dir = `/vec/${++seq}`;
     const FS = g.M.FS;
     if (!FS.analyzePath('/vec').exists) FS.mkdir('/vec');
@@ -81,6 +118,12 @@ export class VectorSources {
         const f = fields.find((x) => x.name === spec.burn);
         if (!f) throw new ArgumentError('burn', `a numeric attribute of ${label} (${fields.map((x) => x.name).join(', ') || 'it has none'})`, spec.burn);
         if (!NUMERIC.has(f.type)) throw new ArgumentError('burn', `a numeric attribute of ${label} (${spec.burn} is ${f.type})`, spec.burn);
+      }
+      if (inPlace && info.driverShortName === 'FlatGeobuf' && !spec.boundary && !spec.crs && l.geometryFields?.[0]?.extent) {
+        layer.ds = src;
+        layer.direct = { layer: name, path, stale: false };
+        src = 0;
+        return { layer, meta: this.meta(info, name, spec, path), crs: wkt! };
       }
       // 1. The layer as it is, in its order (FlatGeobuf numbers features 0, 1, ... as written).
       const plain = `${dir}/plain.fgb`;
@@ -112,33 +155,42 @@ export class VectorSources {
         layer.paths.push(lines);
         layer.lines = this.openEx(lines, label, ['FlatGeobuf']);
       }
-      const vector: VectorInfo = { driver: info.driverShortName ?? '', layer: name, layers: names, featureCount: count, geometryType: geom.type ?? 'Unknown', fields };
-      const ext = geom.extent;
-      const bounds = ext && ext.length >= 4 && ext.every(Number.isFinite) ? ([ext[0], ext[1], ext[2], ext[3]] as [number, number, number, number]) : null;
-      const nb = spec.boundary ? 2 : 1;
-      const meta: Omit<RasterMeta, 'crs'> = {
-        driver: vector.driver,
-        dtype: spec.dtype,
-        dtypes: Array(nb).fill(spec.dtype),
-        nodata: null,
-        nodatavals: Array(nb).fill(null),
-        width: 0,
-        height: 0,
-        count: nb,
-        transform: null,
-        bounds,
-        res: null,
-        blockSize: null,
-        files: [path],
-        vector,
-      };
-      return { layer, meta, crs: wkt ?? spec.crs! };
+      return { layer, meta: this.meta(info, name, spec, path), crs: wkt ?? spec.crs! };
     } catch (e) {
       this.close(layer);
       throw e;
     } finally {
-      g.GDALClose(src);
+      if (src) g.GDALClose(src);
     }
+  }
+
+  /** The description of the opened layer, as a raster's meta (no pixels, bounds from the layer's extent). */
+  private meta(info: InfoJson, name: string, spec: RasterizeSpec, path: string): Omit<RasterMeta, 'crs'> {
+    const l = info.layers!.find((x) => x.name === name)!;
+    const fields = l.fields ?? [];
+    const geom = l.geometryFields![0];
+    const names = (info.layers ?? []).map((x) => x.name);
+    const count = l.featureCount ?? 0;
+    const vector: VectorInfo = { driver: info.driverShortName ?? '', layer: name, layers: names, featureCount: count, geometryType: geom.type ?? 'Unknown', fields };
+    const ext = geom.extent;
+    const bounds = ext && ext.length >= 4 && ext.every(Number.isFinite) ? ([ext[0], ext[1], ext[2], ext[3]] as [number, number, number, number]) : null;
+    const nb = spec.boundary ? 2 : 1;
+    return {
+      driver: vector.driver,
+      dtype: spec.dtype,
+      dtypes: Array(nb).fill(spec.dtype),
+      nodata: null,
+      nodatavals: Array(nb).fill(null),
+      width: 0,
+      height: 0,
+      count: nb,
+      transform: null,
+      bounds,
+      res: null,
+      blockSize: null,
+      files: [path],
+      vector,
+    };
   }
 
   /** The pixels of a box: the background, then the features near it burned by GDAL into the target grid. */
@@ -156,10 +208,30 @@ export class VectorSources {
     return { data, shape: [nb, height, width], dtype, nodata: req.nodata, heapBytes: M.HEAPU8.buffer.byteLength };
   }
 
+  /** A layer read in place whose last call missed or failed on remote bytes: opened again (GDAL may hold the failure). */
+  refresh(layer: VectorLayer, label: string): void {
+    if (!layer.direct?.stale) return;
+    if (layer.ds) this.g.GDALClose(layer.ds);
+    layer.ds = 0;
+    layer.ds = this.openEx(layer.direct.path, label, ['FlatGeobuf']);
+    layer.direct.stale = false;
+  }
+
+  /**
+   * The box's features as rasterize takes them: the indexed copy's layer, or — for a layer read in
+   * place, whose box is selected with its FIDs kept — the same fields computed by OGR SQL.
+   */
+  private selection(layer: VectorLayer, inPlace: boolean): string[] {
+    if (!inPlace) return ['-l', 'features'];
+    const { spec } = layer;
+    const burn = typeof spec.burn === 'string' && spec.mode === 'semantic' ? `, ${quote(spec.burn)} AS gt_burn` : '';
+    return ['-dialect', 'OGRSQL', '-sql', `SELECT FID+1 AS gt_id${burn} FROM features`];
+  }
+
   /** The indexed copy's features (geometry and `gt_id`) as GeoJSON bytes, coordinates as stored (RFC 7946 off). */
   geojson(layer: VectorLayer, label: string): Uint8Array {
     const path = `${layer.dir}/features.geojson`;
-    const sql = ['-dialect', 'OGRSQL', '-sql', 'SELECT gt_id FROM features'];
+    const sql = ['-dialect', 'OGRSQL', '-sql', layer.direct ? `SELECT FID+1 AS gt_id FROM ${quote(layer.direct.layer)}` : 'SELECT gt_id FROM features'];
     this.translate(path, layer.ds, ['-f', 'GeoJSON', '-lco', 'RFC7946=NO', '-lco', 'COORDINATE_PRECISION=15', '-nln', 'features', ...sql], label);
     try {
       return this.g.M.FS.readFile(path) as Uint8Array;
@@ -174,9 +246,9 @@ export class VectorSources {
     const burn = spec.mode === 'instance' ? ['-a', 'gt_id'] : typeof spec.burn === 'string' ? ['-a', 'gt_burn'] : ['-burn', String(spec.burn)];
     const bands = req.bands;
     const first = bands.indexOf(1);
-    if (first >= 0) this.burn(layer.ds, targetDs, req, [...burn, ...(spec.allTouched ? ['-at'] : [])], first + 1, label);
+    if (first >= 0) this.burn(layer, layer.ds, targetDs, req, [...burn, ...(spec.allTouched ? ['-at'] : [])], first + 1, label);
     const second = bands.indexOf(2);
-    if (second >= 0 && layer.lines) this.burn(layer.lines, targetDs, req, ['-burn', '1'], second + 1, label);
+    if (second >= 0 && layer.lines) this.burn(layer, layer.lines, targetDs, req, ['-burn', '1'], second + 1, label);
   }
 
   close(layer: VectorLayer): void {
@@ -191,7 +263,7 @@ export class VectorSources {
     layer.dir = '';
   }
 
-  private burn(ds: number, targetDs: number, req: WindowRequest, burn: string[], band: number, label: string): void {
+  private burn(layer: VectorLayer, ds: number, targetDs: number, req: WindowRequest, burn: string[], band: number, label: string): void {
     const g = this.g;
     // The features near the box: a margin of a quarter of the box on each side covers the curvature
     // of the box's edges in the layer's CRS (features beyond the box are cut by the grid anyway).
@@ -199,9 +271,11 @@ export class VectorSources {
     const mx = (maxx - minx) / 4;
     const my = (maxy - miny) / 4;
     const spat = [minx - mx, miny - my, maxx + mx, maxy + my].map(String);
-    const near = this.translateTo(null, ds, ['-f', 'Memory', '-spat', ...spat, '-spat_srs', req.crs], label, req);
+    // A layer read in place keeps its FIDs (positions), from which the selection computes the ids.
+    const inPlace = !!layer.direct && ds === layer.ds;
+    const near = this.translateTo(null, ds, ['-f', 'Memory', '-spat', ...spat, '-spat_srs', req.crs, ...(inPlace ? ['-preserve_fid', '-nln', 'features'] : [])], label, req);
     try {
-      const args = ['-b', String(band), ...burn, '-l', 'features'];
+      const args = ['-b', String(band), ...burn, ...this.selection(layer, inPlace)];
       const out = g.withOptions('Rasterize', args, (opts) => {
         if (!opts) throw new SampleError('SAMPLE_FAILED', `${label}: invalid rasterize options ${args.join(' ')}: ${this.lastError()}`, { input: label });
         g.CPLErrorReset();

@@ -98,8 +98,11 @@ export type DatasetSpec =
   | { kind: 'lazy'; fileId: number; name: string; size: number; blockSize: number }
   /** Several files read as one source (scene tiles, possibly in different CRSs). */
   | { kind: 'mosaic'; parts: { source: DatasetSpec; label: string }[] }
-  /** A vector file (GeoJSON, shapefile, GeoPackage, FlatGeobuf...) rasterized through each box. */
-  | { kind: 'vector'; source: FileSpec; rasterize: RasterizeSpec };
+  /**
+   * A vector file (GeoJSON, shapefile, GeoPackage, FlatGeobuf...) rasterized through each box;
+   * `inPlace`: a remote FlatGeobuf with a spatial index, queried box by box instead of copied.
+   */
+  | { kind: 'vector'; source: FileSpec; rasterize: RasterizeSpec; inPlace?: boolean };
 
 /** A read request after validation on the host side: every field filled in. */
 export interface WindowRequest {

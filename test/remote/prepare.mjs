@@ -3,7 +3,7 @@
 // several hundred MB (three Landsat bands of L7_ETMs.tif upsampled 30x, uncompressed, with overviews).
 // Uses native GDAL (Debian gdal-bin), which .ci/run installs.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 
 const out = 'test/.cache/remote';
 mkdirSync(out, { recursive: true });
@@ -55,6 +55,27 @@ for (const f of readdirSync('test/fixtures/mosaic').filter((f) => f.endsWith('.t
 // Vector sources over HTTP: the vector fixtures of test/fixtures/rasterize.
 mkdirSync(`${out}/vector`, { recursive: true });
 for (const f of ['lux.fgb', 'olinda.gpkg', 'lux.geojson']) copyFileSync(`test/fixtures/rasterize/${f}`, `${out}/vector/${f}`);
+// A larger FlatGeobuf with its packed R-tree (40,000 squares of 80 m every 100 m, class 1-5): a box
+// over HTTP should fetch only its features.
+if (!existsSync(`${out}/vector/squares.fgb`)) {
+  const features = [];
+  for (let j = 0; j < 200; j++)
+    for (let i = 0; i < 200; i++) {
+      const [x, y] = [500000 + i * 100, 9000000 + j * 100];
+      const ring = [
+        [x, y],
+        [x + 80, y],
+        [x + 80, y + 80],
+        [x, y + 80],
+        [x, y],
+      ];
+      features.push({ type: 'Feature', properties: { cls: 1 + ((i * 7 + j * 3) % 5) }, geometry: { type: 'Polygon', coordinates: [ring] } });
+    }
+  const crs = { type: 'name', properties: { name: 'urn:ogc:def:crs:EPSG::31985' } };
+  writeFileSync(`${out}/vector/squares.geojson`, JSON.stringify({ type: 'FeatureCollection', crs, features }));
+  run(['ogr2ogr', '-q', '-f', 'FlatGeobuf', '-lco', 'SPATIAL_INDEX=YES', `${out}/vector/part-squares.fgb`, `${out}/vector/squares.geojson`, '-nln', 'squares']);
+  renameSync(`${out}/vector/part-squares.fgb`, `${out}/vector/squares.fgb`);
+}
 console.log(
   `remote test files ready in ${out}: ${readdirSync(out)
     .filter((f) => f.endsWith('.tif'))
