@@ -66,7 +66,12 @@ export async function remoteRows(lib, latencies = [20, 100]) {
     const openMs = performance.now() - t0;
     await m.close();
     await lib.terminateEngine();
-    rows.push(['open 32 remote COGs (20 ms latency) as one mosaic, geotensor', openMs, 'ms', `(${(openMs / nativeOpen.ms).toFixed(2)}x native's time: the probes run 16 at a time, the workers still open the files one by one)`]);
+    rows.push([
+      'open 32 remote COGs (20 ms latency) as one mosaic, geotensor',
+      openMs,
+      'ms',
+      `(${(openMs / nativeOpen.ms).toFixed(2)}x native's time: the probes run 16 at a time, the workers still open the files one by one)`,
+    ]);
   } finally {
     await server.close();
   }
