@@ -77,6 +77,31 @@ test('a mosaic of remote COG tiles equals the local mosaic', async () => {
   await m.close();
 });
 
+test('tile prefetch over a mosaic of remote COGs: once prefetched, a window across the parts reads without another request', async () => {
+  const m = await openRaster(TILES.map((t) => remoteUrl('ok', `mosaic-cog/${t}`)));
+  try {
+    const [minx, miny, maxx, maxy] = m.meta.bounds!;
+    const [rx, ry] = m.meta.parts![0].res!;
+    const [cx, cy] = [(minx + maxx) / 2, (miny + maxy) / 2];
+    const w = { bounds: [cx - 40 * rx, cy - 40 * ry, cx + 40 * rx, cy + 40 * ry], width: 80, height: 80, resampling: 'bilinear' as const };
+    const before = m.sourceStats()!.requests;
+    await m.prefetch(w);
+    const after = m.sourceStats()!.requests;
+    assert.ok(after > before, `the prefetch fetched tiles (${after - before} requests)`);
+    const got = await m.readWindow(w);
+    assert.equal(m.sourceStats()!.requests, after, 'no request after the prefetch');
+    const local = await openRaster(await tiles());
+    try {
+      const want = await local.readWindow(w);
+      assert.deepEqual(Array.from(got.data), Array.from(want.data), 'the pixels of the local mosaic');
+    } finally {
+      await local.close();
+    }
+  } finally {
+    await m.close();
+  }
+});
+
 test('a VRT of tiles (relative paths) opens and reads like the original', async () => {
   const m = await openRaster('test/fixtures/mosaic/tiles.vrt');
   assert.equal(m.meta.driver, 'VRT');

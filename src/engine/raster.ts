@@ -51,8 +51,8 @@ let nextId = 1;
 
 export class Raster {
   private closed = false;
-  /** Tile prefetching: undefined until first asked, null for sources it does not apply to. */
-  private prefetcher: TilePrefetch | null | undefined;
+  /** Tile prefetching, made when first asked: a prefetcher per remote file (none for other sources). */
+  private prefetchers: Map<number, TilePrefetch> | undefined;
 
   /** The name used in messages: the path, the URL without credentials and query, or the Blob's name. */
   readonly label: string;
@@ -170,14 +170,29 @@ export class Raster {
    */
   async prefetch(options: ReadWindowOptions): Promise<void> {
     try {
-      if (this.prefetcher === undefined) {
-        const r = this.fileIds.length === 1 && !this.meta.parts && !this.meta.vector ? blockReader(this.fileIds[0]) : null;
-        this.prefetcher = r instanceof RemoteFile ? new TilePrefetch(r, this.meta) : null;
-      }
-      if (this.prefetcher && !this.closed) await this.prefetcher.run(toWindowRequest(options, this.meta), options.signal);
+      this.prefetchers ??= this.makePrefetchers();
+      if (this.closed || this.prefetchers.size === 0) return;
+      const req = toWindowRequest(options, this.meta);
+      // A mosaic: each remote part the window meets, planned on that part's own grid and CRS.
+      const parts = this.meta.parts ? partsFor(this.meta, turnedEnvelope(req.bounds, req.rotation), req.crs) : [-1];
+      await Promise.all(parts.map((i) => this.prefetchers!.get(i)?.run(req, options.signal)));
     } catch {
       // a bad request fails in readWindow, with its message
     }
+  }
+
+  /** A prefetcher per remote file: key -1 for a single file, else the mosaic part's index. */
+  private makePrefetchers(): Map<number, TilePrefetch> {
+    const out = new Map<number, TilePrefetch>();
+    if (this.meta.vector) return out;
+    const spec = this.dataset.spec;
+    const leaves = spec.kind === 'mosaic' ? spec.parts.map((p) => p.source) : [spec];
+    leaves.forEach((leaf, i) => {
+      const r = leaf.kind === 'lazy' ? blockReader(leaf.fileId) : null;
+      const meta = this.meta.parts ? this.meta.parts[i] : this.meta;
+      if (r instanceof RemoteFile && meta) out.set(this.meta.parts ? i : -1, new TilePrefetch(r, meta));
+    });
+    return out;
   }
 
   /** Resolves a CRS string with GDAL (WKT1 for proj4, WKT2, EPSG code). */

@@ -52,6 +52,13 @@ if (!existsSync(`${out}/big.tif`)) {
 // The mosaic tiles of test/fixtures/mosaic, served too (a mosaic of remote files).
 mkdirSync(`${out}/mosaic`, { recursive: true });
 for (const f of readdirSync('test/fixtures/mosaic').filter((f) => f.endsWith('.tif'))) copyFileSync(`test/fixtures/mosaic/${f}`, `${out}/mosaic/${f}`);
+// The same tiles as COGs (64-pixel tiles, overviews): tile prefetch over a mosaic.
+mkdirSync(`${out}/mosaic-cog`, { recursive: true });
+for (const f of ['nw.tif', 'ne.tif', 'sw.tif', 'se.tif']) {
+  if (existsSync(`${out}/mosaic-cog/${f}`)) continue;
+  run(['gdal_translate', ...quiet, '-of', 'COG', '-co', 'BLOCKSIZE=64', `test/fixtures/mosaic/${f}`, `${out}/mosaic-cog/part-${f}`]);
+  renameSync(`${out}/mosaic-cog/part-${f}`, `${out}/mosaic-cog/${f}`);
+}
 // Vector sources over HTTP: the vector fixtures of test/fixtures/rasterize.
 mkdirSync(`${out}/vector`, { recursive: true });
 for (const f of ['lux.fgb', 'olinda.gpkg', 'lux.geojson']) copyFileSync(`test/fixtures/rasterize/${f}`, `${out}/vector/${f}`);
