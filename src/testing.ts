@@ -5,3 +5,4 @@
 export { liveWorkers } from './engine/pool.js';
 export { polygonize, signedArea } from './grid/polygonize.js';
 export { readTiffIndex, tileRanges } from './engine/tiff-index.js';
+export { flatGeobufIndexed } from './engine/fgb-header.js';

@@ -3,6 +3,7 @@
  * test/reference/rasterize.mjs), in Node, Deno and Chromium; their errors; alignment with rasters.
  */
 import { assert, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
+import { flatGeobufIndexed } from '../src/testing.js';
 import { ArgumentError, attributes, EnginePool, SourceError, SampleSet, SpatialDataGenerator, zip } from '../src/index.js';
 import caseList from './fixtures/rasterize/cases.json' with { type: 'json' };
 
@@ -312,4 +313,19 @@ test('vector: a remote FlatGeobuf with its R-tree is read in place: a box fetche
     await inPlace.close();
     await copy.close();
   }
+});
+
+test('vector: the FlatGeobuf header check takes only a real indexed FlatGeobuf (hostile or truncated headers are copied, not read in place)', async () => {
+  const fgb = await testEnv().fixtureBytes('rasterize/lux.fgb');
+  assert.equal(flatGeobufIndexed(fgb.subarray(0, 4096)), true, 'lux.fgb has its R-tree');
+  assert.equal(flatGeobufIndexed(fgb.subarray(0, 10)), false, 'truncated before the header');
+  assert.equal(flatGeobufIndexed(await testEnv().fixtureBytes('rasterize/olinda.gpkg')), false, 'a GeoPackage');
+  const bad = fgb.slice(0, 4096);
+  new DataView(bad.buffer).setUint32(12, 0xfffffff0, true); // the root table far past the bytes
+  assert.equal(flatGeobufIndexed(bad), false, 'a root offset past the end');
+  const loop = fgb.slice(0, 4096);
+  const root = 12 + new DataView(loop.buffer).getUint32(12, true);
+  new DataView(loop.buffer).setInt32(root, 0x7ffffff0, true); // the vtable before the header
+  assert.equal(flatGeobufIndexed(loop), false, 'a vtable outside the header');
+  assert.equal(flatGeobufIndexed(new Uint8Array(0)), false, 'no bytes');
 });
