@@ -3,8 +3,8 @@
 // against the shapely way (bench/baseline.py minvalid), in the same run. `npm run bench` runs it;
 // `npm run bench:footprint` runs it alone and updates its block in bench/RESULTS.md.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { writeResultsBlock } from './results-block.mjs';
 
 const FILE = '../shared/data/elev.tif';
 const COUNT = 10_000;
@@ -65,12 +65,7 @@ async function main() {
     ...minValidRows(r).map(([name, value, unit, note]) => `| ${name} | ${value < 10 ? value.toFixed(2) : value.toFixed(0)} | ${unit} | ${note} |`),
   ].join('\n');
   console.log(lines);
-  const md = readFileSync('bench/RESULTS.md', 'utf8');
-  const start = '<!-- minValid -->';
-  const end = '<!-- /minValid -->';
-  const block = `${start}\n${lines}\n${end}`;
-  const next = md.includes(start) ? md.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${md.trimEnd()}\n\n## Sampling where the data is (minValid)\n\n${block}\n`;
-  writeFileSync('bench/RESULTS.md', next);
+  writeResultsBlock('minValid', 'Sampling where the data is (minValid)', lines);
   await lib.terminateEngine?.();
 }
 

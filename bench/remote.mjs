@@ -5,8 +5,9 @@
 // started first (a flow over another file), so every row times reads. Updates its block in
 // bench/RESULTS.md. `npm run bench` has the 20 ms rows too.
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
+import { writeResultsBlock } from './results-block.mjs';
 import { promisify } from 'node:util';
 import { startRangeServer } from '../test/remote/server.mjs';
 import { w1remote } from './w1.mjs';
@@ -91,12 +92,7 @@ async function main() {
     ...rows.map(([name, value, unit, note]) => `| ${name} | ${value.toFixed(0)} | ${unit} | ${note} |`),
   ].join('\n');
   console.log(lines);
-  const md = readFileSync('bench/RESULTS.md', 'utf8');
-  const start = '<!-- remote -->';
-  const end = '<!-- /remote -->';
-  const block = `${start}\n${lines}\n${end}`;
-  const next = md.includes(start) ? md.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${md.trimEnd()}\n\n## Remote reads with tile prefetch (W1 remote)\n\n${block}\n`;
-  writeFileSync('bench/RESULTS.md', next);
+  writeResultsBlock('remote', 'Remote reads with tile prefetch (W1 remote)', lines);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

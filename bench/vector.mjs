@@ -4,6 +4,7 @@
 // Native: the TorchGeo VectorDataset way in one process — geopandas' spatial index picks the
 // features of a box, rasterio.features.rasterize burns them (bench/baseline.py vector).
 import { writeFileSync } from 'node:fs';
+import { writeResultsBlock } from './results-block.mjs';
 
 /** Writes the layer as GeoJSON (with a `crs` member) and the boxes as JSON; returns their paths. */
 export function makeV1(cache) {
@@ -55,7 +56,7 @@ export async function v1(lib, layer, engineOptions) {
 /** V1 alone (`npm run bench:vector`): runs both sides and writes their rows into bench/RESULTS.md's V1 section. */
 async function main() {
   const { execFileSync } = await import('node:child_process');
-  const { mkdirSync, readFileSync } = await import('node:fs');
+  const { mkdirSync } = await import('node:fs');
   const os = (await import('node:os')).default;
   const lib = await import('../dist/index.js');
   const cache = 'bench/.cache';
@@ -74,12 +75,7 @@ async function main() {
     `| V1 geotensor, Node, ${cores} workers (labels from ${count} polygons) | ${rv.samplesPerSecond.toFixed(0)} | samples/s | (${(rv.samplesPerSecond / nv.samples_per_s).toFixed(2)}x native; open + indexed copy in every worker: ${rv.openMs.toFixed(0)} ms; burned pixels ${rv.burned === nv.burned ? 'equal' : 'differ'}: ${rv.burned} vs ${nv.burned}) |`,
   ].join('\n');
   console.log(lines);
-  const md = readFileSync('bench/RESULTS.md', 'utf8');
-  const start = '<!-- V1 -->';
-  const end = '<!-- /V1 -->';
-  const block = `${start}\n${lines}\n${end}`;
-  const next = md.includes(start) ? md.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${md.trimEnd()}\n\n## Labels from vectors (V1)\n\n${block}\n`;
-  writeFileSync('bench/RESULTS.md', next);
+  writeResultsBlock('V1', 'Labels from vectors (V1)', lines);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -17,10 +17,9 @@ const GAP_BLOCKS = 2;
 class OriginLimit {
   private active = 0;
   private readonly queue: (() => void)[] = [];
-  constructor(private limit: number) {}
+  /** Runs `f` once fewer than `limit` runs of this origin are in flight (each source passes its own). */
   async run<T>(limit: number, f: () => Promise<T>): Promise<T> {
-    this.limit = Math.max(1, limit);
-    if (this.active >= this.limit) await new Promise<void>((r) => this.queue.push(r));
+    if (this.active >= Math.max(1, limit)) await new Promise<void>((r) => this.queue.push(r));
     this.active++;
     try {
       return await f();
@@ -116,7 +115,7 @@ export class RemoteFile implements BlockReader {
     }
     const origin = new URL(this.url).origin;
     let gate = origins.get(origin);
-    if (!gate) origins.set(origin, (gate = new OriginLimit(limit)));
+    if (!gate) origins.set(origin, (gate = new OriginLimit()));
     const g = gate;
     const cap = Math.max(1, Math.floor(this.opts.maxRequestBytes / bs));
     await Promise.all(

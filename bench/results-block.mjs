@@ -1,0 +1,13 @@
+// One standalone bench's block in bench/RESULTS.md (between `<!-- key -->` and `<!-- /key -->`):
+// replaced in place, or appended under `heading` the first time. Shared by bench/vector.mjs,
+// bench/footprint.mjs and bench/remote.mjs.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+export function writeResultsBlock(key, heading, lines) {
+  const md = readFileSync('bench/RESULTS.md', 'utf8');
+  const start = `<!-- ${key} -->`;
+  const end = `<!-- /${key} -->`;
+  const block = `${start}\n${lines}\n${end}`;
+  const next = md.includes(start) ? md.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${md.trimEnd()}\n\n## ${heading}\n\n${block}\n`;
+  writeFileSync('bench/RESULTS.md', next);
+}
