@@ -11,6 +11,7 @@ import './generator.test.js';
 import './fill.test.js';
 import './keras-alignment.test.js';
 import './samples.test.js';
+import './geoparquet.test.js';
 import './attributes.test.js';
 import './robustness.test.js';
 import './sandbox.test.js';

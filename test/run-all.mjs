@@ -98,6 +98,9 @@ if (want('docs')) {
 if (want('cli')) {
   results.push(['cli', step('the geotensor command (dist/cli.js)', 'node', ['test/cli.test.mjs'])]);
 }
+if (want('geoparquet')) {
+  results.push(['geoparquet', step('a million-row GeoParquet sample set against DuckDB (an independent reader and writer)', 'node', ['test/geoparquet-duckdb.mjs'])]);
+}
 if (want('package')) {
   results.push(['package', step('the package from npm pack, in a fresh project', 'node', ['test/package/run.mjs'])]);
 }

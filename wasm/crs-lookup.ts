@@ -48,7 +48,7 @@ export class CrsLookup {
       g.GDALSetProjection(mem, input);
       const meta = describeDataset(g, mem, 'crs');
       g.GDALClose(mem);
-      const info: CrsInfo = { wkt: meta.crs?.wkt ?? wkt1, wkt1, epsg: meta.crs?.epsg ?? null };
+      const info: CrsInfo = { wkt: meta.crs?.wkt ?? wkt1, wkt1, epsg: meta.crs?.epsg ?? null, projjson: meta.crs?.projjson ?? null };
       this.cache.set(input, info);
       return info;
     } finally {

@@ -97,7 +97,9 @@ export function describeDataset(g: GdalModule, ds: number, label: string): Raste
   let crs: RasterMeta['crs'] = null;
   if (wkt) {
     const epsg = info.stac?.['proj:epsg'];
-    crs = { wkt, wkt1: g.GDALGetProjectionRef(ds), epsg: typeof epsg === 'number' ? epsg : null };
+    const pj = info.stac?.['proj:projjson'];
+    const projjson = pj && typeof pj === 'object' && !Array.isArray(pj) ? (pj as Record<string, unknown>) : null;
+    crs = { wkt, wkt1: g.GDALGetProjectionRef(ds), epsg: typeof epsg === 'number' ? epsg : null, projjson };
   }
   return {
     driver: info.driverShortName,

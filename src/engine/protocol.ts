@@ -17,6 +17,8 @@ export interface CrsInfo {
   wkt1: string;
   /** The EPSG code when the CRS has one at its root, else null. */
   epsg: number | null;
+  /** PROJJSON as `gdalinfo -json` gives it (`stac["proj:projjson"]`), e.g. for GeoParquet; null if GDAL gave none. */
+  projjson: Record<string, unknown> | null;
 }
 
 /**

@@ -7,6 +7,7 @@ import { ArgumentError, SourceError } from '../core/errors.js';
 import { currentRuntime } from '../runtime/index.js';
 import { SampleSet, type GeoJsonFeatureCollection } from '../samples/sample-set.js';
 import { loadEpsgTable } from '../crs/index.js';
+import { readGeoParquet } from './geoparquet.js';
 
 export interface VectorData {
   geojson: GeoJsonFeatureCollection;
@@ -126,15 +127,25 @@ async function readAny(source: VectorSource): Promise<VectorData & { crsGiven?: 
   return { geojson: wrapped, crs: member ?? 'EPSG:4326', crsGiven: member !== null };
 }
 
-/** Predefined samples from polygons (their bounding boxes) in a vector file; properties become columns. */
+/**
+ * Predefined samples from polygons (their bounding boxes) in a vector file (GeoJSON, a shapefile, or
+ * GeoParquet: a `.parquet` path goes to `readGeoParquet`); properties become columns.
+ */
 export async function readSamples(source: VectorSource, options: { crs?: string } = {}): Promise<SampleSet> {
-  const v = await readVector(source, options);
   let set: SampleSet;
-  try {
-    set = SampleSet.fromGeoJSON(v.geojson, { crs: v.crs });
-  } catch (e) {
-    if (typeof source !== 'string' || !(e instanceof ArgumentError)) throw e;
-    throw new SourceError('SOURCE_UNREADABLE', `${source}: ${e.message}`, { input: source });
+  if (typeof source === 'string' && /\.(geo)?parquet$/i.test(source.replace(/[?#].*$/, ''))) {
+    set = await readGeoParquet(source);
+    // The file names its CRS; the option only says what an unknown one (crs: null) is.
+    if (options.crs && set.crs === null) set = new SampleSet(set.boxes(), options.crs, new Map(set.columnNames.map((c) => [c, set.column(c)])));
+    else if (options.crs && options.crs !== set.crs) throw new ArgumentError('crs', `no crs option for ${source}: the file says its CRS is ${set.crs?.slice(0, 40)}`, options.crs);
+  } else {
+    const v = await readVector(source, options);
+    try {
+      set = SampleSet.fromGeoJSON(v.geojson, { crs: v.crs });
+    } catch (e) {
+      if (typeof source !== 'string' || !(e instanceof ArgumentError)) throw e;
+      throw new SourceError('SOURCE_UNREADABLE', `${source}: ${e.message}`, { input: source });
+    }
   }
   // A `file` column (chips from exportChips / geotensor extract) is relative to the samples file.
   if (typeof source === 'string' && set.hasColumn('file')) {
