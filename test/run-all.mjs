@@ -184,6 +184,16 @@ if (want('examples')) {
       console.log(`not ok - examples/${name} (exit ${r.status}, pictures ${pngs}, trained ${trained})\n${r.stdout}\n${r.stderr}`);
     }
   }
+  // Batches into ONNX Runtime Web (Horn's slope as an ONNX graph), checked against native gdaldem slope.
+  const onnx = spawnSync('node', ['examples/onnx/slope.mjs'], { encoding: 'utf8' });
+  const onnxChecked = /against native gdaldem slope: [1-9]\d* pixels, max \|ONNX - gdaldem\| = /.test(onnx.stdout ?? '');
+  if (onnx.status === 0 && (onnxChecked || !hasGdal)) {
+    ok++;
+    console.log(`ok - examples/onnx ran batches through ONNX Runtime Web${onnxChecked ? ', slopes equal to gdaldem' : ' (no native GDAL: not checked)'}`);
+  } else {
+    bad++;
+    console.log(`not ok - examples/onnx (exit ${onnx.status})\n${onnx.stdout}\n${onnx.stderr}`);
+  }
   // The model is seeded: Node and Deno print the same loss and accuracy (the README's numbers reproduce).
   if (losses[0] === losses[1]) {
     ok++;
