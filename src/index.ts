@@ -47,6 +47,7 @@ export { terrain, type TerrainLayer } from './generator/terrain.js';
 export { pointGrid } from './samples/ops.js';
 export type { SpatialSplit, SpatialSplitOptions, BalanceOptions } from './samples/splits.js';
 export { readVector, readSamples, type VectorData, type VectorSource } from './io/vector.js';
+export { SourceIndex, saveSourceIndex, type SourceIndexEntry, type SourceIndexOptions } from './remote/source-index.js';
 export { readGeoParquet, toGeoParquet, writeGeoParquet, type GeoParquetReadOptions, type GeoParquetWriteOptions, type ParquetBytes } from './io/geoparquet.js';
 export { exportChips, flowFromFiles, type ExportChipsOptions, type FlowFromFilesOptions } from './chips/chips.js';
 export { encodeNpy, decodeNpy } from './chips/npy.js';

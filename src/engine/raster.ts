@@ -57,11 +57,14 @@ export class Raster {
   /** The name used in messages: the path, the URL without credentials and query, or the Blob's name. */
   readonly label: string;
 
+  /** How to open the source again (a file opened from a source index that changed since). */
+  private reopen: (() => Promise<Raster>) | null = null;
+
   private constructor(
     readonly meta: RasterMeta,
-    private readonly dataset: OpenDataset,
+    private dataset: OpenDataset,
     private readonly engine: EnginePool,
-    private readonly fileIds: number[],
+    private fileIds: number[],
   ) {
     this.label = dataset.label;
   }
@@ -103,10 +106,12 @@ export class Raster {
       const dataset: OpenDataset = { id, spec: source, label };
       const meta = await engine.open(dataset, options.signal);
       await table;
+      const fromIndex = await recordInIndex(fileIds);
       const opened = new Raster(meta, dataset, engine, fileIds);
+      if (fromIndex) opened.reopen = () => Raster.open(input, options);
       if (!meta.parts) return opened;
       try {
-        return new Raster(
+        const mosaic = new Raster(
           mosaicMeta(
             label,
             meta.parts,
@@ -116,6 +121,8 @@ export class Raster {
           engine,
           fileIds,
         );
+        mosaic.reopen = opened.reopen;
+        return mosaic;
       } catch (e) {
         await opened.close(); // files that cannot form a mosaic: nothing stays open in the workers
         throw e;
@@ -140,8 +147,46 @@ export class Raster {
     const req = toWindowRequest(options, this.meta);
     if (this.meta.parts) req.parts = partsFor(this.meta, turnedEnvelope(req.bounds, req.rotation), req.crs);
     checkWindow(this.meta, req, this.label, this.engine.limits);
-    const r = await this.engine.run({ label: this.label, signal: options.signal, dataset: this.dataset }, (api) => api.read(this.dataset.id, req));
+    const read = () => this.engine.run({ label: this.label, signal: options.signal, dataset: this.dataset }, (api) => api.read(this.dataset.id, req));
+    let r: WindowResult;
+    try {
+      r = await read();
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SOURCE_CHANGED' || !this.reopen) throw e;
+      await this.reopenChanged(e as Error);
+      r = await read();
+    }
     return { ...r, bounds: req.bounds, crs: req.crs };
+  }
+
+  /**
+   * A file opened from a source index changed since it was indexed (its first range request said so):
+   * forget it there, open the source again from the network (which indexes it anew) and read that,
+   * if its grid is the one this raster has; otherwise the change is the caller's to see.
+   */
+  private async reopenChanged(cause: Error): Promise<void> {
+    const reopen = this.reopen;
+    this.reopen = null; // once: a file that changes again is an error like any other
+    for (const f of this.fileIds) {
+      const r = blockReader(f);
+      if (r instanceof RemoteFile && r.fromIndex) await r.forgetInIndex();
+    }
+    const fresh = await reopen!();
+    // The same grid, bands and types (the sandbox's file names differ between opens).
+    const grid = (m: RasterMeta) => JSON.stringify(m, (k, v) => (k === 'files' ? undefined : v));
+    if (grid(fresh.meta) !== grid(this.meta)) {
+      await fresh.close();
+      throw new SourceError('SOURCE_CHANGED', `${this.label}: changed since it was indexed, and so did its size, grid or bands: open it again (${cause.message})`, {
+        input: this.label,
+      });
+    }
+    const [oldDataset, oldFiles] = [this.dataset, this.fileIds];
+    this.dataset = fresh.dataset;
+    this.fileIds = fresh.fileIds;
+    this.prefetchers = undefined;
+    fresh.closed = true; // this raster owns its dataset now
+    await this.engine.closeDataset(oldDataset.id);
+    for (const f of oldFiles) unregisterBlockReader(f);
   }
 
   /**
@@ -239,6 +284,18 @@ export class Raster {
   get isClosed(): boolean {
     return this.closed;
   }
+}
+
+/** Adds the remote files just opened to their source index; whether any came from one. */
+async function recordInIndex(fileIds: number[]): Promise<boolean> {
+  let fromIndex = false;
+  for (const f of fileIds) {
+    const r = blockReader(f);
+    if (!(r instanceof RemoteFile) || !r.index) continue;
+    fromIndex ||= r.fromIndex;
+    await r.recordInIndex();
+  }
+  return fromIndex;
 }
 
 /** A GeoJSON object as the bytes of a .geojson file (GDAL reads it like any other). */

@@ -35,6 +35,11 @@ export class BlockCache {
     this.evict();
   }
 
+  /** The cached blocks, lowest numbers first, at most `max` of them (what a source index keeps). */
+  snapshot(max: number): Map<number, Uint8Array> {
+    return new Map([...this.blocks].sort((a, b) => a[0] - b[0]).slice(0, max));
+  }
+
   /** Blocks first … first+count-1, concatenated. */
   async read(first: number, count: number, signal?: AbortSignal): Promise<Uint8Array> {
     const last = Math.min(first + count, this.blockCount) - 1;

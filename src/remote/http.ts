@@ -171,7 +171,15 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
     await res.body?.cancel().catch(() => undefined);
     if (status === 429 || status >= 500) throw new Retryable(`HTTP ${status} ${res.statusText}`.trim());
     if (status === 404 || status === 410) throw new RemoteError('SOURCE_NOT_FOUND', `${label}: HTTP ${status} (not found)`, { input: label, status });
-    if (status === 416) throw new RemoteError('REMOTE_FAILED', `${label}: HTTP 416, ${range} is beyond the end of the file`, { input: label, status });
+    if (status === 416) {
+      // Bytes of the version pinned are beyond the end of what is served now: it changed (shrank).
+      if (r.expect?.size != null && r.end < r.expect.size) {
+        throw new RemoteError('SOURCE_CHANGED', `${label}: changed while being read (it is now shorter than its ${r.expect.size} bytes); open it again to read the new version`, {
+          input: label,
+        });
+      }
+      throw new RemoteError('REMOTE_FAILED', `${label}: HTTP 416, ${range} is beyond the end of the file`, { input: label, status });
+    }
     if (status === 401 || status === 403)
       throw new RemoteError('REMOTE_FAILED', `${label}: HTTP ${status} (${status === 401 ? 'unauthorized' : 'forbidden'}; pass credentials with the headers option)`, {
         input: label,

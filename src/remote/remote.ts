@@ -7,6 +7,7 @@ import { ArgumentError, RemoteError, redactUrl } from '../core/errors.js';
 import { BlockCache } from './block-cache.js';
 import { type FileIdentity, fetchRange } from './http.js';
 import type { BlockReader, RemoteStats, RemoteOptions } from './types.js';
+import type { SourceIndex, SourceIndexEntry } from './source-index.js';
 
 const DEFAULTS = { timeoutMs: 30_000, retries: 3, retryDelayMs: 200, blockSize: 65_536, cacheBytes: 64 << 20, maxRequestBytes: 8 << 20, prefetchRequests: 8 };
 
@@ -43,11 +44,13 @@ export class RemoteFile implements BlockReader {
   private bytesFetched = 0;
   private retries = 0;
   private closed = false;
+  /** Whether the size, validators and header came from a source index rather than a probe. */
+  fromIndex = false;
 
   private constructor(
     private readonly url: string,
     readonly size: number,
-    private readonly opts: Required<Omit<RemoteOptions, 'headers' | 'signal'>> & Pick<RemoteOptions, 'headers' | 'signal'>,
+    private readonly opts: Required<Omit<RemoteOptions, 'headers' | 'signal' | 'index'>> & Pick<RemoteOptions, 'headers' | 'signal' | 'index'>,
     /** The version read: every later answer must be of it (ETag, Last-Modified, size). */
     private readonly identity: FileIdentity,
   ) {
@@ -69,6 +72,15 @@ export class RemoteFile implements BlockReader {
     const { url, headers } = moveUserinfo(input, checked.headers);
     const opts = { ...checked, headers };
     const label = redactUrl(url);
+    const known = opts.index ? await opts.index.lookup(url, opts.blockSize) : null;
+    if (known) {
+      // Opened from the index: no request; the first range request checks the file is still this one.
+      const f = new RemoteFile(url, known.size, opts, { etag: known.etag, lastModified: known.lastModified, size: known.size });
+      f.fromIndex = true;
+      for (const [i, data] of known.blocks) f.cache.put(i, data);
+      opts.index!.hits++;
+      return f;
+    }
     const probeSignal = signal && opts.signal ? anySignal([signal, opts.signal]) : (signal ?? opts.signal);
     const probe = await fetchRange({ url, start: 0, end: opts.blockSize - 1, ...opts, signal: probeSignal });
     const size = probe.total;
@@ -125,6 +137,27 @@ export class RemoteFile implements BlockReader {
         return parts;
       }),
     );
+  }
+
+  /** The source index this file was opened with, if any. */
+  get index(): SourceIndex | null {
+    return this.opts.index ?? null;
+  }
+
+  /** What a source index keeps of this file: size, validators, the blocks cached so far (its header, just after open). */
+  indexEntry(): SourceIndexEntry {
+    const max = this.opts.index?.maxBlocksPerFile ?? 32;
+    return { size: this.size, etag: this.identity.etag, lastModified: this.identity.lastModified, blockSize: this.opts.blockSize, blocks: this.cache.snapshot(max) };
+  }
+
+  /** Adds this file to its source index (after GDAL opened it: the header is in the cache). */
+  async recordInIndex(): Promise<void> {
+    if (this.opts.index && !this.fromIndex) await this.opts.index.record(this.url, this.indexEntry());
+  }
+
+  /** Drops this file from its source index (it changed since it was indexed). */
+  async forgetInIndex(): Promise<void> {
+    await this.opts.index?.forget(this.url);
   }
 
   stats(): RemoteStats {
@@ -185,7 +218,15 @@ function checkOptions(o: RemoteOptions) {
     maxRequestBytes: num('maxRequestBytes', blockSize),
     prefetchRequests: Math.floor(num('prefetchRequests', 0)),
     fetch: f.bind(globalThis),
+    index: checkIndex(o.index),
   };
+}
+
+function checkIndex(index: unknown): SourceIndex | undefined {
+  if (index === undefined) return undefined;
+  const i = index as SourceIndex;
+  if (!i || typeof i.lookup !== 'function' || typeof i.record !== 'function') throw new ArgumentError('remote.index', 'a SourceIndex (await SourceIndex.load(path))', index);
+  return i;
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Where raster bytes come from (apart from what the bytes mean): shared by HTTP and Blob sources. */
+import type { SourceIndex } from './source-index.js';
 
 /** Options of a remote (HTTP/HTTPS) source. */
 export interface RemoteOptions {
@@ -32,6 +33,13 @@ export interface RemoteOptions {
   prefetchRequests?: number;
   /** The fetch to use (default: globalThis.fetch). */
   fetch?: typeof fetch;
+  /**
+   * A header index (`await SourceIndex.load('index.json')`): files in it open with no request (size,
+   * validators and header blocks from the index), files not in it are added once opened; save it with
+   * `index.save()`. A file that changed since it was indexed is detected at its first range request
+   * and opened again from the network.
+   */
+  index?: SourceIndex;
 }
 
 /** What a byte source has done so far. */

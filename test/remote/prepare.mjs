@@ -49,6 +49,18 @@ if (!existsSync(`${out}/big.tif`)) {
   renameSync(`${out}/big.tif.part`, `${out}/big.tif`);
   spawnSync('rm', ['-f', `${out}/big-src.tif`]);
 }
+// Two versions of one COG on the same grid (the second with other elevations), and a COG on another
+// grid: a file that changes after it was put in a source index (test/source-index.test.ts).
+mkdirSync(`${out}/versions`, { recursive: true });
+for (const [name, args] of [
+  ['a.tif', []],
+  ['b.tif', ['-scale', '0', '100', '100', '0', '-ot', 'Float32']],
+  ['other-grid.tif', ['-outsize', '50%', '50%']],
+]) {
+  if (existsSync(`${out}/versions/${name}`)) continue;
+  run(['gdal_translate', ...quiet, '-of', 'COG', '-co', 'BLOCKSIZE=64', ...args, '../shared/data/olinda_dem_utm25s.tif', `${out}/versions/part-${name}`]);
+  renameSync(`${out}/versions/part-${name}`, `${out}/versions/${name}`);
+}
 // The mosaic tiles of test/fixtures/mosaic, served too (a mosaic of remote files).
 mkdirSync(`${out}/mosaic`, { recursive: true });
 for (const f of readdirSync('test/fixtures/mosaic').filter((f) => f.endsWith('.tif'))) copyFileSync(`test/fixtures/mosaic/${f}`, `${out}/mosaic/${f}`);
