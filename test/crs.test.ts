@@ -101,3 +101,12 @@ test('loadCrs makes a CRS usable without opening a raster in it: a grid and a ma
   assert.ok(inside.length > 0 && inside.length < grid.length, `${inside.length} of ${grid.length} boxes meet the mask`);
   await assert.rejects(loadCrs('EPSG:999999'), CrsError, { code: 'CRS_INVALID' });
 });
+
+test('a CRS string longer than any definition is a CrsError on both sides, and the engine goes on', async () => {
+  const huge = `{${'"name":"x",'.repeat(5000)}"type":"GeographicCRS"}`;
+  assert.throws(() => parseCrs(huge), CrsError);
+  const r = await shared('elev.tif'); // opened once per run: not closed here
+  await assert.rejects(r.resolveCrs(huge), CrsError, { message: /more than any CRS definition/ });
+  await assert.rejects(r.readWindow({ bounds: r.meta.bounds!, crs: huge, width: 8, height: 8 }), CrsError);
+  assert.equal((await r.resolveCrs('EPSG:2169')).epsg, 2169, 'the engine goes on');
+});

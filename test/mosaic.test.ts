@@ -137,3 +137,19 @@ test('bad mosaics fail at open naming the file', async () => {
   await assert.rejects(openRaster([nw, await testEnv().sharedSource('elev.tif')]), SourceError, { message: /elev\.tif: has 1 bands|is int16/ });
   await assert.rejects(openRaster([nw, remoteUrl('ok', 'mosaic/missing.tif')]), Error, { message: /missing\.tif/ });
 });
+
+test('a mosaic of 300 remote files on one grid opens and reads (its VRT is larger than the WebAssembly stack)', async () => {
+  const one = await openRaster(remoteUrl('ok', 'elev.tif'));
+  const many = await openRaster(Array.from({ length: 300 }, (_, k) => remoteUrl('ok', `elev.tif?copy=${k}`)));
+  try {
+    assert.equal(many.meta.parts?.length, 300);
+    const [x0, y0, x1, y1] = one.meta.bounds!;
+    const box = { bounds: [x0, y0, (x0 + x1) / 2, (y0 + y1) / 2] as Box, width: 64, height: 64, resampling: 'bilinear' as const };
+    const a = await one.readWindow(box);
+    const b = await many.readWindow(box);
+    assert.deepEqual([...b.data], [...a.data], 'the pixels of the file itself');
+  } finally {
+    await one.close();
+    await many.close();
+  }
+});

@@ -8,7 +8,7 @@ import { ArgumentError, EngineError, SampleError, SourceError } from '../src/cor
 import { describeDataset } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles, NO_OWNER } from './lazy-file.js';
-import { groupParts } from './mosaic-vrt.js';
+import { groupParts, removeMosaicVrt, writeMosaicVrt } from './mosaic-vrt.js';
 import { encodeRaster } from './encode.js';
 import { type PartFile, Sandbox } from './sandbox.js';
 import { type LocalFiles, localFiles } from './runtime.js';
@@ -30,8 +30,8 @@ interface WarpInput {
   /** The mosaic files this source covers. */
   parts: number[];
   ds: number;
-  /** A VRT over several parts (closed with the dataset), else the part's own dataset. */
-  vrt: boolean;
+  /** The in-memory file of a VRT over several parts (closed and removed with the dataset), else null: the part's own dataset. */
+  vrt: string | null;
 }
 
 interface OpenDataset {
@@ -148,17 +148,22 @@ export class GdalEngine {
   /** The datasets a window is warped from: each part, or a VRT per group of parts on one grid. */
   private buildSources(d: OpenDataset): void {
     if (d.parts.length === 1) {
-      d.sources = [{ parts: [0], ds: d.parts[0].ds, vrt: false }];
+      d.sources = [{ parts: [0], ds: d.parts[0].ds, vrt: null }];
       return;
     }
     d.sources = groupParts(d.parts.map((p) => ({ meta: p.meta, path: p.file.path }))).map((g) => {
-      if (!g.xml) return { parts: g.parts, ds: d.parts[g.parts[0]].ds, vrt: false };
-      return { parts: g.parts, ds: this.openFile(g.xml, d.label), vrt: true };
+      if (!g.xml) return { parts: g.parts, ds: d.parts[g.parts[0]].ds, vrt: null };
+      // A file, not the XML itself: GDALOpen's string would go on the WebAssembly stack (64 KiB; 200 parts exceed it).
+      const vrt = writeMosaicVrt(this.g.M.FS, g.xml);
+      return { parts: g.parts, ds: this.openFile(vrt, d.label), vrt };
     });
   }
 
   private closeSources(d: OpenDataset): void {
-    for (const s of d.sources) if (s.vrt && s.ds) this.g.GDALClose(s.ds);
+    for (const s of d.sources) {
+      if (s.vrt && s.ds) this.g.GDALClose(s.ds);
+      if (s.vrt) removeMosaicVrt(this.g.M.FS, s.vrt);
+    }
     d.sources = [];
   }
 

@@ -62,3 +62,21 @@ function vrtXml(parts: { meta: RasterMeta; path: string }[]): string {
     `<GeoTransform>${minx}, ${rx}, 0, ${maxy}, 0, ${-ry}</GeoTransform>${bands.join('')}</VRTDataset>`
   );
 }
+
+let nextVrt = 0;
+
+/** Writes a mosaic's VRT to an in-memory file under /mosaic and returns its path. */
+export function writeMosaicVrt(FS: { analyzePath(p: string): { exists: boolean }; mkdir(p: string): void; writeFile(p: string, d: string): void }, xml: string): string {
+  if (!FS.analyzePath('/mosaic').exists) FS.mkdir('/mosaic');
+  const path = `/mosaic/${nextVrt++}.vrt`;
+  FS.writeFile(path, xml);
+  return path;
+}
+
+export function removeMosaicVrt(FS: { unlink(p: string): void }, path: string): void {
+  try {
+    FS.unlink(path);
+  } catch {
+    // already gone
+  }
+}

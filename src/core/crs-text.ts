@@ -8,11 +8,15 @@
 const WKT_KEYWORDS =
   /^(PROJCS|GEOGCS|GEOCCS|COMPD_CS|VERT_CS|LOCAL_CS|FITTED_CS|PROJCRS|PROJECTEDCRS|GEOGCRS|GEOGRAPHICCRS|GEODCRS|GEODETICCRS|BOUNDCRS|COMPOUNDCRS|COMPOUNDCRS|VERTCRS|VERTICALCRS|ENGCRS|ENGINEERINGCRS|DERIVEDPROJCRS|TIMECRS|BASEGEOGCRS)\s*[[(]/i;
 
+export const MAX_CRS_CHARS = 16_384;
+
 /** Why a CRS string is refused, or null when it has an accepted form. */
 export function crsTextProblem(input: string): string | null {
   if (typeof input !== 'string') return 'expected a string';
   const s = input.trim();
   if (s === '') return 'expected EPSG:n, WKT, PROJJSON or a PROJ string, got an empty string';
+  // The engine hands CRS strings to GDAL on the WebAssembly stack (64 KiB); no real definition is near this.
+  if (s.length > MAX_CRS_CHARS) return `is ${s.length} characters long, more than any CRS definition (at most ${MAX_CRS_CHARS})`;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s)) return 'has control characters';
   if (/^[A-Za-z][A-Za-z0-9_]*\s*:\s*[A-Za-z0-9_.-]+$/.test(s)) return null;

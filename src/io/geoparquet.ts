@@ -262,7 +262,6 @@ async function crsOf(crs: unknown, label: string, engine: EnginePool | undefined
   else if (id && String(id.authority).toUpperCase() === 'OGC' && /^CRS84$/i.test(String(id.code))) return 'EPSG:4326';
   else {
     const text = JSON.stringify(crs);
-    if (text.length > 1 << 20) throw bad('is more than 1 MB of PROJJSON');
     const info = await (engine ?? defaultEngine())
       .run({ label }, (api) => api.resolveCrs(text))
       .catch((e: Error) => {
