@@ -101,6 +101,26 @@ def open_many(urls):
     return {'files': len(urls), 'ms': (time.perf_counter() - t0) * 1000}
 
 
+def w3(boxes_path):
+    # W3 the /vsicurl/ way: every remote COG opened (one after another), then each box warped from the
+    # file it was drawn in (128x128 float32, bilinear). Opening and sampling are timed apart.
+    os.environ.setdefault('GDAL_DISABLE_READDIR_ON_OPEN', 'EMPTY_DIR')
+    spec = json.load(open(boxes_path))
+    t0 = time.perf_counter()
+    files = [rasterio.open(u) for u in spec['urls']]
+    open_s = time.perf_counter() - t0
+    out = np.empty((128, 128), dtype='float32')
+    t = time.perf_counter()
+    for (k, x0, y0, x1, y1) in spec['boxes']:
+        src = files[int(k)]
+        dst_t = rasterio.transform.from_bounds(x0, y0, x1, y1, 128, 128)
+        reproject(rasterio.band(src, 1), out, dst_transform=dst_t, dst_crs=src.crs, resampling=Resampling.bilinear, dst_nodata=-9999)
+    dt = time.perf_counter() - t
+    for f in files:
+        f.close()
+    return {'files': len(files), 'open_ms': open_s * 1000, 'samples': len(spec['boxes']), 'samples_per_s': len(spec['boxes']) / dt}
+
+
 def vector(layer, boxes_path, size):
     # TorchGeo's VectorDataset way: the features of a box through a spatial index, then
     # rasterio.features.rasterize into the box's grid (after a warm-up, one pass).
@@ -176,6 +196,8 @@ if __name__ == '__main__':
         # boxes <raster> <boxes.json> <size> <dst_crs> <resampling>: the boxes bench/run.mjs wrote
         boxes = [tuple(b) for b in json.load(open(sys.argv[3]))]
         print(json.dumps(run_boxes(sys.argv[2], boxes, int(sys.argv[4]), sys.argv[5], Resampling[sys.argv[6]])))
+    elif sys.argv[1] == 'w3':
+        print(json.dumps(w3(sys.argv[2])))
     elif sys.argv[1] == 'open-many':
         print(json.dumps(open_many(sys.argv[2:])))
     elif sys.argv[1] == 'minvalid':

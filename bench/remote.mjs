@@ -7,7 +7,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
-import { writeResultsBlock } from './results-block.mjs';
+import { rowsTable, writeResultsBlock } from './results-block.mjs';
 import { promisify } from 'node:util';
 import { startRangeServer } from '../test/remote/server.mjs';
 import { w1remote } from './w1.mjs';
@@ -84,13 +84,10 @@ export async function remoteRows(lib, latencies = [20, 100]) {
 async function main() {
   const lib = await import('../dist/index.js');
   const rows = await remoteRows(lib);
-  const lines = [
+  const lines = rowsTable(
     `W1 remote alone (\`npm run bench:remote\`), ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, every row in the same run:`,
-    '',
-    '| measurement | value | unit | note |',
-    '|---|---:|---|---|',
-    ...rows.map(([name, value, unit, note]) => `| ${name} | ${value.toFixed(0)} | ${unit} | ${note} |`),
-  ].join('\n');
+    rows,
+  );
   console.log(lines);
   writeResultsBlock('remote', 'Remote reads with tile prefetch (W1 remote)', lines);
 }

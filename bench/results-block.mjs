@@ -11,3 +11,14 @@ export function writeResultsBlock(key, heading, lines) {
   const next = md.includes(start) ? md.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${md.trimEnd()}\n\n## ${heading}\n\n${block}\n`;
   writeFileSync('bench/RESULTS.md', next);
 }
+
+/** A titled table of [name, value, unit, note] rows (values rounded), as the standalone benches print it. */
+export function rowsTable(title, rows) {
+  return [
+    title,
+    '',
+    '| measurement | value | unit | note |',
+    '|---|---:|---|---|',
+    ...rows.map(([name, value, unit, note]) => `| ${name} | ${value.toFixed(0)} | ${unit} | ${note} |`),
+  ].join('\n');
+}

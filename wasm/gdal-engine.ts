@@ -67,6 +67,8 @@ export class GdalEngine {
     // WKT1 (what proj4 reads on the TypeScript side) carries the datum shift PROJ would use
     // (TOWGS84), so proj4 and GDAL agree on where a box is.
     g.CPLSetConfigOption('OSR_ADD_TOWGS84_ON_EXPORT_TO_WKT1', 'YES');
+    // A mosaic's VRT keeps every part open (GDAL's default of 100 reopens parts beyond it on every read).
+    g.CPLSetConfigOption('GDAL_MAX_DATASET_POOL_SIZE', '4096');
     this.lazy = new LazyFiles(g.M.FS);
     this.files = new Sandbox(g.M, this.lazy, local);
     this.targets = new TargetGrids(g, () => this.lastError());
@@ -255,7 +257,8 @@ export class GdalEngine {
     const plane = width * height;
     const n = plane * layers;
     const wanted = new Set(req.parts ?? d.parts.map((_, i) => i));
-    const picked = d.sources.filter((s) => s.parts.some((i) => wanted.has(i)));
+    const part = req.fromPart !== undefined ? d.parts[req.fromPart] : undefined;
+    const picked = part ? [{ parts: [req.fromPart!], ds: part.ds, vrt: null }] : d.sources.filter((s) => s.parts.some((i) => wanted.has(i)));
     const sources = picked.map((s) => s.ds);
     const init = () => {
       const view = heapView(M, dtype, target.ptr, n);

@@ -82,3 +82,29 @@ export function partsFor(meta: RasterMeta, bounds: Bounds, crs: string): number[
 function sameDefinition(a: RasterMeta, b: RasterMeta): boolean {
   return a.crs!.wkt1 === b.crs!.wkt1;
 }
+
+/** How far (in source pixels, before any downsampling) each resampling's kernel reaches. */
+const KERNEL_REACH: Record<string, number> = { nearest: 1, bilinear: 1, cubic: 2, cubicspline: 2, lanczos: 3 };
+
+/**
+ * The part that alone holds `bounds` (in `crs`) read at width×height with `resampling`, the kernel's
+ * reach included (scaled when the window is downsampled, plus a pixel), and no other part meets it:
+ * warping from that part alone gives the mosaic's pixels without going through its VRT. Else null.
+ */
+export function solePart(meta: RasterMeta, bounds: Bounds, crs: string, width: number, height: number, resampling: string, candidates: number[]): number | null {
+  if (candidates.length !== 1) return null;
+  const i = candidates[0];
+  const p = meta.parts?.[i];
+  if (!p?.bounds || !p.res) return null;
+  let b: Bounds;
+  try {
+    b = transformBounds(bounds, crs, crsOf(p));
+  } catch {
+    return null;
+  }
+  const [rx, ry] = p.res;
+  const scale = Math.max(1, (b[2] - b[0]) / (width * rx), (b[3] - b[1]) / (height * ry));
+  const reach = Math.ceil((KERNEL_REACH[resampling] ?? 1) * scale) + 1;
+  const [a0, a1, a2, a3] = p.bounds;
+  return b[0] - reach * rx >= a0 && b[2] + reach * rx <= a2 && b[1] - reach * ry >= a1 && b[3] + reach * ry <= a3 ? i : null;
+}

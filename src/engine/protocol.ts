@@ -121,6 +121,8 @@ export interface WindowRequest {
   nodata: number | null;
   /** Mosaics: the parts that may intersect the window (default: all). */
   parts?: number[];
+  /** The one mosaic part that holds the whole window with its resampling kernel's reach: warped from that file alone (the same pixels as from the mosaic, without its VRT). */
+  fromPart?: number;
   /** One more band after `bands`: 1 where the pixel came from the source, else 0 (GDAL's -dstalpha > 0). */
   mask?: boolean;
   /** false: never read the source's overviews (-ovr NONE). */
