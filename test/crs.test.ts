@@ -110,3 +110,14 @@ test('a CRS string longer than any definition is a CrsError on both sides, and t
   await assert.rejects(r.readWindow({ bounds: r.meta.bounds!, crs: huge, width: 8, height: 8 }), CrsError);
   assert.equal((await r.resolveCrs('EPSG:2169')).epsg, 2169, 'the engine goes on');
 });
+
+test('transformers are kept per pair, and registering a name again replaces the ones using it', () => {
+  registerCrs('TEST:SHIFT', '+proj=tmerc +lat_0=0 +lon_0=0 +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs');
+  const a = transformer('EPSG:4326', 'TEST:SHIFT');
+  assert.equal(transformer('EPSG:4326', 'TEST:SHIFT'), a, 'the same pair gives the kept transformer');
+  assert.close(a([0, 0])[0], 0, 1e-6, 'x at the origin');
+  registerCrs('TEST:SHIFT', '+proj=tmerc +lat_0=0 +lon_0=0 +k=1 +x_0=500000 +y_0=0 +ellps=WGS84 +units=m +no_defs');
+  const b = transformer('EPSG:4326', 'TEST:SHIFT');
+  assert.ok(b !== a, 'a new transformer after registerCrs');
+  assert.close(b([0, 0])[0], 500000, 1e-6, 'x with the new false easting');
+});

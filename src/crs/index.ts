@@ -26,6 +26,9 @@ export interface Crs {
 }
 
 const cache = new Map<string, Crs>();
+/** Transformers by `from\u0000to`, at most MAX_TRANSFORMERS (the oldest goes first). */
+const transformers = new Map<string, (xy: [number, number]) => [number, number]>();
+const MAX_TRANSFORMERS = 64;
 /** EPSG code → PROJ string, once the table is loaded (see loadEpsgTable). */
 let epsgTable: Map<string, string> | null = null;
 
@@ -68,6 +71,7 @@ export function registerCrs(name: string, definition: string): void {
     throw new CrsError('CRS_INVALID', `cannot register ${name}: proj4 cannot parse its definition (${(e as Error).message})`, { input: name });
   }
   for (const k of [...cache.keys()]) if (normalizeName(k) === key) cache.delete(k);
+  transformers.clear();
 }
 
 export function isCrsKnown(input: string): boolean {
@@ -137,11 +141,21 @@ function unitsOf(p: { units?: string; to_meter?: number }, geographic: boolean):
 
 /** A function transforming [x, y] from one CRS to another (identity when they are the same). */
 export function transformer(from: string, to: string): (xy: [number, number]) => [number, number] {
+  const key = `${from}\u0000${to}`;
+  const known = transformers.get(key);
+  if (known) return known;
   const a = parseCrs(from);
   const b = parseCrs(to);
-  if (a.definition === b.definition) return (xy) => [xy[0], xy[1]];
-  const t = proj4(a.definition, b.definition);
-  return (xy) => t.forward(xy) as [number, number];
+  let f: (xy: [number, number]) => [number, number];
+  if (a.definition === b.definition) f = (xy) => [xy[0], xy[1]];
+  else {
+    const t = proj4(a.definition, b.definition);
+    f = (xy) => t.forward(xy) as [number, number];
+  }
+  // proj4 parses both definitions anew on every call (WKT: milliseconds), so the pairs in use are kept.
+  if (transformers.size >= MAX_TRANSFORMERS) transformers.delete(transformers.keys().next().value as string);
+  transformers.set(key, f);
+  return f;
 }
 
 function short(s: string): string {

@@ -60,15 +60,34 @@ export function mosaicMeta(label: string, parts: RasterMeta[], labels: string[])
   };
 }
 
+/** `bounds` (in `crs`) in each part's CRS, transformed once per distinct CRS; null where it cannot be. */
+function boundsInParts(parts: RasterMeta[], bounds: Bounds, crs: string): (Bounds | null)[] {
+  const byCrs = new Map<string, Bounds | null>();
+  return parts.map((p) => {
+    const to = crsOf(p);
+    if (!byCrs.has(to)) {
+      let b: Bounds | null;
+      try {
+        b = transformBounds(bounds, crs, to);
+      } catch {
+        b = null;
+      }
+      byCrs.set(to, b);
+    }
+    return byCrs.get(to)!;
+  });
+}
+
 /** Indices of the parts whose bounds (padded by a pixel) meet `bounds` given in `crs`. */
 export function partsFor(meta: RasterMeta, bounds: Bounds, crs: string): number[] {
-  const parts = meta.parts ?? [];
+  return hits(meta, boundsInParts(meta.parts ?? [], bounds, crs));
+}
+
+function hits(meta: RasterMeta, inParts: (Bounds | null)[]): number[] {
   const out: number[] = [];
-  parts.forEach((p, i) => {
-    let b: Bounds;
-    try {
-      b = transformBounds(bounds, crs, crsOf(p));
-    } catch {
+  (meta.parts ?? []).forEach((p, i) => {
+    const b = inParts[i];
+    if (!b) {
       out.push(i); // cannot tell: let GDAL decide
       return;
     }
@@ -87,24 +106,23 @@ function sameDefinition(a: RasterMeta, b: RasterMeta): boolean {
 const KERNEL_REACH: Record<string, number> = { nearest: 1, bilinear: 1, cubic: 2, cubicspline: 2, lanczos: 3 };
 
 /**
- * The part that alone holds `bounds` (in `crs`) read at width×height with `resampling`, the kernel's
- * reach included (scaled when the window is downsampled, plus a pixel), and no other part meets it:
- * warping from that part alone gives the mosaic's pixels without going through its VRT. Else null.
+ * The parts a window of `bounds` (in `crs`) read at width×height with `resampling` meets, and the
+ * part that alone holds it, the kernel's reach included (scaled when the window is downsampled, plus
+ * a pixel), with no other part meeting it: warping from that part alone gives the mosaic's pixels
+ * without going through its VRT. `sole` is null when there is no such part.
  */
-export function solePart(meta: RasterMeta, bounds: Bounds, crs: string, width: number, height: number, resampling: string, candidates: number[]): number | null {
-  if (candidates.length !== 1) return null;
-  const i = candidates[0];
-  const p = meta.parts?.[i];
-  if (!p?.bounds || !p.res) return null;
-  let b: Bounds;
-  try {
-    b = transformBounds(bounds, crs, crsOf(p));
-  } catch {
-    return null;
-  }
+export function windowParts(meta: RasterMeta, bounds: Bounds, crs: string, width: number, height: number, resampling: string): { parts: number[]; sole: number | null } {
+  const inParts = boundsInParts(meta.parts ?? [], bounds, crs);
+  const parts = hits(meta, inParts);
+  if (parts.length !== 1) return { parts, sole: null };
+  const i = parts[0];
+  const p = meta.parts![i];
+  const b = inParts[i];
+  if (!b || !p.bounds || !p.res) return { parts, sole: null };
   const [rx, ry] = p.res;
   const scale = Math.max(1, (b[2] - b[0]) / (width * rx), (b[3] - b[1]) / (height * ry));
   const reach = Math.ceil((KERNEL_REACH[resampling] ?? 1) * scale) + 1;
   const [a0, a1, a2, a3] = p.bounds;
-  return b[0] - reach * rx >= a0 && b[2] + reach * rx <= a2 && b[1] - reach * ry >= a1 && b[3] + reach * ry <= a3 ? i : null;
+  const inside = b[0] - reach * rx >= a0 && b[2] + reach * rx <= a2 && b[1] - reach * ry >= a1 && b[3] + reach * ry <= a3;
+  return { parts, sole: inside ? i : null };
 }

@@ -10,7 +10,7 @@ import { currentRuntime } from '../runtime/index.js';
 import { RemoteFile, isRemoteUrl } from '../remote/remote.js';
 import type { RemoteStats, RemoteOptions } from '../remote/types.js';
 import { blockReader, registerBlockReader, unregisterBlockReader } from './byte-bridge.js';
-import { mosaicMeta, partsFor, solePart } from './mosaic.js';
+import { mosaicMeta, partsFor, windowParts } from './mosaic.js';
 import { defaultEngine, type EnginePool, type OpenDataset } from './pool.js';
 import { toWindowRequest, type ReadWindowOptions } from './validate.js';
 import { checkWindow } from './limits.js';
@@ -146,10 +146,9 @@ export class Raster {
     if (this.closed) throw new EngineError('ENGINE_CLOSED', `${this.label}: raster is closed`, { input: this.label });
     const req = toWindowRequest(options, this.meta);
     if (this.meta.parts) {
-      const envelope = turnedEnvelope(req.bounds, req.rotation);
-      req.parts = partsFor(this.meta, envelope, req.crs);
-      const sole = req.rotation ? null : solePart(this.meta, envelope, req.crs, req.width, req.height, req.resampling, req.parts);
-      if (sole !== null) req.fromPart = sole;
+      const { parts, sole } = windowParts(this.meta, turnedEnvelope(req.bounds, req.rotation), req.crs, req.width, req.height, req.resampling);
+      req.parts = parts;
+      if (sole !== null && !req.rotation) req.fromPart = sole;
     }
     checkWindow(this.meta, req, this.label, this.engine.limits);
     const read = () => this.engine.run({ label: this.label, signal: options.signal, dataset: this.dataset }, (api) => api.read(this.dataset.id, req));
