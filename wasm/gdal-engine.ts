@@ -8,7 +8,6 @@ import { ArgumentError, EngineError, SampleError, SourceError } from '../src/cor
 import { describeDataset } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles, NO_OWNER } from './lazy-file.js';
-import { groupParts, removeMosaicVrt, writeMosaicVrt } from './mosaic-vrt.js';
 import { encodeRaster } from './encode.js';
 import { type PartFile, Sandbox } from './sandbox.js';
 import { type LocalFiles, localFiles } from './runtime.js';
@@ -17,6 +16,7 @@ import { heapView, shorten, TargetGrids } from './target-grids.js';
 import { StripWriter } from './strip-writer.js';
 import { type VectorLayer, VectorSources } from './vector-source.js';
 import { holds, warpArgs } from './warp-args.js';
+import { buildSources, closeSources, pickSources, type WarpInput } from './warp-sources.js';
 import { exhaustMemory } from './test-hooks.js';
 
 interface Part {
@@ -24,14 +24,6 @@ interface Part {
   file: PartFile;
   label: string;
   meta: RasterMeta;
-}
-
-interface WarpInput {
-  /** The mosaic files this source covers. */
-  parts: number[];
-  ds: number;
-  /** The in-memory file of a VRT over several parts (closed and removed with the dataset), else null: the part's own dataset. */
-  vrt: string | null;
 }
 
 interface OpenDataset {
@@ -147,25 +139,18 @@ export class GdalEngine {
     }
   }
 
-  /** The datasets a window is warped from: each part, or a VRT per group of parts on one grid. */
+  /** The datasets a window is warped from (warp-sources.ts). */
   private buildSources(d: OpenDataset): void {
-    if (d.parts.length === 1) {
-      d.sources = [{ parts: [0], ds: d.parts[0].ds, vrt: null }];
-      return;
-    }
-    d.sources = groupParts(d.parts.map((p) => ({ meta: p.meta, path: p.file.path }))).map((g) => {
-      if (!g.xml) return { parts: g.parts, ds: d.parts[g.parts[0]].ds, vrt: null };
-      // A file, not the XML itself: GDALOpen's string would go on the WebAssembly stack (64 KiB; 200 parts exceed it).
-      const vrt = writeMosaicVrt(this.g.M.FS, g.xml);
-      return { parts: g.parts, ds: this.openFile(vrt, d.label), vrt };
-    });
+    d.sources = buildSources(
+      d.parts,
+      this.g.M.FS,
+      (vrt) => this.openFile(vrt, d.label),
+      (ds) => this.g.GDALClose(ds),
+    );
   }
 
   private closeSources(d: OpenDataset): void {
-    for (const s of d.sources) {
-      if (s.vrt && s.ds) this.g.GDALClose(s.ds);
-      if (s.vrt) removeMosaicVrt(this.g.M.FS, s.vrt);
-    }
+    closeSources(d.sources, this.g.M.FS, (ds) => this.g.GDALClose(ds));
     d.sources = [];
   }
 
@@ -256,9 +241,7 @@ export class GdalEngine {
     this.targets.place(target, req.bounds, width, height, req.rotation);
     const plane = width * height;
     const n = plane * layers;
-    const wanted = new Set(req.parts ?? d.parts.map((_, i) => i));
-    const part = req.fromPart !== undefined ? d.parts[req.fromPart] : undefined;
-    const picked = part ? [{ parts: [req.fromPart!], ds: part.ds, vrt: null }] : d.sources.filter((s) => s.parts.some((i) => wanted.has(i)));
+    const picked = pickSources(d.sources, d.parts, req);
     const sources = picked.map((s) => s.ds);
     const init = () => {
       const view = heapView(M, dtype, target.ptr, n);

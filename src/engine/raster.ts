@@ -295,9 +295,9 @@ async function recordInIndex(fileIds: number[]): Promise<boolean> {
   let fromIndex = false;
   for (const f of fileIds) {
     const r = blockReader(f);
-    if (!(r instanceof RemoteFile) || !r.index) continue;
+    if (!(r instanceof RemoteFile)) continue;
     fromIndex ||= r.fromIndex;
-    await r.recordInIndex();
+    await r.recordInIndex(); // a no-op without an index, or for a file the index already gave
   }
   return fromIndex;
 }

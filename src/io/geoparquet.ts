@@ -10,6 +10,7 @@
  * counted against `maxBytes`, and every geometry is bounds-checked (src/io/wkb.ts).
  */
 import { ArgumentError, CrsError, GeotensorError, SourceError } from '../core/errors.js';
+import { isCrsKnown } from '../crs/index.js';
 import { loadCrs } from '../engine/load-crs.js';
 import { defaultEngine, type EnginePool } from '../engine/pool.js';
 import { allocBoxes } from '../grid/index.js';
@@ -267,7 +268,12 @@ async function crsOf(crs: unknown, label: string, engine: EnginePool | undefined
       .catch((e: Error) => {
         throw e instanceof CrsError ? bad(`is not one GDAL/PROJ understands (${e.gdalMessage ?? e.message})`.slice(0, 300)) : e;
       });
-    name = info.epsg !== null ? `EPSG:${info.epsg}` : info.wkt1;
+    if (info.epsg === null) {
+      // GDAL's own WKT1 of it: proj4 reads it or nothing will (asking the engine again would not help).
+      if (!isCrsKnown(info.wkt1)) throw bad('cannot be used here: proj4 cannot read the WKT1 GDAL gives for it');
+      return info.wkt1;
+    }
+    name = `EPSG:${info.epsg}`;
   }
   await loadCrs(name, { engine }).catch((e: Error) => {
     throw e instanceof GeotensorError ? bad(`(${name.slice(0, 40)}) cannot be used: ${e.message}`.slice(0, 300)) : e;

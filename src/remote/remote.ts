@@ -139,11 +139,6 @@ export class RemoteFile implements BlockReader {
     );
   }
 
-  /** The source index this file was opened with, if any. */
-  get index(): SourceIndex | null {
-    return this.opts.index ?? null;
-  }
-
   /** What a source index keeps of this file: size, validators, the blocks cached so far (its header, just after open). */
   indexEntry(): SourceIndexEntry {
     const max = this.opts.index?.maxBlocksPerFile ?? 32;
