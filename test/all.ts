@@ -20,6 +20,7 @@ import './tf.test.js';
 import './remote.test.js';
 import './source-index.test.js';
 import './mosaic.test.js';
+import './stac.test.js';
 import './chips.test.js';
 import './preview.test.js';
 import './prediction.test.js';

@@ -17,14 +17,15 @@ const LAYERS = [
   ['src/remote/', 3, 'remote bytes'],
   ['src/engine/', 4, 'engine, host side'],
   ['src/io/', 5, 'vector input'],
-  ['src/generator/', 5, 'generator'],
-  ['src/chips/', 6, 'outputs'],
-  ['src/preview/', 6, 'previews'],
-  ['src/tf/', 6, 'tf adapter'],
-  ['src/cli/', 7, 'command line'],
-  ['src/index.ts', 7, 'public entry'],
-  ['src/tf.ts', 7, 'tf entry'],
-  ['src/testing.ts', 7, 'test-only entry'],
+  ['src/stac/', 5, 'STAC catalogs'],
+  ['src/generator/', 6, 'generator'],
+  ['src/chips/', 7, 'outputs'],
+  ['src/preview/', 7, 'previews'],
+  ['src/tf/', 7, 'tf adapter'],
+  ['src/cli/', 8, 'command line'],
+  ['src/index.ts', 8, 'public entry'],
+  ['src/tf.ts', 8, 'tf entry'],
+  ['src/testing.ts', 8, 'test-only entry'],
 ];
 const layerOf = (f) => LAYERS.find(([p]) => f === p || f.startsWith(p)) ?? null;
 const folderOf = (f) => layerOf(f)?.[0];

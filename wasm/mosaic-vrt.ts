@@ -4,6 +4,7 @@
  * one per CRS, are warped together, later groups drawn over earlier ones.
  */
 import type { RasterMeta } from '../src/engine/protocol.js';
+import { virtualOverviewFactors } from '../src/core/overviews.js';
 import { GDAL_TYPE_NAMES } from './describe.js';
 
 export interface PartGroup {
@@ -57,9 +58,12 @@ function vrtXml(parts: { meta: RasterMeta; path: string }[]): string {
       `<VRTRasterBand dataType="${type}" band="${b + 1}">${nodata === null ? '' : `<NoDataValue>${Number.isNaN(nodata) ? 'nan' : nodata}</NoDataValue>`}${sources.join('')}</VRTRasterBand>`,
     );
   }
+  // gdalbuildvrt's virtual overviews (nearest), so that gdalwarp picks the same level from this VRT as from its.
+  const factors = virtualOverviewFactors(parts.map((p) => p.meta));
+  const overviews = factors.length ? `<OverviewList resampling="nearest">${factors.join(' ')}</OverviewList>` : '';
   return (
     `<VRTDataset rasterXSize="${width}" rasterYSize="${height}"><SRS>${esc(first.crs!.wkt)}</SRS>` +
-    `<GeoTransform>${minx}, ${rx}, 0, ${maxy}, 0, ${-ry}</GeoTransform>${bands.join('')}</VRTDataset>`
+    `<GeoTransform>${minx}, ${rx}, 0, ${maxy}, 0, ${-ry}</GeoTransform>${bands.join('')}${overviews}</VRTDataset>`
   );
 }
 

@@ -6,6 +6,7 @@
 import type { Bounds } from '../core/box.js';
 import type { RasterMeta } from './protocol.js';
 import { SourceError } from '../core/errors.js';
+import { smallestOverviewFactor } from '../core/overviews.js';
 import { transformBounds } from '../crs/index.js';
 
 function crsOf(m: RasterMeta): string {
@@ -30,31 +31,11 @@ export function mosaicMeta(label: string, parts: RasterMeta[], labels: string[])
         input: labels[i],
       });
   });
-  const to = crsOf(first);
-  let [minx, miny, maxx, maxy] = first.bounds!;
-  for (const p of parts.slice(1)) {
-    const b = sameDefinition(p, first) ? p.bounds! : transformBounds(p.bounds!, crsOf(p), to);
-    minx = Math.min(minx, b[0]);
-    miny = Math.min(miny, b[1]);
-    maxx = Math.max(maxx, b[2]);
-    maxy = Math.max(maxy, b[3]);
-  }
-  const [rx, ry] = first.res!;
-  const [, , ox, , , oy] = first.transform!;
-  // Keep the first file's pixel alignment.
-  minx = ox + Math.floor((minx - ox) / rx + 1e-9) * rx;
-  maxx = ox + Math.ceil((maxx - ox) / rx - 1e-9) * rx;
-  maxy = oy - Math.floor((oy - maxy) / ry + 1e-9) * ry;
-  miny = oy - Math.ceil((oy - miny) / ry - 1e-9) * ry;
-  const width = Math.round((maxx - minx) / rx);
-  const height = Math.round((maxy - miny) / ry);
+  const grid = gridOver(first, parts.slice(1));
   return {
     ...first,
     driver: 'mosaic',
-    width,
-    height,
-    transform: [rx, 0, minx, 0, -ry, maxy],
-    bounds: [minx, miny, maxx, maxy],
+    ...grid,
     files: parts.flatMap((p) => p.files),
     parts,
   };
@@ -76,6 +57,32 @@ function boundsInParts(parts: RasterMeta[], bounds: Bounds, crs: string): (Bound
     }
     return byCrs.get(to)!;
   });
+}
+
+/**
+ * The grid of `first` (its CRS, pixel size and alignment) extended over its bounds and every other
+ * raster's (transformed into its CRS).
+ */
+export function gridOver(first: RasterMeta, others: RasterMeta[]): Pick<RasterMeta, 'width' | 'height' | 'transform' | 'bounds'> {
+  const to = crsOf(first);
+  let [minx, miny, maxx, maxy] = first.bounds!;
+  for (const p of others) {
+    const b = sameDefinition(p, first) ? p.bounds! : transformBounds(p.bounds!, crsOf(p), to);
+    minx = Math.min(minx, b[0]);
+    miny = Math.min(miny, b[1]);
+    maxx = Math.max(maxx, b[2]);
+    maxy = Math.max(maxy, b[3]);
+  }
+  const [rx, ry] = first.res!;
+  const [, , ox, , , oy] = first.transform!;
+  // Keep the first file's pixel alignment.
+  minx = ox + Math.floor((minx - ox) / rx + 1e-9) * rx;
+  maxx = ox + Math.ceil((maxx - ox) / rx - 1e-9) * rx;
+  maxy = oy - Math.floor((oy - maxy) / ry + 1e-9) * ry;
+  miny = oy - Math.ceil((oy - miny) / ry - 1e-9) * ry;
+  const width = Math.round((maxx - minx) / rx);
+  const height = Math.round((maxy - miny) / ry);
+  return { width, height, transform: [rx, 0, minx, 0, -ry, maxy], bounds: [minx, miny, maxx, maxy] };
 }
 
 /** Indices of the parts whose bounds (padded by a pixel) meet `bounds` given in `crs`. */
@@ -103,6 +110,9 @@ function sameDefinition(a: RasterMeta, b: RasterMeta): boolean {
 }
 
 /** How far (in source pixels, before any downsampling) each resampling's kernel reaches. */
+/** How far below an overview's factor a window's downsampling stays for no overview to be picked. */
+const OVERVIEW_MARGIN = 1.25;
+
 const KERNEL_REACH: Record<string, number> = { nearest: 1, bilinear: 1, cubic: 2, cubicspline: 2, lanczos: 3 };
 
 /**
@@ -124,5 +134,8 @@ export function windowParts(meta: RasterMeta, bounds: Bounds, crs: string, width
   const reach = Math.ceil((KERNEL_REACH[resampling] ?? 1) * scale) + 1;
   const [a0, a1, a2, a3] = p.bounds;
   const inside = b[0] - reach * rx >= a0 && b[2] + reach * rx <= a2 && b[1] - reach * ry >= a1 && b[3] + reach * ry <= a3;
-  return { parts, sole: inside ? i : null };
+  // Downsampled enough for GDAL to pick an overview, the part's own levels and the VRT's virtual ones
+  // (only factors every part of its grid has) may differ: then the VRT, as gdalwarp reads it.
+  const noOverview = scale * OVERVIEW_MARGIN < smallestOverviewFactor(meta.parts!);
+  return { parts, sole: inside && noOverview ? i : null };
 }

@@ -5,7 +5,7 @@
  */
 import type { Bounds } from '../core/box.js';
 import { ArgumentError, SampleError } from '../core/errors.js';
-import type { Raster } from '../engine/raster.js';
+import type { RasterReader } from '../engine/raster-stack.js';
 import { checkBounds } from '../engine/validate.js';
 import { Footprint } from '../grid/footprint.js';
 import { type ProgressOption, progressReporter } from './progress.js';
@@ -30,7 +30,7 @@ const TILE = 512;
 const MAX_CELLS = 2 ** 26;
 
 export interface FootprintFrame {
-  raster: Raster;
+  raster: RasterReader;
   crs: string;
   /** The source's extent in `crs`. */
   extent: Bounds;

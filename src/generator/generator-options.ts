@@ -3,6 +3,7 @@ import type { DataType, Resampling } from '../core/pixels.js';
 import type { Interleave } from '../core/layout.js';
 import type { EnginePool } from '../engine/pool.js';
 import type { VectorOptions } from '../engine/rasterize-options.js';
+import type { StacOpenOptions } from '../stac/open.js';
 import type { RemoteOptions } from '../remote/types.js';
 import type { RandomGridOptions } from '../samples/grids.js';
 
@@ -31,6 +32,19 @@ export interface GeneratorOptions extends VectorOptions {
   engine?: EnginePool;
   /** For http(s) sources: headers, timeout, retries, block cache size, an AbortSignal (see README, Remote sources). */
   remote?: RemoteOptions;
+  /**
+   * A STAC source: the asset keys read as its bands, in this order (the source is then a STAC Item
+   * or ItemCollection, object or URL, a Collection or Catalog URL, or what `stacSearch` returns).
+   */
+  assets?: string[];
+  /** STAC: value × scale + offset from each asset's raster:bands (float32 bands). */
+  applyScale?: boolean;
+  /** STAC: maps an asset href (e.g. s3://bucket/key) to an http(s) URL. */
+  hrefToUrl?: StacOpenOptions['hrefToUrl'];
+  /** STAC: signs each asset URL before it is read (a SAS token, a presigned URL). */
+  signHref?: StacOpenOptions['signHref'];
+  /** STAC: items lacking one of the assets are an error (default) or skipped for it. */
+  missingAssets?: StacOpenOptions['missingAssets'];
 }
 
 /** Settings that are worth re-using on another generator (not the source). */

@@ -3,10 +3,12 @@ import { ArgumentError, SourceError } from '../core/errors.js';
 import type { Interleave } from '../core/layout.js';
 import { isCrsKnown, registerCrs } from '../crs/index.js';
 import type { RasterMeta } from '../engine/protocol.js';
-import { openRaster, type Raster, type RasterSource } from '../engine/raster.js';
-import { isVectorInput, toRasterizeSpec, type VectorOptions } from '../engine/rasterize-options.js';
-import type { EnginePool } from '../engine/pool.js';
-import type { RemoteOptions } from '../remote/types.js';
+import { openRaster, type RasterSource } from '../engine/raster.js';
+import { RasterStack, type RasterReader } from '../engine/raster-stack.js';
+import { openStac } from '../stac/open.js';
+import type { StacInput } from '../stac/types.js';
+import type { GeneratorOptions } from './generator-options.js';
+import { isVectorInput, toRasterizeSpec } from '../engine/rasterize-options.js';
 import { checkCrs } from '../engine/validate.js';
 
 /**
@@ -14,9 +16,14 @@ import { checkCrs } from '../engine/validate.js';
  * by GDAL through each box), checks that it is georeferenced and that GDAL knows the asked CRS.
  * The source is closed again when a check fails.
  */
-export async function openSource(source: RasterSource | object, options: VectorOptions & { engine?: EnginePool; remote?: RemoteOptions; crs?: string }): Promise<Raster> {
-  const rasterize = isVectorInput(source, options) ? toRasterizeSpec(options) : undefined;
-  const raster = await openRaster(source, { engine: options.engine, remote: options.remote, rasterize });
+export async function openSource(source: RasterSource | object, options: GeneratorOptions): Promise<RasterReader> {
+  let raster: RasterReader;
+  if (source instanceof RasterStack) raster = source;
+  else if (options.assets !== undefined) raster = await openStac(source as StacInput, { ...options, assets: options.assets });
+  else {
+    const rasterize = isVectorInput(source, options) ? toRasterizeSpec(options) : undefined;
+    raster = await openRaster(source, { engine: options.engine, remote: options.remote, rasterize });
+  }
   try {
     const m = raster.meta;
     if (!m.crs || (!m.transform && !m.vector)) {
@@ -36,12 +43,12 @@ export async function openSource(source: RasterSource | object, options: VectorO
 }
 
 /** Makes the source's EPSG code usable by proj4 on the TypeScript side (grids, masks). */
-export function registerSourceCrs(raster: Raster): void {
+export function registerSourceCrs(raster: RasterReader): void {
   const c = raster.meta.crs;
   if (c?.epsg && !isCrsKnown(`EPSG:${c.epsg}`)) registerCrs(`EPSG:${c.epsg}`, c.wkt1);
 }
 
-async function resolveUserCrs(raster: Raster, crs: string): Promise<void> {
+async function resolveUserCrs(raster: RasterReader, crs: string): Promise<void> {
   const info = await raster.resolveCrs(crs); // a CrsError here if GDAL cannot use it
   if (!isCrsKnown(crs)) registerCrs(crs, info.wkt1);
 }

@@ -6,7 +6,8 @@
 import { ArgumentError, SampleError, SourceError } from '../core/errors.js';
 import { bytesPerPixel, dtypeOf, typedArrayFor, type DataType, type PixelArray, type Resampling } from '../core/pixels.js';
 import type { RasterMeta } from '../engine/protocol.js';
-import { type FeatureCollectionLike, openRaster, type Raster, type RasterSource, type Window } from '../engine/raster.js';
+import { type FeatureCollectionLike, openRaster, type RasterSource, type Window } from '../engine/raster.js';
+import type { RasterReader } from '../engine/raster-stack.js';
 import type { EnginePool } from '../engine/pool.js';
 import type { RemoteStats } from '../remote/types.js';
 import { checkBands, checkCrs, checkDtype, checkResampling, checkMask, checkSize, defaultNodata, type ReadWindowOptions } from '../engine/validate.js';
@@ -29,7 +30,7 @@ import { type FootprintOptions, readFootprint } from './footprint.js';
 import { rotationOf } from '../samples/augment.js';
 
 export class SpatialDataGenerator {
-  private raster: Raster;
+  private raster: RasterReader;
   private explicitIndexes: boolean;
   private _indexes: number | number[];
   private _crs: string | null;
@@ -46,7 +47,7 @@ export class SpatialDataGenerator {
   height: number;
 
   private constructor(
-    raster: Raster,
+    raster: RasterReader,
     private readonly options: GeneratorOptions,
   ) {
     this.raster = raster;

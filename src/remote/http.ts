@@ -41,23 +41,37 @@ export interface RangeResponse {
   identity: FileIdentity;
 }
 
-class Retryable extends Error {}
+/** A failure worth another attempt: a network error, a timeout, a truncated body, 429 or 5xx. */
+export class Retryable extends Error {}
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 
+/** What a request that follows redirects itself needs: where, whose headers, which fetch. */
+export type FollowTarget = Pick<RangeRequest, 'url' | 'headers' | 'headerOrigins' | 'fetch'>;
+
+/** The request itself: headers of its own (Range, Content-Type), and a method and body (POST). */
+export interface FollowInit {
+  headers: Record<string, string>;
+  method?: 'GET' | 'POST';
+  body?: string;
+}
+
 /**
  * Sends the request and follows redirects itself (at most 5): the user's headers go only to the
  * origin of the URL they were given with, or to `headerOrigins`; a redirect to another origin goes
- * without them. Browsers hide where a redirect goes (an opaque redirect): there a source with headers
- * that is redirected is an error, one without headers lets the browser follow.
+ * without them. A POST redirected by 301, 302 or 303 becomes a GET without its body (as fetch does);
+ * 307 and 308 keep both. Browsers hide where a redirect goes (an opaque redirect): there a source
+ * with headers that is redirected is an error, one without headers lets the browser follow.
  */
-async function fetchFollowing(r: RangeRequest, range: string, signal: AbortSignal, label: string): Promise<Response> {
+export async function fetchFollowing(r: FollowTarget, init: FollowInit, signal: AbortSignal, label: string): Promise<Response> {
   let url = r.url;
   let headers = r.headers;
+  let method = init.method ?? 'GET';
+  let body = init.body;
   const home = new URL(url).origin;
   for (let hop = 0; ; hop++) {
-    const res = await r.fetch(url, { headers: { ...headers, Range: range }, signal, cache: 'no-store', redirect: 'manual' } as RequestInit);
+    const res = await r.fetch(url, { method, body, headers: { ...headers, ...init.headers }, signal, cache: 'no-store', redirect: 'manual' } as RequestInit);
     if (res.type === 'opaqueredirect') {
       if (headers && Object.keys(headers).length) {
         throw new RemoteError(
@@ -66,7 +80,7 @@ async function fetchFollowing(r: RangeRequest, range: string, signal: AbortSigna
           { input: label },
         );
       }
-      return r.fetch(url, { headers: { Range: range }, signal, cache: 'no-store' } as RequestInit);
+      return r.fetch(url, { method, body, headers: init.headers, signal, cache: 'no-store' } as RequestInit);
     }
     if (!REDIRECTS.has(res.status)) return res;
     await res.body?.cancel().catch(() => undefined);
@@ -82,19 +96,30 @@ async function fetchFollowing(r: RangeRequest, range: string, signal: AbortSigna
     if (next.protocol !== 'http:' && next.protocol !== 'https:')
       throw new RemoteError('REMOTE_FAILED', `${label}: redirect to a ${next.protocol} URL`, { input: label, status: res.status });
     if (next.origin !== home && !r.headerOrigins?.includes(next.origin)) headers = undefined;
+    if (method === 'POST' && res.status !== 307 && res.status !== 308) {
+      method = 'GET';
+      body = undefined;
+    }
     url = next.href;
   }
 }
 
 export async function fetchRange(r: RangeRequest): Promise<RangeResponse> {
   const label = redactUrl(r.url);
+  return retrying(r, label, (attempts) => once(r, label).then((res) => ({ ...res, attempts })));
+}
+
+/**
+ * Runs `attempt` until it does not throw a Retryable, at most `retries` + 1 times, waiting
+ * `retryDelayMs` doubled each time; gives up with a RemoteError naming the last cause.
+ */
+export async function retrying<T>(r: Pick<RangeRequest, 'retries' | 'retryDelayMs' | 'signal'>, label: string, attempt: (attempts: number) => Promise<T>): Promise<T> {
   let lastError: Error | null = null;
-  for (let attempt = 0; attempt <= r.retries; attempt++) {
+  for (let n = 0; n <= r.retries; n++) {
     if (r.signal?.aborted) throw new AbortError(`reading ${label}`, r.signal.reason);
-    if (attempt > 0) await sleep(r.retryDelayMs * 2 ** (attempt - 1), r.signal, label);
+    if (n > 0) await sleep(r.retryDelayMs * 2 ** (n - 1), r.signal, label);
     try {
-      const res = await once(r, label);
-      return { ...res, attempts: attempt + 1 };
+      return await attempt(n + 1);
     } catch (e) {
       if (!(e instanceof Retryable)) throw e;
       lastError = e;
@@ -121,7 +146,7 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
   try {
     let res: Response;
     try {
-      res = await fetchFollowing(r, range, controller.signal, label);
+      res = await fetchFollowing(r, { headers: { Range: range } }, controller.signal, label);
     } catch (e) {
       if (e instanceof RemoteError) throw e;
       if (r.signal?.aborted) throw new AbortError(`reading ${label}`, r.signal.reason);

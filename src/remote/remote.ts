@@ -228,7 +228,7 @@ function checkIndex(index: unknown): SourceIndex | undefined {
  * `https://user:password@host/…` → the URL without them and an `Authorization: Basic` header (unless
  * the user gave one): fetch refuses URLs with credentials, and they must never be printed.
  */
-function moveUserinfo(input: string, headers: Record<string, string> | undefined): { url: string; headers: Record<string, string> | undefined } {
+export function moveUserinfo(input: string, headers: Record<string, string> | undefined): { url: string; headers: Record<string, string> | undefined } {
   let u: URL;
   try {
     u = new URL(input);

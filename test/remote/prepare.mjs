@@ -3,7 +3,7 @@
 // several hundred MB (three Landsat bands of L7_ETMs.tif upsampled 30x, uncompressed, with overviews).
 // Uses native GDAL (Debian gdal-bin), which .ci/run installs.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, rmSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 
 const out = 'test/.cache/remote';
 mkdirSync(out, { recursive: true });
@@ -71,6 +71,10 @@ for (const f of ['nw.tif', 'ne.tif', 'sw.tif', 'se.tif']) {
   run(['gdal_translate', ...quiet, '-of', 'COG', '-co', 'BLOCKSIZE=64', `test/fixtures/mosaic/${f}`, `${out}/mosaic-cog/part-${f}`]);
   renameSync(`${out}/mosaic-cog/part-${f}`, `${out}/mosaic-cog/${f}`);
 }
+// The static STAC catalog of test/fixtures/stac (made by test/reference/stac.py), served whole: its
+// items are also what the range server's /stacapi/search finds (test/stac.test.ts).
+rmSync(`${out}/stac`, { recursive: true, force: true });
+cpSync('test/fixtures/stac', `${out}/stac`, { recursive: true });
 // Vector sources over HTTP: the vector fixtures of test/fixtures/rasterize.
 mkdirSync(`${out}/vector`, { recursive: true });
 for (const f of ['lux.fgb', 'olinda.gpkg', 'lux.geojson']) copyFileSync(`test/fixtures/rasterize/${f}`, `${out}/vector/${f}`);

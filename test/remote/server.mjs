@@ -16,6 +16,8 @@
 //   /swap-N/FILE     after N requests, another file of the same size (bytes inverted) with a new ETag
 //   /swaplm-N/FILE   the same with no ETag at all and a new Last-Modified
 //   /shortrange/FILE after the first request, a 206 for half the range asked (honest Content-Range)
+//   /sas-TOKEN/FILE  403 unless the query string has sig=TOKEN (a signed URL)
+//   /stacapi/search  a tiny STAC API over the items of DIR/stac (test/remote/stac-api.mjs)
 //   /__other         the base URL of the same server on a second port (another origin)
 //   /__heal          failafter-N answers normally again (until /__reset)
 //   /__stats         JSON: requests and bytes sent, per path; /__reset clears them
@@ -25,6 +27,7 @@
 import { createServer } from 'node:http';
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
+import { stacApi } from './stac-api.mjs';
 
 export function startRangeServer({ dir, port = 0 }) {
   const root = resolve(dir);
@@ -34,14 +37,14 @@ export function startRangeServer({ dir, port = 0 }) {
   const sockets = new Set();
   const cors = {
     'Access-Control-Allow-Origin': '*',
-    'Access-Control-Allow-Headers': 'Range, Authorization, X-Api-Key',
+    'Access-Control-Allow-Headers': 'Range, Authorization, X-Api-Key, Content-Type, Accept',
     'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges, ETag, Last-Modified',
     'Cross-Origin-Resource-Policy': 'cross-origin',
     'Cache-Control': 'no-store',
   };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method === 'OPTIONS') return res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET, HEAD' }).end();
+    if (req.method === 'OPTIONS') return res.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET, HEAD, POST' }).end();
     if (url.pathname === '/__other') return res.writeHead(200, { ...cors, 'Content-Type': 'text/plain' }).end(otherUrl);
     if (url.pathname === '/__stats') return res.writeHead(200, { ...cors, 'Content-Type': 'application/json' }).end(JSON.stringify(stats));
     if (url.pathname === '/__heal') {
@@ -54,6 +57,7 @@ export function startRangeServer({ dir, port = 0 }) {
       counts.clear();
       return res.writeHead(200, cors).end('reset');
     }
+    if (await stacApi(req, res, url, root, `http://${req.headers.host}`, cors)) return;
     const m = /^\/([a-z]+)(?:-([^/]+))?\/(.+)$/.exec(url.pathname);
     if (!m) return res.writeHead(404, cors).end('not found');
     const [, mode, arg, rel] = m;
@@ -80,6 +84,7 @@ export function startRangeServer({ dir, port = 0 }) {
     if (mode === 'flaky' && n <= Number(arg)) return send(503, {}, Buffer.from('busy'));
     if (mode === 'failafter' && n > Number(arg) && !healed) return send(500, {}, Buffer.from('broken'));
     if (mode === 'auth' && req.headers.authorization !== `Bearer ${arg}`) return send(401, {}, Buffer.from('unauthorized'));
+    if (mode === 'sas' && url.searchParams.get('sig') !== arg) return send(403, {}, Buffer.from('forbidden'));
     if (mode === 'basic' && req.headers.authorization !== `Basic ${Buffer.from(arg).toString('base64')}`) return send(401, {}, Buffer.from('unauthorized'));
     let size;
     let read;

@@ -1,0 +1,130 @@
+/**
+ * A STAC input as one source: the named assets become the bands, in that order; each asset is the
+ * mosaic of its COGs over the items (in date order, later items drawn over earlier ones), warped
+ * through every sample box from its own resolution and CRS, so that assets at 10, 20 and 60 m come
+ * out aligned on one grid.
+ */
+import { ArgumentError, GeotensorError, SourceError, redactUrl } from '../core/errors.js';
+import type { EnginePool } from '../engine/pool.js';
+import { openRaster, type Raster } from '../engine/raster.js';
+import { RasterStack, type StackMember } from '../engine/raster-stack.js';
+import { readStacItems, resolve } from './read.js';
+import type { ReadItem, StacInput, StacReadOptions } from './types.js';
+
+/** Where an href is used: its item and asset. */
+export interface HrefContext {
+  item: string;
+  asset: string;
+}
+
+export interface StacOpenOptions extends StacReadOptions {
+  /** Asset keys (e.g. ['B04', 'B03', 'B02', 'B08']): the bands, in this order. */
+  assets: string[];
+  /** value × scale + offset from each asset's raster:bands (the bands are then float32). */
+  applyScale?: boolean;
+  /** Maps an href (absolute, e.g. s3://bucket/key) to an http(s) URL or path. */
+  hrefToUrl?: (href: string, where: HrefContext) => string | URL;
+  /** Signs each asset URL before it is read (e.g. a SAS token for Planetary Computer). */
+  signHref?: (url: string, where: HrefContext) => string | Promise<string>;
+  /** Items without one of the assets: 'error' (default) or 'skip' them for that asset. */
+  missingAssets?: 'error' | 'skip';
+  engine?: EnginePool;
+}
+
+/** Opens the assets of a STAC input as the bands of one source. */
+export async function openStac(input: StacInput, options: StacOpenOptions): Promise<RasterStack> {
+  const assets = checkAssets(options?.assets);
+  if (options.missingAssets !== undefined && options.missingAssets !== 'error' && options.missingAssets !== 'skip')
+    throw new ArgumentError('missingAssets', "'error' or 'skip'", options.missingAssets);
+  for (const k of ['hrefToUrl', 'signHref'] as const) if (options[k] !== undefined && typeof options[k] !== 'function') throw new ArgumentError(k, 'a function', options[k]);
+  const items = (await readStacItems(input, options)).map((r, i) => ({ r, i })).sort((a, b) => a.r.time - b.r.time || a.i - b.i);
+  const where = typeof input === 'string' || input instanceof URL ? redactUrl(String(input)) : 'the STAC input';
+  if (items.length === 0) throw new SourceError('SOURCE_NOT_FOUND', `${where}: has no items (nothing to read the assets ${assets.join(', ')} from)`, { input: where });
+  const plan = await Promise.all(
+    assets.map((a) =>
+      assetUrls(
+        a,
+        items.map((x) => x.r),
+        options,
+        where,
+      ),
+    ),
+  );
+  const opened: (Raster | null)[] = assets.map(() => null);
+  try {
+    await Promise.all(
+      plan.map(async (p, k) => {
+        opened[k] = await openRaster(p.urls.length === 1 ? p.urls[0] : p.urls, { engine: options.engine, remote: options.remote, signal: options.signal });
+      }),
+    );
+    const members: StackMember[] = assets.map((name, k) => ({ name, raster: opened[k]!, scales: plan[k].scales }));
+    for (const m of members) {
+      if (m.raster.meta.vector) throw new SourceError('SOURCE_UNREADABLE', `${where}: asset ${m.name} is a vector layer, not a raster`, { input: m.raster.label, asset: m.name });
+    }
+    const dates = items.length === 1 ? items[0].r.item.id : `${items.length} items`;
+    return new RasterStack(members, { label: `STAC ${where} (${dates}: ${assets.join(', ')})`, applyScale: options.applyScale });
+  } catch (e) {
+    await Promise.all(opened.map((r) => r?.close()));
+    throw e;
+  }
+}
+
+function checkAssets(a: unknown): string[] {
+  if (!Array.isArray(a) || a.length === 0 || !a.every((x) => typeof x === 'string' && x.length > 0))
+    throw new ArgumentError('assets', "a non-empty list of asset keys, e.g. ['B04', 'B03', 'B02']", a);
+  if (new Set(a).size !== a.length) throw new ArgumentError('assets', 'asset keys without repeats', a);
+  return a as string[];
+}
+
+/** The URLs of one asset over the items (date order), and its bands' scales (from the first item having it). */
+async function assetUrls(asset: string, items: ReadItem[], options: StacOpenOptions, where: string): Promise<{ urls: string[]; scales?: { scale: number; offset: number }[] }> {
+  const urls: string[] = [];
+  let scales: { scale: number; offset: number }[] | undefined;
+  for (const { item, base } of items) {
+    const a = item.assets[asset];
+    const ctx = { item: item.id, asset };
+    if (!a) {
+      if (options.missingAssets === 'skip') continue;
+      const has = Object.keys(item.assets).slice(0, 12).join(', ');
+      throw new SourceError('SOURCE_UNREADABLE', `${where}: item ${item.id} has no asset ${asset} (it has ${has}); pass missingAssets: 'skip' to read the others`, {
+        input: where,
+        item: item.id,
+        asset,
+      });
+    }
+    const label = `${where}, item ${item.id}, asset ${asset}`;
+    let url = resolve(a.href, base, label);
+    if (options.hrefToUrl) {
+      const mapped = options.hrefToUrl(url, ctx);
+      url = mapped instanceof URL ? mapped.href : String(mapped);
+    }
+    if (!/^(https?|file):/i.test(url) && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+      throw new SourceError('SOURCE_UNREADABLE', `${label}: its href is a ${url.split(':')[0]}: URL; pass hrefToUrl to map it to http(s)`, { input: label, item: item.id, asset });
+    }
+    if (options.signHref) {
+      try {
+        url = String(await options.signHref(url, ctx));
+      } catch (e) {
+        if (e instanceof GeotensorError) throw e;
+        throw new SourceError('SOURCE_UNREADABLE', `${label}: signHref failed (${(e as Error)?.message ?? e})`.slice(0, 300), { input: label, item: item.id, asset });
+      }
+    }
+    urls.push(url);
+    scales ??= scalesOf(a['raster:bands'], label);
+  }
+  if (urls.length === 0) throw new SourceError('SOURCE_UNREADABLE', `${where}: no item has the asset ${asset}`, { input: where, asset });
+  return { urls, scales };
+}
+
+function scalesOf(bands: unknown, label: string): { scale: number; offset: number }[] | undefined {
+  if (bands === undefined) return undefined;
+  if (!Array.isArray(bands)) throw new SourceError('SOURCE_UNREADABLE', `${label}: raster:bands is not an array`, { input: label });
+  return bands.map((b, i) => {
+    const scale = (b as { scale?: unknown })?.scale ?? 1;
+    const offset = (b as { offset?: unknown })?.offset ?? 0;
+    if (typeof scale !== 'number' || typeof offset !== 'number' || !Number.isFinite(scale) || !Number.isFinite(offset)) {
+      throw new SourceError('SOURCE_UNREADABLE', `${label}: raster:bands[${i}] has a scale or offset that is not a finite number`, { input: label });
+    }
+    return { scale, offset };
+  });
+}

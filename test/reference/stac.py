@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Makes test/fixtures/stac/: a small static STAC catalog of real pixels, and native GDAL references.
+
+From ../shared/data/L7_ETMs.tif (Landsat 7, 349x352, 28.5 m, UTM 25S / EPSG:31985), three items
+whose assets are one COG per band, each at its own resolution and CRS (as Sentinel-2's 10/20/60 m):
+
+  B1  band 1 at 28.5 m, EPSG:31985
+  B2  band 2 at 57 m (average), EPSG:31985
+  B3  band 3 at 114 m (average), EPSG:31985
+  B4  band 4 at 30 m in EPSG:32725 (WGS 84 / UTM 25S, bilinear, -tap), raster:bands scale 0.5, offset -1
+
+  west  2002-07-01, columns 0-199 of the scene
+  east  2002-07-01, columns 180-348 (20 columns shared with west)
+  later 2002-08-01, columns and rows 100-249, its B1..B4 made from bands 4, 5, 6, 1 (another date, other values)
+
+Every asset has nodata 0. catalog.json (a Catalog) links collection.json (a Collection), which links
+the items; every link and href is relative. reference/BOX-ASSET.tif is native gdalwarp of that
+asset's files (date order, files on one grid joined by gdalbuildvrt first, as geotensor does)
+through the boxes of BOXES, with -dstnodata 0. Run: python3 test/reference/stac.py
+"""
+import json
+import os
+import shutil
+import subprocess
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, '..', '..'))
+SRC = os.path.normpath(os.path.join(ROOT, '..', 'shared', 'data', 'L7_ETMs.tif'))
+OUT = os.path.join(ROOT, 'test', 'fixtures', 'stac')
+Q = ['-q', '--config', 'GDAL_PAM_ENABLED', 'NO']
+
+ITEMS = {
+    'west': {'datetime': '2002-07-01T12:40:00Z', 'srcwin': [0, 0, 200, 352], 'bands': [1, 2, 3, 4]},
+    'east': {'datetime': '2002-07-01T12:40:00Z', 'srcwin': [180, 0, 169, 352], 'bands': [1, 2, 3, 4]},
+    'later': {'datetime': '2002-08-01T12:40:00Z', 'srcwin': [100, 100, 150, 150], 'bands': [4, 5, 6, 1]},
+}
+ASSETS = ['B1', 'B2', 'B3', 'B4']
+# name: bounds, CRS, width, height, resampling
+BOXES = {
+    'west': ([289500, 9118500, 291500, 9120500], 'EPSG:31985', 50, 50, 'bilinear'),
+    'across': ([-34.915, -8.010, -34.875, -7.975], 'EPSG:4326', 40, 44, 'bilinear'),
+    'edge': ([297000, 9109000, 300000, 9112000], 'EPSG:31985', 64, 64, 'nearest'),
+}
+
+
+def run(*args):
+    subprocess.run(list(args), check=True)
+
+
+def info(path):
+    return json.loads(subprocess.run(['gdalinfo', '-json', path], check=True, capture_output=True, text=True).stdout)
+
+
+def make_assets(tmp):
+    for name, it in ITEMS.items():
+        d = os.path.join(OUT, 'assets', name)
+        os.makedirs(d)
+        for asset, band in zip(ASSETS, it['bands']):
+            cut = os.path.join(tmp, f'{name}-{asset}.tif')
+            run('gdal_translate', *Q, '-b', str(band), '-srcwin', *map(str, it['srcwin']), '-a_nodata', '0', SRC, cut)
+            if asset == 'B2':
+                src, cut = cut, cut.replace('.tif', '-57.tif')
+                run('gdalwarp', *Q, '-tr', '57', '57', '-r', 'average', src, cut)
+            elif asset == 'B3':
+                src, cut = cut, cut.replace('.tif', '-114.tif')
+                run('gdalwarp', *Q, '-tr', '114', '114', '-r', 'average', src, cut)
+            elif asset == 'B4':
+                src, cut = cut, cut.replace('.tif', '-32725.tif')
+                run('gdalwarp', *Q, '-t_srs', 'EPSG:32725', '-tr', '30', '30', '-tap', '-r', 'bilinear', src, cut)
+            run('gdal_translate', *Q, '-of', 'COG', '-co', 'BLOCKSIZE=128', '-co', 'COMPRESS=DEFLATE', cut, os.path.join(d, f'{asset}.tif'))
+
+
+def item_json(name, it):
+    b1 = info(os.path.join(OUT, 'assets', name, 'B1.tif'))
+    ring = b1['wgs84Extent']['coordinates'][0]
+    xs = [p[0] for p in ring]
+    ys = [p[1] for p in ring]
+    assets = {}
+    for asset in ASSETS:
+        a = {'href': f'../assets/{name}/{asset}.tif', 'type': 'image/tiff; application=geotiff; profile=cloud-optimized', 'roles': ['data']}
+        bands = {'nodata': 0, 'data_type': 'uint8'}
+        if asset == 'B4':
+            bands.update({'scale': 0.5, 'offset': -1})
+        a['raster:bands'] = [bands]
+        assets[asset] = a
+    return {
+        'type': 'Feature',
+        'stac_version': '1.0.0',
+        'stac_extensions': ['https://stac-extensions.github.io/raster/v1.1.0/schema.json'],
+        'id': f'l7-{name}',
+        'collection': 'l7-olinda',
+        'bbox': [min(xs), min(ys), max(xs), max(ys)],
+        'geometry': b1['wgs84Extent'],
+        'properties': {'datetime': it['datetime'], 'platform': 'landsat-7'},
+        'assets': assets,
+        'links': [
+            {'rel': 'collection', 'href': '../collection.json', 'type': 'application/json'},
+            {'rel': 'parent', 'href': '../collection.json', 'type': 'application/json'},
+            {'rel': 'root', 'href': '../catalog.json', 'type': 'application/json'},
+        ],
+    }
+
+
+def write(path, doc):
+    with open(path, 'w') as f:
+        json.dump(doc, f, indent=1)
+        f.write('\n')
+
+
+def make_catalog():
+    os.makedirs(os.path.join(OUT, 'items'))
+    boxes = []
+    for name, it in ITEMS.items():
+        doc = item_json(name, it)
+        boxes.append(doc['bbox'])
+        write(os.path.join(OUT, 'items', f'{name}.json'), doc)
+    extent = [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+    write(os.path.join(OUT, 'collection.json'), {
+        'type': 'Collection', 'stac_version': '1.0.0', 'id': 'l7-olinda', 'description': 'Landsat 7 bands of Olinda as one COG per band (geotensor test fixture)',
+        'license': 'Apache-2.0',
+        'extent': {'spatial': {'bbox': [extent]}, 'temporal': {'interval': [['2002-07-01T12:40:00Z', '2002-08-01T12:40:00Z']]}},
+        'links': [{'rel': 'item', 'href': f'./items/{n}.json', 'type': 'application/geo+json'} for n in ITEMS]
+        + [{'rel': 'root', 'href': './catalog.json'}, {'rel': 'parent', 'href': './catalog.json'}],
+    })
+    write(os.path.join(OUT, 'catalog.json'), {
+        'type': 'Catalog', 'stac_version': '1.0.0', 'id': 'geotensor-test', 'description': 'geotensor test catalog',
+        'links': [{'rel': 'child', 'href': './collection.json', 'type': 'application/json'}, {'rel': 'root', 'href': './catalog.json'}],
+    })
+
+
+def make_references(tmp):
+    d = os.path.join(OUT, 'reference')
+    os.makedirs(d)
+    for box, (bounds, crs, w, h, r) in BOXES.items():
+        for asset in ASSETS:
+            files = [os.path.join(OUT, 'assets', n, f'{asset}.tif') for n in ['west', 'east', 'later']]  # date order
+            vrt = os.path.join(tmp, f'{asset}.vrt')
+            run('gdalbuildvrt', '-q', vrt, *files)
+            run('gdalwarp', *Q, '-te', *map(str, bounds), '-ts', str(w), str(h), '-t_srs', crs, '-r', r, '-dstnodata', '0', '-ot', 'Byte', vrt, os.path.join(d, f'{box}-{asset}.tif'))
+    write(os.path.join(d, 'boxes.json'), {k: {'bounds': v[0], 'crs': v[1], 'width': v[2], 'height': v[3], 'resampling': v[4]} for k, v in BOXES.items()})
+
+
+def main():
+    shutil.rmtree(OUT, ignore_errors=True)
+    tmp = os.path.join(ROOT, 'test', '.cache', 'stac-tmp')
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    make_assets(tmp)
+    make_catalog()
+    make_references(tmp)
+    shutil.rmtree(tmp)
+
+
+if __name__ == '__main__':
+    main()
