@@ -32,6 +32,7 @@ const hasGdal = spawnSync('gdalwarp', ['--version']).status === 0;
 if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && hasGdal) {
   if (!step('regenerate native GDAL references', 'node', ['test/reference/generate.mjs'])) process.exit(1);
   if (!step('regenerate native gdal_rasterize references', 'node', ['test/reference/rasterize.mjs'])) process.exit(1);
+  if (!step('regenerate the STAC catalog and its gdalwarp references', '/usr/bin/python3', ['test/reference/stac.py'])) process.exit(1);
 }
 const hasGeopandas = spawnSync('/usr/bin/python3', ['-c', 'import geopandas']).status === 0;
 if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && hasGeopandas) {
