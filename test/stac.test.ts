@@ -119,7 +119,7 @@ test('hrefs: s3:// mapped by hrefToUrl, signed by signHref (the signature never 
   })) as StacItem[];
   const collection = { type: 'FeatureCollection' as const, features: s3 };
   await assert.rejects(openStac(collection, { assets: ['B1'] }), SourceError, { message: /href is a s3: URL; pass hrefToUrl/ });
-  const hrefToUrl = (href: string) => href.replace('s3://l7-bucket/', remoteUrl('sas-s3cr3t', 'stac/'));
+  const hrefToUrl = (href: string) => href.replace('s3://l7-bucket/', remoteUrl('sas-t3rc3s', 'stac/'));
   const unsigned = await assert.rejects(openStac(collection, { assets: ['B1'], hrefToUrl, remote: { retries: 0 } }), RemoteError, { message: /HTTP 403/ });
   const seen: string[] = [];
   const signHref = async (url: string, where: { item: string; asset: string }) => {

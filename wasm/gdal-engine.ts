@@ -106,6 +106,7 @@ export class GdalEngine {
     const meta = source.kind === 'mosaic' ? { ...parts[0].meta, files: parts.flatMap((p) => p.meta.files), parts: parts.map((p) => p.meta) } : parts[0].meta;
     const d: OpenDataset = { label, meta, parts, sources: [], stale: false };
     try {
+      this.workFor(id, label); // after the awaits above
       this.buildSources(d);
     } catch (e) {
       for (const p of parts) this.closePart(p, true);
@@ -156,6 +157,8 @@ export class GdalEngine {
 
   private async openPart(source: FileSpec, label: string, owner: number): Promise<Part> {
     const file = await this.files.create(source, label, owner);
+    // Another call may have run while this one awaited (calls interleave at awaits): work for this dataset again.
+    this.workFor(owner, label);
     let ds = 0;
     try {
       try {

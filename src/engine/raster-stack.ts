@@ -44,6 +44,8 @@ export class RasterStack implements RasterReader {
   private closed = false;
   /** For each stack band (0-based): its member and its band in that member (1-based). */
   private readonly bandOf: { member: number; band: number }[];
+  /** The type holding every member's own values (what members are read in before scaling). */
+  private readonly rawType: DataType;
 
   constructor(
     private readonly members: StackMember[],
@@ -53,10 +55,9 @@ export class RasterStack implements RasterReader {
     this.label = options.label;
     const ref = finest(members.map((m) => m.raster.meta));
     const metas = members.map((m) => m.raster.meta);
-    const dtype = commonType(
-      metas.flatMap((m) => m.dtypes as DataType[]),
-      !!options.applyScale,
-    );
+    const types = metas.flatMap((m) => m.dtypes as DataType[]);
+    const dtype = commonType(types, !!options.applyScale);
+    this.rawType = commonType(types, false);
     this.bandOf = members.flatMap((m, i) => Array.from({ length: m.raster.meta.count }, (_, b) => ({ member: i, band: b + 1 })));
     this.bandNames = this.bandOf.map(({ member, band }) => (band === 1 ? members[member].name : `${members[member].name}#${band}`));
     const nodatavals = metas.flatMap((m) => m.nodatavals);
@@ -103,7 +104,8 @@ export class RasterStack implements RasterReader {
           height: req.height,
           resampling: req.resampling,
           bands: byMember.get(i)!,
-          dtype: scaled && !isFloat(req.dtype) ? 'float64' : req.dtype,
+          // Scaled: each asset warped in its own values (as gdalwarp gives them), scaled after.
+          dtype: scaled ? this.rawType : req.dtype,
           nodata: req.nodata,
           mask: req.mask,
           overviews: req.overviews,

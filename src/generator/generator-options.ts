@@ -4,6 +4,7 @@ import type { Interleave } from '../core/layout.js';
 import type { EnginePool } from '../engine/pool.js';
 import type { VectorOptions } from '../engine/rasterize-options.js';
 import type { StacOpenOptions } from '../stac/open.js';
+import type { TimeOptions } from '../stac/time-stack.js';
 import type { RemoteOptions } from '../remote/types.js';
 import type { RandomGridOptions } from '../samples/grids.js';
 
@@ -43,6 +44,13 @@ export interface GeneratorOptions extends VectorOptions {
   hrefToUrl?: StacOpenOptions['hrefToUrl'];
   /** STAC: signs each asset URL before it is read (a SAS token, a presigned URL). */
   signHref?: StacOpenOptions['signHref'];
+  /**
+   * STAC: a time axis. Samples become [1, steps, h, w, c] ('pixel') or [1, steps, c, h, w] ('band'):
+   * the `steps` dates (items of one UTC day mosaicked, or each item) meeting the sample's box within
+   * `window` (and its own `time_start` / `time_end` columns), the latest (default) or earliest, padded
+   * with nodata; batches list them (`batch.times`, `batch.timeMask`).
+   */
+  time?: TimeOptions;
   /** STAC: items lacking one of the assets are an error (default) or skipped for it. */
   missingAssets?: StacOpenOptions['missingAssets'];
 }

@@ -6,6 +6,7 @@ import type { RasterMeta } from '../engine/protocol.js';
 import { openRaster, type RasterSource } from '../engine/raster.js';
 import { RasterStack, type RasterReader } from '../engine/raster-stack.js';
 import { openStac } from '../stac/open.js';
+import { TimeStack } from '../stac/time-stack.js';
 import type { StacInput } from '../stac/types.js';
 import type { GeneratorOptions } from './generator-options.js';
 import { isVectorInput, toRasterizeSpec } from '../engine/rasterize-options.js';
@@ -18,8 +19,9 @@ import { checkCrs } from '../engine/validate.js';
  */
 export async function openSource(source: RasterSource | object, options: GeneratorOptions): Promise<RasterReader> {
   let raster: RasterReader;
-  if (source instanceof RasterStack) raster = source;
+  if (source instanceof RasterStack || source instanceof TimeStack) raster = source;
   else if (options.assets !== undefined) raster = await openStac(source as StacInput, { ...options, assets: options.assets });
+  else if (options.time !== undefined) throw new ArgumentError('time', 'a STAC source opened with assets (time steps are its dates)', options.time);
   else {
     const rasterize = isVectorInput(source, options) ? toRasterizeSpec(options) : undefined;
     raster = await openRaster(source, { engine: options.engine, remote: options.remote, rasterize });

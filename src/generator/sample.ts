@@ -15,6 +15,8 @@ export interface SampleArray {
   crs?: string;
   /** How its layers are laid out ('pixel' [1, h, w, c], 'band' [1, c, h, w], 'squeezed' [1, h, w]); given to callbacks. */
   layout?: Layout;
+  /** With a time axis ([1, steps, ...]): each step's date (ISO 8601), null for a padded step. */
+  times?: (string | null)[];
 }
 
 /** A batch of samples: data of length product(shape); `indices` are the SampleSet rows in it, in order. */
@@ -34,6 +36,13 @@ export interface Batch {
    * core/orientation.ts: quarter turns counter-clockwise in bits 0–1 after a left–right mirror, bit 2).
    */
   transforms?: Uint8Array;
+  /**
+   * A source with a time axis (STAC with `time`): shape [b, steps, ...one step as `layout` says];
+   * each sample's dates, step by step (null for a padded step, filled with nodata).
+   */
+  times?: (string | null)[][];
+  /** [b × steps], row-major: 1 where the step has a date, 0 where it is padding. */
+  timeMask?: Uint8Array;
 }
 
 /** Stacks samples of equal shape and type into one batch. */
@@ -59,7 +68,13 @@ export function stack(samples: SampleArray[], indices: Int32Array, layout: Layou
     }
     out.set(s.data as never, k * per);
   });
-  return { data: out, shape: [samples.length, ...first.shape.slice(1)], dtype, indices, layout };
+  const batch: Batch = { data: out, shape: [samples.length, ...first.shape.slice(1)], dtype, indices, layout };
+  if (first.times) {
+    const steps = first.times.length;
+    batch.times = samples.map((s) => s.times ?? Array.from({ length: steps }, () => null));
+    batch.timeMask = Uint8Array.from(batch.times.flat(), (t) => (t === null ? 0 : 1));
+  }
+  return batch;
 }
 
 /** Anything that yields batches: a flow, a zip of flows, `flowFromFiles`. */

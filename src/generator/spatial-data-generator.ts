@@ -8,6 +8,8 @@ import { bytesPerPixel, dtypeOf, typedArrayFor, type DataType, type PixelArray, 
 import type { RasterMeta } from '../engine/protocol.js';
 import { type FeatureCollectionLike, openRaster, type RasterSource, type Window } from '../engine/raster.js';
 import type { RasterReader } from '../engine/raster-stack.js';
+import { TimeStack } from '../stac/time-stack.js';
+import { joinSteps, sampleInterval } from './time-samples.js';
 import type { EnginePool } from '../engine/pool.js';
 import type { RemoteStats } from '../remote/types.js';
 import { checkBands, checkCrs, checkDtype, checkResampling, checkMask, checkSize, defaultNodata, type ReadWindowOptions } from '../engine/validate.js';
@@ -211,6 +213,7 @@ export class SpatialDataGenerator {
     if (!samples || typeof (samples as SampleSet).bounds !== 'function') throw new ArgumentError('samples', 'a SampleSet', samples);
     const alignment = options.alignment ?? 'exact';
     if (alignment !== 'exact' && alignment !== 'keras-spatial') throw new ArgumentError('alignment', "'exact' or 'keras-spatial'", alignment);
+    if (alignment === 'keras-spatial' && this.raster instanceof TimeStack) throw new ArgumentError('alignment', "'exact' for a source with a time axis", alignment);
     if (alignment === 'keras-spatial' && samples.length === 0)
       throw new ArgumentError('samples', "at least one sample with alignment: 'keras-spatial' (its first row sets the resolution)", samples.length);
     const reader: SampleReader = {
@@ -222,28 +225,39 @@ export class SpatialDataGenerator {
           : (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal, preprocess = true) => this.readSample(s, i, sw, sh, signal, preprocess),
       ...(alignment === 'exact' ? { prefetchSample: (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal) => this.prefetchSample(s, i, sw, sh, signal) } : {}),
       fillSample: (shape: number[], like?: SampleArray) => {
-        // Same type as the flow's other samples (callbacks may have changed it); NaN for floats.
-        const dtype = like ? dtypeOf(like.data) : (this.dtype ?? checkDtype(undefined, this.meta));
-        const data = typedArrayFor(
-          dtype,
-          shape.reduce((a, b) => a * b, 1),
+        if (!(this.raster instanceof TimeStack)) return this.filled(shape, like);
+        const step = this.filled([1, ...shape.slice(2)], like);
+        return joinSteps(
+          Array.from({ length: shape[1] }, () => step),
+          Array.from({ length: shape[1] }, () => null),
         );
-        const nodata = like && this.callbacks.size ? null : this.effectiveNodata();
-        data.fill(nodata ?? 0);
-        if (this.mask) {
-          const d = sampleDims(shape.slice(1), this.layout);
-          for (let y = 0; y < d.h; y++) for (let x = 0; x < d.w; x++) data[offset({ ...d, n: 1 }, this.layout, 0, y, x, d.c - 1)] = 0;
-        }
-        return { data, shape };
       },
       rawShape: (sw: number, sh: number) => {
         const squeeze = typeof this._indexes === 'number' && !this.mask;
         const c = typeof this._indexes === 'number' ? 1 : this._indexes.length;
-        return sampleShape(c + (this.mask ? 1 : 0), sh, sw, this.interleave, squeeze);
+        const one = sampleShape(c + (this.mask ? 1 : 0), sh, sw, this.interleave, squeeze);
+        return this.raster instanceof TimeStack ? [1, this.raster.steps, ...one.slice(1)] : one;
       },
       bytesPerValue: bytesPerPixel(this.dtype ?? checkDtype(undefined, this.meta)),
     };
     return new Flow(reader, samples, w, h, options);
+  }
+
+  /** A sample of `shape` filled with nodata (0 in the validity layer), of the type of `like`. */
+  private filled(shape: number[], like?: SampleArray): SampleArray {
+    // Same type as the flow's other samples (callbacks may have changed it); NaN for floats.
+    const dtype = like ? dtypeOf(like.data) : (this.dtype ?? checkDtype(undefined, this.meta));
+    const data = typedArrayFor(
+      dtype,
+      shape.reduce((a, b) => a * b, 1),
+    );
+    const nodata = like && this.callbacks.size ? null : this.effectiveNodata();
+    data.fill(nodata ?? 0);
+    if (this.mask) {
+      const d = sampleDims(shape.slice(1), this.layout);
+      for (let y = 0; y < d.h; y++) for (let x = 0; x < d.w; x++) data[offset({ ...d, n: 1 }, this.layout, 0, y, x, d.c - 1)] = 0;
+    }
+    return { data, shape };
   }
 
   /**
@@ -282,13 +296,31 @@ export class SpatialDataGenerator {
 
   /** Starts fetching the bytes row `index` will read (remote tiled sources; flows call it ahead of their reads). */
   prefetchSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal): void {
-    void this.raster.prefetch({ ...this.windowOptions(samples.crs), bounds: samples.bounds(index), width, height, signal, rotation: rotationOf(samples, index) });
+    const within = this.raster instanceof TimeStack ? sampleInterval(samples, index) : undefined;
+    void this.raster.prefetch({
+      ...this.windowOptions(samples.crs),
+      bounds: samples.bounds(index),
+      width,
+      height,
+      signal,
+      rotation: rotationOf(samples, index),
+      ...(within ? { within } : {}),
+    });
   }
 
   /** One sample (row `index` of `samples`) as the flow produces it, callbacks applied (and then the validity layer, with `mask`). */
   async readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal, preprocess = true): Promise<SampleArray> {
     const rotation = rotationOf(samples, index);
-    const w = await this.raster.readWindow({ ...this.windowOptions(samples.crs), bounds: samples.bounds(index), width, height, signal, rotation });
+    const opts = { ...this.windowOptions(samples.crs), bounds: samples.bounds(index), width, height, signal, rotation };
+    if (this.raster instanceof TimeStack) {
+      const w = await this.raster.readWindow({ ...opts, within: sampleInterval(samples, index) });
+      const layers = w.shape[0] / w.times.length;
+      const per = layers * width * height;
+      const steps: SampleArray[] = [];
+      for (let t = 0; t < w.times.length; t++) steps.push(await this.toSample(w.data.subarray(t * per, (t + 1) * per), layers, height, width, samples, index, preprocess));
+      return joinSteps(steps, w.times);
+    }
+    const w = await this.raster.readWindow(opts);
     return this.toSample(w.data, w.shape[0], height, width, samples, index, preprocess);
   }
 

@@ -9,7 +9,9 @@ import type { EnginePool } from '../engine/pool.js';
 import { openRaster, type Raster } from '../engine/raster.js';
 import { RasterStack, type StackMember } from '../engine/raster-stack.js';
 import { readStacItems, resolve } from './read.js';
+import { checkTime, TimeStack, type TimeOptions } from './time-stack.js';
 import type { ReadItem, StacInput, StacReadOptions } from './types.js';
+import type { Bounds } from '../core/box.js';
 
 /** Where an href is used: its item and asset. */
 export interface HrefContext {
@@ -31,25 +33,40 @@ export interface StacOpenOptions extends StacReadOptions {
   engine?: EnginePool;
 }
 
-/** Opens the assets of a STAC input as the bands of one source. */
-export async function openStac(input: StacInput, options: StacOpenOptions): Promise<RasterStack> {
+/** Opens the assets of a STAC input as the bands of one source (with `time`: a TimeStack of dated steps). */
+export async function openStac(input: StacInput, options: StacOpenOptions & { time: TimeOptions }): Promise<TimeStack>;
+export async function openStac(input: StacInput, options: StacOpenOptions): Promise<RasterStack>;
+export async function openStac(input: StacInput, options: StacOpenOptions & { time?: TimeOptions }): Promise<RasterStack | TimeStack> {
   const assets = checkAssets(options?.assets);
   if (options.missingAssets !== undefined && options.missingAssets !== 'error' && options.missingAssets !== 'skip')
     throw new ArgumentError('missingAssets', "'error' or 'skip'", options.missingAssets);
   for (const k of ['hrefToUrl', 'signHref'] as const) if (options[k] !== undefined && typeof options[k] !== 'function') throw new ArgumentError(k, 'a function', options[k]);
+  const time = options.time === undefined ? null : checkTime(options.time);
   const items = (await readStacItems(input, options)).map((r, i) => ({ r, i })).sort((a, b) => a.r.time - b.r.time || a.i - b.i);
   const where = typeof input === 'string' || input instanceof URL ? redactUrl(String(input)) : 'the STAC input';
   if (items.length === 0) throw new SourceError('SOURCE_NOT_FOUND', `${where}: has no items (nothing to read the assets ${assets.join(', ')} from)`, { input: where });
-  const plan = await Promise.all(
-    assets.map((a) =>
-      assetUrls(
-        a,
-        items.map((x) => x.r),
-        options,
-        where,
-      ),
-    ),
-  );
+  const sorted = items.map((x) => x.r);
+  if (!time) return openGroup(sorted, assets, options, where);
+  const groups = groupItems(sorted, time.groupBy).filter((g) => g[0].time >= time.window[0] && g[0].time <= time.window[1]);
+  if (groups.length === 0) throw new SourceError('SOURCE_NOT_FOUND', `${where}: no item is dated within time.window`, { input: where });
+  const stacks: (RasterStack | null)[] = groups.map(() => null);
+  try {
+    await Promise.all(
+      groups.map(async (g, k) => {
+        stacks[k] = await openGroup(g, assets, options, where);
+      }),
+    );
+    const dates = groups.map((g, k) => ({ datetime: datetimeOf(g[0]), time: g[0].time, bbox: bboxOf(g), stack: stacks[k]! }));
+    return new TimeStack(dates, options.time!, `STAC ${where} (${groups.length} dates: ${assets.join(', ')})`);
+  } catch (e) {
+    await Promise.all(stacks.map((s) => s?.close()));
+    throw e;
+  }
+}
+
+/** The items of one step (all, without time) as one RasterStack of the assets. */
+async function openGroup(items: ReadItem[], assets: string[], options: StacOpenOptions, where: string): Promise<RasterStack> {
+  const plan = await Promise.all(assets.map((a) => assetUrls(a, items, options, where)));
   const opened: (Raster | null)[] = assets.map(() => null);
   try {
     await Promise.all(
@@ -61,12 +78,40 @@ export async function openStac(input: StacInput, options: StacOpenOptions): Prom
     for (const m of members) {
       if (m.raster.meta.vector) throw new SourceError('SOURCE_UNREADABLE', `${where}: asset ${m.name} is a vector layer, not a raster`, { input: m.raster.label, asset: m.name });
     }
-    const dates = items.length === 1 ? items[0].r.item.id : `${items.length} items`;
+    const dates = items.length === 1 ? items[0].item.id : `${items.length} items`;
     return new RasterStack(members, { label: `STAC ${where} (${dates}: ${assets.join(', ')})`, applyScale: options.applyScale });
   } catch (e) {
     await Promise.all(opened.map((r) => r?.close()));
     throw e;
   }
+}
+
+/** Items (in date order) grouped by UTC day or one per item. */
+function groupItems(items: ReadItem[], by: 'day' | 'item'): ReadItem[][] {
+  if (by === 'item') return items.map((i) => [i]);
+  const days = new Map<string, ReadItem[]>();
+  for (const i of items) {
+    const day = new Date(i.time).toISOString().slice(0, 10);
+    days.set(day, [...(days.get(day) ?? []), i]);
+  }
+  return [...days.values()];
+}
+
+function datetimeOf(i: ReadItem): string {
+  return new Date(i.time).toISOString();
+}
+
+/** The union of the items' bbox ([w, s, e, n] or 3-D [w, s, zmin, e, n, zmax]), or null when one has none. */
+function bboxOf(items: ReadItem[]): Bounds | null {
+  let out: Bounds | null = null;
+  for (const { item } of items) {
+    const b = item.bbox;
+    if (!Array.isArray(b) || (b.length !== 4 && b.length !== 6) || !b.every((v) => typeof v === 'number' && Number.isFinite(v))) return null;
+    const [w, s, e, n] = b.length === 4 ? b : [b[0], b[1], b[3], b[4]];
+    if (w > e) return null; // across the antimeridian: meets every box, as far as this check goes
+    out = out ? [Math.min(out[0], w), Math.min(out[1], s), Math.max(out[2], e), Math.max(out[3], n)] : [w, s, e, n];
+  }
+  return out;
 }
 
 function checkAssets(a: unknown): string[] {

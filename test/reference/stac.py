@@ -16,7 +16,8 @@ whose assets are one COG per band, each at its own resolution and CRS (as Sentin
 Every asset has nodata 0. catalog.json (a Catalog) links collection.json (a Collection), which links
 the items; every link and href is relative. reference/BOX-ASSET.tif is native gdalwarp of that
 asset's files (date order, files on one grid joined by gdalbuildvrt first, as geotensor does)
-through the boxes of BOXES, with -dstnodata 0. Run: python3 test/reference/stac.py
+through the boxes of BOXES, with -dstnodata 0; reference/across-DAY-ASSET.tif the same for the box
+across all items, one date at a time (0701: west and east, 0801: later). Run: python3 test/reference/stac.py
 """
 import json
 import os
@@ -137,6 +138,16 @@ def make_references(tmp):
             vrt = os.path.join(tmp, f'{asset}.vrt')
             run('gdalbuildvrt', '-q', vrt, *files)
             run('gdalwarp', *Q, '-te', *map(str, bounds), '-ts', str(w), str(h), '-t_srs', crs, '-r', r, '-dstnodata', '0', '-ot', 'Byte', vrt, os.path.join(d, f'{box}-{asset}.tif'))
+    # The box across all three items, date by date (time steps): 2002-07-01 (west and east) and 2002-08-01 (later).
+    bounds, crs, w, h, r = BOXES['across']
+    for day, names in [('0701', ['west', 'east']), ('0801', ['later'])]:
+        for asset in ASSETS:
+            files = [os.path.join(OUT, 'assets', n, f'{asset}.tif') for n in names]
+            src = files[0]  # one file is warped as it is, several joined by gdalbuildvrt first
+            if len(files) > 1:
+                src = os.path.join(tmp, f'{day}-{asset}.vrt')
+                run('gdalbuildvrt', '-q', src, *files)
+            run('gdalwarp', *Q, '-te', *map(str, bounds), '-ts', str(w), str(h), '-t_srs', crs, '-r', r, '-dstnodata', '0', '-ot', 'Byte', src, os.path.join(d, f'across-{day}-{asset}.tif'))
     write(os.path.join(d, 'boxes.json'), {k: {'bounds': v[0], 'crs': v[1], 'width': v[2], 'height': v[3], 'resampling': v[4]} for k, v in BOXES.items()})
 
 

@@ -16,7 +16,7 @@
 //   /swap-N/FILE     after N requests, another file of the same size (bytes inverted) with a new ETag
 //   /swaplm-N/FILE   the same with no ETag at all and a new Last-Modified
 //   /shortrange/FILE after the first request, a 206 for half the range asked (honest Content-Range)
-//   /sas-TOKEN/FILE  403 unless the query string has sig=TOKEN (a signed URL)
+//   /sas-TOKEN/FILE  403 unless the query string has sig=TOKEN reversed (a signed URL; the path does not hold the signature)
 //   /stacapi/search  a tiny STAC API over the items of DIR/stac (test/remote/stac-api.mjs)
 //   /__other         the base URL of the same server on a second port (another origin)
 //   /__heal          failafter-N answers normally again (until /__reset)
@@ -84,7 +84,7 @@ export function startRangeServer({ dir, port = 0 }) {
     if (mode === 'flaky' && n <= Number(arg)) return send(503, {}, Buffer.from('busy'));
     if (mode === 'failafter' && n > Number(arg) && !healed) return send(500, {}, Buffer.from('broken'));
     if (mode === 'auth' && req.headers.authorization !== `Bearer ${arg}`) return send(401, {}, Buffer.from('unauthorized'));
-    if (mode === 'sas' && url.searchParams.get('sig') !== arg) return send(403, {}, Buffer.from('forbidden'));
+    if (mode === 'sas' && url.searchParams.get('sig') !== [...arg].reverse().join('')) return send(403, {}, Buffer.from('forbidden'));
     if (mode === 'basic' && req.headers.authorization !== `Basic ${Buffer.from(arg).toString('base64')}`) return send(401, {}, Buffer.from('unauthorized'));
     let size;
     let read;

@@ -1,0 +1,30 @@
+/** Samples with a time axis (a STAC source opened with `time`): each step laid out as a sample, the steps joined. */
+import { ArgumentError } from '../core/errors.js';
+import { dtypeOf, typedArrayFor } from '../core/pixels.js';
+import type { SampleSet } from '../samples/sample-set.js';
+import { instant } from '../stac/time-stack.js';
+import type { SampleArray } from './sample.js';
+
+/** A sample's own time interval from its `time_start` and `time_end` columns (ISO text or milliseconds; either may be absent or null). */
+export function sampleInterval(samples: SampleSet, i: number): [number, number] | undefined {
+  const has0 = samples.hasColumn('time_start');
+  const has1 = samples.hasColumn('time_end');
+  if (!has0 && !has1) return undefined;
+  const at = (name: string) => {
+    const v = samples.column(name)[i];
+    if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return null;
+    const t = instant(v);
+    if (!Number.isFinite(t)) throw new ArgumentError(name, `an ISO date or milliseconds (sample ${i})`, v);
+    return t;
+  };
+  return [(has0 ? at('time_start') : null) ?? -Infinity, (has1 ? at('time_end') : null) ?? Infinity];
+}
+
+/** The steps of one sample (each [1, ...]) as one sample [1, steps, ...], with their dates (null: padding). */
+export function joinSteps(steps: SampleArray[], times: (string | null)[]): SampleArray {
+  const first = steps[0];
+  const per = first.data.length;
+  const data = typedArrayFor(dtypeOf(first.data), per * steps.length);
+  steps.forEach((s, t) => data.set(s.data as never, t * per));
+  return { ...first, data, shape: [1, steps.length, ...first.shape.slice(1)], times };
+}

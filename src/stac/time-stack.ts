@@ -1,0 +1,189 @@
+/**
+ * A STAC source with time: its items grouped into dated steps (the items of one UTC day mosaicked,
+ * or each item its own step), each step a RasterStack of the assets. A window reads, for its box,
+ * the `steps` dates whose items meet the box (their STAC bbox) within the time window — the latest,
+ * the earliest, or all of them — in date order, padded with nodata after them when fewer exist.
+ */
+import type { Bounds } from '../core/box.js';
+import { ArgumentError, EngineError, SampleError } from '../core/errors.js';
+import { typedArrayFor } from '../core/pixels.js';
+import { transformBounds } from '../crs/index.js';
+import { gridOver } from '../engine/mosaic.js';
+import type { EnginePool } from '../engine/pool.js';
+import type { CrsInfo, RasterMeta } from '../engine/protocol.js';
+import type { FeatureCollectionLike, Window } from '../engine/raster.js';
+import type { RasterReader, RasterStack } from '../engine/raster-stack.js';
+import type { ReadWindowOptions } from '../engine/validate.js';
+import { toWindowRequest } from '../engine/validate.js';
+import type { RemoteStats } from '../remote/types.js';
+
+export interface TimeOptions {
+  /** Dates per sample: the time axis of every batch. */
+  steps: number;
+  /** Which dates when more meet a box: 'latest' (default), 'earliest', or 'all' (more than `steps` is then a SampleError). */
+  pick?: 'latest' | 'earliest' | 'all';
+  /** Only dates in [start, end] (ISO strings, Dates or milliseconds; inclusive). */
+  window?: [string | number | Date, string | number | Date];
+  /** 'day' (default): the items of one UTC day are one step, mosaicked; 'item': each item is a step. */
+  groupBy?: 'day' | 'item';
+}
+
+/** One dated step: its items' stack of assets. */
+export interface TimeStep {
+  /** The step's date: the first item's datetime (ISO 8601). */
+  datetime: string;
+  time: number;
+  /** Union of its items' STAC bbox (WGS 84 degrees), or null when an item has none (then it meets every box). */
+  bbox: Bounds | null;
+  stack: RasterStack;
+}
+
+/** A window of a time stack: `steps` blocks of layers, one after another, and each block's date (null: padding). */
+export interface TimeWindow extends Window {
+  times: (string | null)[];
+}
+
+export class TimeStack implements RasterReader {
+  readonly meta: RasterMeta;
+  readonly label: string;
+  readonly steps: number;
+  readonly pick: 'latest' | 'earliest' | 'all';
+  private readonly window: [number, number];
+  private closed = false;
+
+  constructor(
+    readonly dates: TimeStep[],
+    options: TimeOptions,
+    label: string,
+  ) {
+    const t = checkTime(options);
+    this.steps = t.steps;
+    this.pick = t.pick;
+    this.window = t.window;
+    this.label = label;
+    const metas = dates.map((d) => d.stack.meta);
+    this.meta = { ...metas[0], ...gridOver(metas[0], metas.slice(1)), files: metas.flatMap((m) => m.files) };
+  }
+
+  /** Band names of each step (the assets). */
+  get bandNames(): string[] {
+    return this.dates[0].stack.bandNames;
+  }
+
+  describe(): RasterMeta {
+    return this.meta;
+  }
+
+  /** The dates a box gets: those meeting it within the window (and `within`, a sample's own interval), picked and in date order. */
+  stepsFor(bounds: Bounds, crs: string, within?: [number, number]): TimeStep[] {
+    let box: Bounds | null;
+    try {
+      box = transformBounds(bounds, crs, 'EPSG:4326');
+    } catch {
+      box = null; // cannot tell: every date is a candidate
+    }
+    const [t0, t1] = within ? [Math.max(this.window[0], within[0]), Math.min(this.window[1], within[1])] : this.window;
+    const meets = (b: Bounds | null) => !box || !b || (b[0] <= box[2] && b[2] >= box[0] && b[1] <= box[3] && b[3] >= box[1]);
+    const found = this.dates.filter((d) => d.time >= t0 && d.time <= t1 && meets(d.bbox));
+    if (found.length <= this.steps) return found;
+    if (this.pick === 'all') {
+      throw new SampleError('SAMPLE_FAILED', `${this.label}: ${found.length} dates meet the box [${bounds.join(', ')}], more than steps (${this.steps}) with pick: 'all'`, {
+        input: this.label,
+      });
+    }
+    return this.pick === 'latest' ? found.slice(found.length - this.steps) : found.slice(0, this.steps);
+  }
+
+  /** Every step of the box through the same grid: [steps × layers, h, w], padded steps nodata (and mask 0). */
+  async readWindow(options: ReadWindowOptions & { within?: [number, number] }): Promise<TimeWindow> {
+    if (this.closed) throw new EngineError('ENGINE_CLOSED', `${this.label}: source is closed`, { input: this.label });
+    const req = toWindowRequest(options, this.meta);
+    const chosen = this.stepsFor(req.bounds, req.crs, options.within);
+    const reads = await Promise.all(chosen.map((d) => d.stack.readWindow({ ...options, crs: req.crs })));
+    const layers = req.bands.length + (req.mask ? 1 : 0);
+    const block = layers * req.width * req.height;
+    const data = typedArrayFor(req.dtype, block * this.steps);
+    reads.forEach((r, k) => data.set(r.data as never, k * block));
+    if (chosen.length < this.steps) {
+      const plane = req.width * req.height;
+      for (let k = chosen.length; k < this.steps; k++) {
+        data.fill(req.nodata ?? 0, k * block, k * block + req.bands.length * plane);
+        if (req.mask) data.fill(0, k * block + req.bands.length * plane, (k + 1) * block);
+      }
+    }
+    const times = Array.from({ length: this.steps }, (_, k) => (k < chosen.length ? chosen[k].datetime : null));
+    return { data, shape: [layers * this.steps, req.height, req.width], dtype: req.dtype, nodata: req.nodata, bounds: req.bounds, crs: req.crs, times };
+  }
+
+  async prefetch(options: ReadWindowOptions & { within?: [number, number] }): Promise<void> {
+    try {
+      const req = toWindowRequest(options, this.meta);
+      await Promise.all(this.stepsFor(req.bounds, req.crs, options.within).map((d) => d.stack.prefetch(options)));
+    } catch {
+      // advice only: the read reports the problem
+    }
+  }
+
+  async features(): Promise<{ geojson: FeatureCollectionLike; crs: string }> {
+    throw new ArgumentError('source', `a vector source to list the features of (${this.label} is a STAC time series)`, this.label);
+  }
+
+  resolveCrs(crs: string): Promise<CrsInfo> {
+    return this.dates[0].stack.resolveCrs(crs);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.dates.map((d) => d.stack.close()));
+  }
+
+  sourceStats(): RemoteStats | null {
+    const all = this.dates.map((d) => d.stack.sourceStats()).filter((s): s is RemoteStats => !!s);
+    if (all.length === 0) return null;
+    return all.reduce((a, b) => ({
+      requests: a.requests + b.requests,
+      bytesFetched: a.bytesFetched + b.bytesFetched,
+      cacheHits: a.cacheHits + b.cacheHits,
+      cacheMisses: a.cacheMisses + b.cacheMisses,
+      retries: a.retries + b.retries,
+      size: a.size + b.size,
+    }));
+  }
+
+  get enginePool(): EnginePool {
+    return this.dates[0].stack.enginePool;
+  }
+
+  get engineSize(): number {
+    return this.dates[0].stack.engineSize;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}
+
+/** Milliseconds of an instant given as an ISO string, a Date or milliseconds (NaN when it is none). */
+export function instant(v: unknown): number {
+  if (v instanceof Date) return v.getTime();
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim()) return Date.parse(v);
+  return Number.NaN;
+}
+
+export function checkTime(t: TimeOptions): Required<Pick<TimeOptions, 'steps' | 'pick' | 'groupBy'>> & { window: [number, number] } {
+  if (!t || typeof t !== 'object') throw new ArgumentError('time', '{ steps, pick, window, groupBy }', t);
+  if (!Number.isInteger(t.steps) || t.steps < 1 || t.steps > 1000) throw new ArgumentError('time.steps', 'an integer from 1 to 1000', t.steps);
+  const pick = t.pick ?? 'latest';
+  if (pick !== 'latest' && pick !== 'earliest' && pick !== 'all') throw new ArgumentError('time.pick', "'latest', 'earliest' or 'all'", t.pick);
+  const groupBy = t.groupBy ?? 'day';
+  if (groupBy !== 'day' && groupBy !== 'item') throw new ArgumentError('time.groupBy', "'day' or 'item'", t.groupBy);
+  let window: [number, number] = [-Infinity, Infinity];
+  if (t.window !== undefined) {
+    const w = Array.isArray(t.window) && t.window.length === 2 ? [instant(t.window[0]), instant(t.window[1])] : [];
+    if (w.length !== 2 || !(w[0] <= w[1])) throw new ArgumentError('time.window', '[start, end]: ISO dates, Dates or milliseconds, start before end', t.window);
+    window = w as [number, number];
+  }
+  return { steps: t.steps, pick, groupBy, window };
+}
