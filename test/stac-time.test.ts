@@ -143,3 +143,41 @@ test('a flow with time: [batch, steps, h, w, assets] batches with times and a ti
   await sdg.close();
   await assert.rejects(SpatialDataGenerator.open(catalog(), { time: { steps: 2 } }), ArgumentError, { input: 'time' });
 });
+
+test("quality masks: a date whose quality asset is bad over maxFraction of the box is dropped (the next date taken) or kept as padding ('mask')", async () => {
+  const ts = await openStac(catalog(), { assets: ['B1', 'B4'], time: { steps: 2 } });
+  const bad = (v: number) => v >= 70;
+  // Each date's bad fraction, measured on its B4 read nearest through the box.
+  const fractions = await Promise.all(
+    ts.dates.map(async (d) => {
+      const w = await d.stack.readWindow({ ...ACROSS, bands: [2], resampling: 'nearest' });
+      return w.data.filter(bad).length / w.data.length;
+    }),
+  );
+  await ts.close();
+  assert.ok(Math.abs(fractions[0] - fractions[1]) > 0.05, `the two dates differ in bad pixels (${fractions.map((f) => f.toFixed(3))})`);
+  const maxFraction = (fractions[0] + fractions[1]) / 2;
+  const [clear, cloudy] = fractions[0] < fractions[1] ? [JULY, AUGUST] : [AUGUST, JULY];
+  const quality = { asset: 'B4', bad, maxFraction };
+  for (const pick of ['latest', 'earliest'] as const) {
+    const one = await openStac(catalog(), { assets: ['B1', 'B4'], time: { steps: 1, pick, quality } });
+    assert.deepEqual((await one.readWindow(ACROSS)).times, [clear], `${pick}: the cloudy date (${cloudy}) dropped, the clear one taken`);
+    await one.close();
+  }
+  const masked = await openStac(catalog(), { assets: ['B1', 'B4'], time: { steps: 2, quality: { ...quality, action: 'mask' } } });
+  const m = await masked.readWindow(ACROSS);
+  assert.deepEqual(m.times, [clear, null], "'mask': the cloudy date kept as padding");
+  const plane = ACROSS.width * ACROSS.height;
+  assert.ok(
+    m.data.subarray(2 * plane).every((v) => v === 0),
+    'the masked step is nodata',
+  );
+  await masked.close();
+  const listed = await openStac(catalog(), { assets: ['B4'], time: { steps: 2, quality: { asset: 'B4', bad: [0], maxFraction: 1 } } });
+  assert.deepEqual((await listed.readWindow(ACROSS)).times, [JULY, AUGUST], 'a list of bad values; maxFraction 1 keeps every date');
+  await listed.close();
+  await assert.rejects(openStac(catalog(), { assets: ['B1'], time: { steps: 1, quality: { asset: 'SCL', bad: [9] } } }), ArgumentError, { input: 'time.quality.asset' });
+  await assert.rejects(openStac(catalog(), { assets: ['B1'], time: { steps: 1, quality: { asset: 'B1', bad: [9], maxFraction: 2 } } }), ArgumentError, {
+    input: 'time.quality.maxFraction',
+  });
+});
