@@ -51,7 +51,7 @@ export { RasterStack, type RasterReader, type StackMember, type StackOptions } f
 export { openStac, type StacOpenOptions, type HrefContext } from './stac/open.js';
 export { stacSearch, type StacSearchParams, type StacSearchOptions } from './stac/search.js';
 export { readStacItems } from './stac/read.js';
-export { TimeStack, type TimeOptions, type TimeStep, type TimeWindow } from './stac/time-stack.js';
+export { TimeStack, type TimeOptions, type TimeStep, type TimeWindow, type QualityOptions } from './stac/time-stack.js';
 export type { StacInput, StacItem, StacItemCollection, StacAsset, StacLink, StacRasterBand, StacReadOptions, ReadItem as StacReadItem } from './stac/types.js';
 export { SourceIndex, saveSourceIndex, type SourceIndexEntry, type SourceIndexOptions } from './remote/source-index.js';
 export { readGeoParquet, toGeoParquet, writeGeoParquet, type GeoParquetReadOptions, type GeoParquetWriteOptions, type ParquetBytes } from './io/geoparquet.js';
