@@ -45,7 +45,7 @@ export {
 export { attributes, globalStats, normalize, type AttributeOptions, type StatName, type GlobalStats } from './generator/attributes.js';
 export { terrain, type TerrainLayer } from './generator/terrain.js';
 export { pointGrid } from './samples/ops.js';
-export type { SpatialSplit, SpatialSplitOptions, BalanceOptions } from './samples/splits.js';
+export type { SpatialSplit, SpatialSplitOptions, BalanceOptions, TemporalSplitOptions } from './samples/splits.js';
 export { readVector, readSamples, type VectorData, type VectorSource } from './io/vector.js';
 export { RasterStack, type RasterReader, type StackMember, type StackOptions } from './engine/raster-stack.js';
 export { openStac, type StacOpenOptions, type HrefContext } from './stac/open.js';

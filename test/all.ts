@@ -22,6 +22,7 @@ import './source-index.test.js';
 import './mosaic.test.js';
 import './stac.test.js';
 import './stac-time.test.js';
+import './time-samples.test.js';
 import './chips.test.js';
 import './preview.test.js';
 import './prediction.test.js';

@@ -191,7 +191,8 @@ export class SpatialDataGenerator {
         options.minValid,
       );
     }
-    return randomGrid(extent, w, h, count, { crs: this.crs, seed: options.seed, rng: options.rng, minValid: options.minValid, footprint });
+    const { seed, rng, minValid, time, timeSpan } = options;
+    return randomGrid(extent, w, h, count, { crs: this.crs, seed, rng, minValid, footprint, time, timeSpan });
   }
 
   /**

@@ -2,7 +2,7 @@
 import { ArgumentError } from '../core/errors.js';
 import { dtypeOf, typedArrayFor } from '../core/pixels.js';
 import type { SampleSet } from '../samples/sample-set.js';
-import { instant } from '../stac/time-stack.js';
+import { instant } from '../core/instant.js';
 import type { SampleArray } from './sample.js';
 
 /** A sample's own time interval from its `time_start` and `time_end` columns (ISO text or milliseconds; either may be absent or null). */

@@ -10,7 +10,7 @@ import { classify } from './mask.js';
 import { concat, sampleRows, toCrs, validFractions } from './ops.js';
 import type { Footprint } from '../grid/footprint.js';
 import { augmentBoxes, type BoxAugment } from './augment.js';
-import { balance, shard, spatialSplit, type BalanceOptions, type SpatialSplit, type SpatialSplitOptions } from './splits.js';
+import { balance, shard, spatialSplit, temporalSplit, type BalanceOptions, type SpatialSplit, type SpatialSplitOptions, type TemporalSplitOptions } from './splits.js';
 
 export type ColumnValue = number | string | null;
 export type Column = Float64Array | ColumnValue[];
@@ -301,6 +301,11 @@ export class SampleSet implements Iterable<Sample> {
   /** Whole blocks of space to train/validation/test: parts never overlap. */
   spatialSplit(options: SpatialSplitOptions): SpatialSplit {
     return spatialSplit(this, options);
+  }
+
+  /** Parts in time, earlier first (train before validation), from the time_start / time_end columns. */
+  temporalSplit(options: TemporalSplitOptions): SpatialSplit {
+    return temporalSplit(this, options);
   }
 
   /** A deterministic, disjoint slice for data-parallel worker `index` of `count`. */

@@ -1,5 +1,6 @@
-/** Spatial splits without leakage, shards for data-parallel training, class balance. */
+/** Spatial and temporal splits without leakage, shards for data-parallel training, class balance. */
 import { ArgumentError } from '../core/errors.js';
+import { instant } from '../core/instant.js';
 import { createRng, permutation } from '../grid/index.js';
 import { weightedDraw } from './ops.js';
 import type { SampleSet } from './sample-set.js';
@@ -131,4 +132,41 @@ export function balance(s: SampleSet, column: string, options: BalanceOptions = 
   }
   rows.sort((a, b) => a - b);
   return s.select(rows);
+}
+
+export interface TemporalSplitOptions {
+  /** Where one part ends and the next begins (ISO text, Dates or milliseconds, ascending): n cuts make n + 1 parts. */
+  at: string | number | Date | (string | number | Date)[];
+}
+
+/**
+ * Parts in time, earlier first (train before validation): a sample belongs to part k when its whole
+ * interval (`time_start` to `time_end` columns; one of them alone is an instant) lies between cut
+ * k − 1 and cut k (a cut belongs to the later part); a sample reaching across a cut is dropped.
+ */
+export function temporalSplit(s: SampleSet, options: TemporalSplitOptions): SpatialSplit {
+  const raw = Array.isArray(options?.at) ? options.at : [options?.at];
+  const cuts = raw.map(instant);
+  if (cuts.length === 0 || cuts.some((c) => !Number.isFinite(c)) || cuts.some((c, i) => i > 0 && c <= cuts[i - 1])) {
+    throw new ArgumentError('at', 'one or more ascending instants (ISO dates, Dates or milliseconds)', options?.at);
+  }
+  const has0 = s.hasColumn('time_start');
+  const has1 = s.hasColumn('time_end');
+  if (!has0 && !has1) throw new ArgumentError('samples', 'samples with time_start / time_end columns (randomGrid(..., { time }) adds them)', s.columnNames);
+  const start = has0 ? s.column('time_start') : s.column('time_end');
+  const end = has1 ? s.column('time_end') : s.column('time_start');
+  const parts: number[][] = cuts.map(() => []).concat([[]]);
+  const dropped: number[] = [];
+  const partOf = (t: number) => cuts.filter((c) => t >= c).length;
+  for (let i = 0; i < s.length; i++) {
+    const a = instant(start[i]);
+    const b = instant(end[i]);
+    if (!Number.isFinite(a) || !Number.isFinite(b) || b < a) throw new ArgumentError('time_start', `an interval (sample ${i}: ${start[i]} to ${end[i]})`, start[i]);
+    // An interval ending exactly at a cut lies before it.
+    const pa = partOf(a);
+    const pb = b > a ? cuts.filter((c) => b > c).length : pa;
+    if (pa === pb) parts[pa].push(i);
+    else dropped.push(i);
+  }
+  return { parts: parts.map((p) => s.select(p)), dropped: s.select(dropped) };
 }

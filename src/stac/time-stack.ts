@@ -6,6 +6,7 @@
  */
 import type { Bounds } from '../core/box.js';
 import { ArgumentError, EngineError, SampleError } from '../core/errors.js';
+import { instant } from '../core/instant.js';
 import { typedArrayFor } from '../core/pixels.js';
 import { transformBounds } from '../crs/index.js';
 import { gridOver } from '../engine/mosaic.js';
@@ -214,14 +215,6 @@ export class TimeStack implements RasterReader {
   get isClosed(): boolean {
     return this.closed;
   }
-}
-
-/** Milliseconds of an instant given as an ISO string, a Date or milliseconds (NaN when it is none). */
-export function instant(v: unknown): number {
-  if (v instanceof Date) return v.getTime();
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim()) return Date.parse(v);
-  return Number.NaN;
 }
 
 function checkQuality(q: QualityOptions, assets: string[]): { band: number; isBad: (v: number) => boolean; maxFraction: number; action: 'drop' | 'mask' } {
