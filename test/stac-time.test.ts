@@ -5,7 +5,7 @@
  * and 5-D batches.
  */
 import { assert, remoteUrl, test, testEnv } from './lib/harness.js';
-import { ArgumentError, openRaster, openStac, SampleError, SampleSet, SpatialDataGenerator, type Resampling } from '../src/index.js';
+import { ArgumentError, openRaster, openStac, SampleError, SampleSet, SpatialDataGenerator, zip, type Resampling } from '../src/index.js';
 
 const ASSETS = ['B1', 'B2', 'B3', 'B4'];
 const ACROSS = { bounds: [-34.915, -8.01, -34.875, -7.975] as [number, number, number, number], crs: 'EPSG:4326', width: 40, height: 44, resampling: 'bilinear' as Resampling };
@@ -133,6 +133,18 @@ test('a flow with time: [batch, steps, h, w, assets] batches with times and a ti
     assert.equal(differing(bb.data.subarray(2 * plane, 3 * plane), await reference('across-0801-B1')), 0, "'band': step 1, B1");
   }
   await banded.close();
+  // zip aligns flows with time axes of other lengths and bands by their height and width.
+  const one = await SpatialDataGenerator.open(catalog(), { assets: ['B1'], time: { steps: 1 } });
+  for await (const [x, y] of zip(sdg.flow(samples, 40, 44, { batchSize: 3 }), one.flow(samples, 40, 44, { batchSize: 3 }))) {
+    assert.deepEqual(
+      [x.shape, y.shape],
+      [
+        [3, 2, 44, 40, 4],
+        [3, 1, 44, 40, 1],
+      ],
+    );
+  }
+  await one.close();
   await assert.rejects(
     async () => {
       for await (const _ of sdg.flow(samples, 40, 44, { alignment: 'keras-spatial' }));

@@ -107,10 +107,43 @@ const data = toDataset({ xs: dem.flow(samples, 64, 64, { batchSize: 8, shuffle: 
 const history = await model.fitDataset(data, { epochs: 8, verbose: 0 });
 console.log(\`loss per epoch: \${history.history.loss.map((v) => Number(v).toFixed(3)).join(' ')}\`);`),
   code(`previewCurve(history.history.loss as number[])`),
+  md(`## 4 From a STAC catalog: assets as aligned bands, dates as a time axis
+
+Beyond Keras Spatial: a static STAC catalog (the one the tests serve, \`test/fixtures/stac\`: Landsat 7
+over Olinda, one COG per band at 28.5, 57 and 114 m in UTM 25S and at 30 m in another UTM datum, two
+dates) opens as one source whose bands are the assets, each warped from its own resolution and CRS
+onto the finest grid; \`time\` gives every sample its dates. \`stacSearch(apiUrl, { bbox, datetime,
+collections })\` gives the same kind of input from a STAC API.`),
+  code(`
+const catalog = '../../test/fixtures/stac/catalog.json';
+const time = { steps: 2, pick: 'latest' as const };
+const bands = await SpatialDataGenerator.open(catalog, { assets: ['B2', 'B3', 'B4'], dtype: 'float32', resampling: 'bilinear', time });
+const target = await SpatialDataGenerator.open(catalog, { assets: ['B1'], dtype: 'float32', resampling: 'bilinear', time: { steps: 1 } });
+for (const g of [bands, target]) g.addPreprocessCallback('scale', normalize(0, 255));
+const cells = bands.randomGrid(1500, 1500, 48, { seed: 2 });
+const peek = (await bands.flow(cells.take(4), 32, 32)[Symbol.asyncIterator]().next()).value;
+console.log(\`STAC batch \${peek.shape}; dates of sample 0: \${peek.times[0].join(', ')}\`);`),
+  md(`A small model over [batch, dates, h, w, bands]: a 3-D convolution across the two dates, predicting
+the latest date's B1 from its other bands and the earlier date's.`),
+  code(`
+const stacModel = tf.sequential({
+  layers: [
+    tf.layers.conv3d({ inputShape: [2, 32, 32, 3], filters: 6, kernelSize: [2, 3, 3], padding: 'same', activation: 'relu' }),
+    tf.layers.conv3d({ filters: 1, kernelSize: [2, 1, 1], padding: 'valid' }),
+  ],
+});
+stacModel.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+const stacData = toDataset({ xs: bands.flow(cells, 32, 32, { batchSize: 8, shuffle: true, seed: 4 }), ys: target.flow(cells, 32, 32, { batchSize: 8, shuffle: true, seed: 4 }) });
+const stacHistory = await stacModel.fitDataset(stacData, { epochs: 6, verbose: 0 });
+console.log(\`STAC loss per epoch: \${stacHistory.history.loss.map((v) => Number(v).toFixed(4)).join(' ')}\`);`),
+  code(`previewSamples({ ...peek, data: peek.data.subarray(0, 32 * 32 * 3), shape: [1, 32, 32, 3] }, { cell: 192 })`),
   code(`
 model.dispose();
+stacModel.dispose();
 await dem.close();
 await labels.close();
+await bands.close();
+await target.close();
 await terminateEngine();`),
 ];
 

@@ -42,7 +42,9 @@ if (r.status === 0) {
   checks.push(['every code cell was executed', code.every((c) => c.execution_count !== null), '']);
   checks.push(['the pictures are inline (PNG outputs)', images >= 10, `${images} pictures`]);
   checks.push(['samples were selected by the watershed', /\d+ of \d+ samples intersect the watershed/.test(text), '']);
-  checks.push(['the model trained (loss per epoch printed)', /loss per epoch: (\d\.\d+ ?){8}/.test(text), (/loss per epoch: .*/.exec(text) ?? [''])[0]]);
+  checks.push(['the model trained (loss per epoch printed)', /\nloss per epoch: (\d\.\d+ ?){8}/.test(`\n${text}`), (/(^|\n)loss per epoch: .*/.exec(text) ?? [''])[0]]);
+  checks.push(['the STAC section made 5-D batches with dates', /STAC batch 4,2,32,32,3; dates of sample 0: \d{4}-\d\d-\d\dT/.test(text), (/STAC batch .*/.exec(text) ?? [''])[0]]);
+  checks.push(['the model over STAC batches trained', /STAC loss per epoch: (\d+\.\d+ ?){6}/.test(text), (/STAC loss per epoch: .*/.exec(text) ?? [''])[0]]);
 }
 let failed = 0;
 for (const [name, ok, note] of checks) {

@@ -22,12 +22,16 @@ export function sampleShape(c: number, h: number, w: number, interleave: Interle
   return squeeze ? [1, h, w] : interleave === 'band' ? [1, c, h, w] : [1, h, w, c];
 }
 
-/** n, h, w, c of a batch (shape [n, h, w, c], [n, c, h, w] or [n, h, w] by its layout). */
+/**
+ * n, h, w, c of a batch (shape [n, h, w, c], [n, c, h, w] or [n, h, w] by its layout; with a time
+ * axis after n, [n, steps, ...], the dims of one step).
+ */
 export function dims(batch: { shape: readonly number[]; layout: Layout }): Dims {
   const s = batch.shape;
-  if (batch.layout === 'squeezed') return { n: s[0], h: s[1], w: s[2], c: 1 };
-  if (batch.layout === 'band') return { n: s[0], c: s[1], h: s[2], w: s[3] };
-  return { n: s[0], h: s[1], w: s[2], c: s[3] };
+  const t = s.length > (batch.layout === 'squeezed' ? 3 : 4) ? 1 : 0;
+  if (batch.layout === 'squeezed') return { n: s[0], h: s[1 + t], w: s[2 + t], c: 1 };
+  if (batch.layout === 'band') return { n: s[0], c: s[1 + t], h: s[2 + t], w: s[3 + t] };
+  return { n: s[0], h: s[1 + t], w: s[2 + t], c: s[3 + t] };
 }
 
 /** h, w, c of one sample without its batch dimension ([h, w, c], [c, h, w] or [h, w]). */
