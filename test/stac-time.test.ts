@@ -5,7 +5,7 @@
  * and 5-D batches.
  */
 import { assert, remoteUrl, test, testEnv } from './lib/harness.js';
-import { ArgumentError, openRaster, openStac, SampleError, SampleSet, SpatialDataGenerator, zip, type Resampling } from '../src/index.js';
+import { ArgumentError, attributes, openRaster, openStac, SampleError, SampleSet, SpatialDataGenerator, zip, type Resampling } from '../src/index.js';
 
 const ASSETS = ['B1', 'B2', 'B3', 'B4'];
 const ACROSS = { bounds: [-34.915, -8.01, -34.875, -7.975] as [number, number, number, number], crs: 'EPSG:4326', width: 40, height: 44, resampling: 'bilinear' as Resampling };
@@ -145,6 +145,9 @@ test('a flow with time: [batch, steps, h, w, assets] batches with times and a ti
     );
   }
   await one.close();
+  // What needs one date per sample refuses a time axis rather than reading it wrong.
+  await assert.rejects(sdg.footprint(), ArgumentError, { input: 'footprint' });
+  await assert.rejects(attributes(sdg, samples, { width: 8, height: 8, stats: ['mean'] }), ArgumentError, { input: 'source' });
   await assert.rejects(
     async () => {
       for await (const _ of sdg.flow(samples, 40, 44, { alignment: 'keras-spatial' }));

@@ -68,6 +68,8 @@ export async function exportChips(sdg: SpatialDataGenerator, samples: SampleSet,
   let layout: Layout = 'pixel';
   for await (const b of sdg.flow(samples, options.width, options.height, { batchSize: options.batchSize ?? 16, signal: options.signal })) {
     layout = b.layout;
+    if (b.times && format.extension !== 'npy')
+      throw new ArgumentError('format', `'npy' for samples with a time axis (a ${format.extension} chip holds one date)`, format.extension);
     const per = b.data.length / b.indices.length;
     for (let k = 0; k < b.indices.length; k++) {
       const row = b.indices[k];

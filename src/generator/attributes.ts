@@ -65,6 +65,7 @@ export async function attributes(source: SpatialDataGenerator | AsyncIterable<Ba
   if (!Number.isInteger(maxClasses) || maxClasses < 1) throw new ArgumentError('maxClasses', 'a positive integer', options.maxClasses);
   let done = 0;
   for await (const batch of batches) {
+    if (batch.times) throw new ArgumentError('source', 'samples without a time axis (open the STAC source without time for per-sample attributes)', 'time');
     const d = dims(batch);
     const b = d.n;
     const per = batch.data.length / b;

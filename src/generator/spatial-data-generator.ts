@@ -9,7 +9,7 @@ import type { RasterMeta } from '../engine/protocol.js';
 import { type FeatureCollectionLike, openRaster, type RasterSource, type Window } from '../engine/raster.js';
 import type { RasterReader } from '../engine/raster-stack.js';
 import { TimeStack } from '../stac/time-stack.js';
-import { joinSteps, sampleInterval } from './time-samples.js';
+import { eachStep, joinSteps, sampleInterval } from './time-samples.js';
 import type { EnginePool } from '../engine/pool.js';
 import type { RemoteStats } from '../remote/types.js';
 import { checkBands, checkCrs, checkDtype, checkResampling, checkMask, checkSize, defaultNodata, type ReadWindowOptions } from '../engine/validate.js';
@@ -201,6 +201,8 @@ export class SpatialDataGenerator {
    */
   async footprint(options: FootprintOptions = {}): Promise<Footprint> {
     if (!this.meta.res) throw new ArgumentError('footprint', `a raster source: ${this.raster.label} is a vector layer, whose features are its footprint`, this.raster.label);
+    if (this.raster instanceof TimeStack)
+      throw new ArgumentError('footprint', `a source without a time axis (${this.raster.label} has dates: open it without time for its footprint)`, 'time');
     const [extent, rx, ry] = this.gridFrame(1, 1, 'pixels');
     const bands = typeof this._indexes === 'number' ? [this._indexes] : this._indexes;
     this.lastFootprint = await readFootprint({ raster: this.raster, crs: this.crs, extent, pixel: [rx, ry], bands }, options);
@@ -315,11 +317,7 @@ export class SpatialDataGenerator {
     const opts = { ...this.windowOptions(samples.crs), bounds: samples.bounds(index), width, height, signal, rotation };
     if (this.raster instanceof TimeStack) {
       const w = await this.raster.readWindow({ ...opts, within: sampleInterval(samples, index) });
-      const layers = w.shape[0] / w.times.length;
-      const per = layers * width * height;
-      const steps: SampleArray[] = [];
-      for (let t = 0; t < w.times.length; t++) steps.push(await this.toSample(w.data.subarray(t * per, (t + 1) * per), layers, height, width, samples, index, preprocess));
-      return joinSteps(steps, w.times);
+      return joinSteps(await eachStep(w, (data, layers) => this.toSample(data, layers, height, width, samples, index, preprocess)), w.times);
     }
     const w = await this.raster.readWindow(opts);
     return this.toSample(w.data, w.shape[0], height, width, samples, index, preprocess);

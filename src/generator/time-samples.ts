@@ -1,6 +1,6 @@
 /** Samples with a time axis (a STAC source opened with `time`): each step laid out as a sample, the steps joined. */
 import { ArgumentError } from '../core/errors.js';
-import { dtypeOf, typedArrayFor } from '../core/pixels.js';
+import { dtypeOf, type PixelArray, typedArrayFor } from '../core/pixels.js';
 import type { SampleSet } from '../samples/sample-set.js';
 import { instant } from '../core/instant.js';
 import type { SampleArray } from './sample.js';
@@ -27,4 +27,16 @@ export function joinSteps(steps: SampleArray[], times: (string | null)[]): Sampl
   const data = typedArrayFor(dtypeOf(first.data), per * steps.length);
   steps.forEach((s, t) => data.set(s.data as never, t * per));
   return { ...first, data, shape: [1, steps.length, ...first.shape.slice(1)], times };
+}
+
+/** `make` run on each step's block of a time window ([steps × layers, h, w]), in order. */
+export async function eachStep(
+  w: { data: PixelArray; shape: number[]; times: unknown[] },
+  make: (data: PixelArray, layers: number) => Promise<SampleArray>,
+): Promise<SampleArray[]> {
+  const layers = w.shape[0] / w.times.length;
+  const per = layers * w.shape[1] * w.shape[2];
+  const steps: SampleArray[] = [];
+  for (let t = 0; t < w.times.length; t++) steps.push(await make(w.data.subarray(t * per, (t + 1) * per), layers));
+  return steps;
 }
