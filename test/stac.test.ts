@@ -4,7 +4,7 @@
  * test range server with its tiny STAC API (test/remote/stac-api.mjs), read as one source whose
  * bands are the assets, against native gdalwarp of the same assets (reference/BOX-ASSET.tif).
  */
-import { assert, remoteUrl, test, testEnv } from './lib/harness.js';
+import { assert, remoteOtherBase, remoteReset, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
 import { ArgumentError, openRaster, openStac, type RasterStack, RemoteError, SourceError, SpatialDataGenerator, stacSearch, type Resampling, type StacItem } from '../src/index.js';
 
 const ASSETS = ['B1', 'B2', 'B3', 'B4'];
@@ -205,4 +205,28 @@ test('SpatialDataGenerator.open(stac, { assets }): a grid of samples flows as [b
   assert.equal(differing(w.data, (await direct.readWindow(box)).data), 0, 'generator window = stack window');
   await direct.close();
   await sdg.close();
+});
+
+test("the user's headers go only to the STAC input's own origin and to headerOrigins, never where a document links elsewhere", async () => {
+  const headers = { 'X-Api-Key': 'k-123' };
+  await remoteReset();
+  const fromCatalog = await openStac(remoteUrl('lat-2', 'stac/catalog.json'), { assets: ['B1'], remote: { headers } });
+  assert.ok((await remoteServed('/lat-2/stac/assets/west/B1.tif')).apiKey > 0, 'an asset on the catalog origin gets the headers');
+  assert.ok((await remoteServed('/lat-2/stac/items/west.json')).apiKey > 0, 'so does an item there');
+  await fromCatalog.close();
+  // Items whose assets live on another origin (a hostile or foreign catalog).
+  const other = await remoteOtherBase();
+  const found = await stacSearch(api(), {});
+  const elsewhere = {
+    type: 'FeatureCollection' as const,
+    features: found.features.map((f) => ({ ...f, assets: { B1: { ...f.assets.B1, href: f.assets.B1.href.replace(/^.*\/stac\//, `${other}/lat-3/stac/`) } } })),
+  };
+  const foreign = await openStac(elsewhere, { assets: ['B1'], remote: { headers } });
+  const served = await remoteServed('/lat-3/stac/assets/west/B1.tif');
+  assert.ok(served.requests > 0 && served.apiKey === 0, `no headers to the other origin (${served.requests} requests, ${served.apiKey} with the key)`);
+  await foreign.close();
+  await remoteReset();
+  const allowed = await openStac(elsewhere, { assets: ['B1'], remote: { headers, headerOrigins: [new URL(other).origin] } });
+  assert.ok((await remoteServed('/lat-3/stac/assets/west/B1.tif')).apiKey > 0, 'headerOrigins lets them go there');
+  await allowed.close();
 });

@@ -8,7 +8,7 @@ import { ArgumentError, GeotensorError, SourceError, redactUrl } from '../core/e
 import type { EnginePool } from '../engine/pool.js';
 import { openRaster, type Raster } from '../engine/raster.js';
 import { RasterStack, type StackMember } from '../engine/raster-stack.js';
-import { readStacItems, resolve } from './read.js';
+import { readStacItems, remoteFor, resolve, toUrl, trustedOrigins } from './read.js';
 import { checkTime, TimeStack, type TimeOptions } from './time-stack.js';
 import type { ReadItem, StacInput, StacReadOptions } from './types.js';
 import type { Bounds } from '../core/box.js';
@@ -46,14 +46,15 @@ export async function openStac(input: StacInput, options: StacOpenOptions & { ti
   const where = typeof input === 'string' || input instanceof URL ? redactUrl(String(input)) : 'the STAC input';
   if (items.length === 0) throw new SourceError('SOURCE_NOT_FOUND', `${where}: has no items (nothing to read the assets ${assets.join(', ')} from)`, { input: where });
   const sorted = items.map((x) => x.r);
-  if (!time) return openGroup(sorted, assets, options, where);
+  const trusted = trustedOrigins(typeof input === 'string' || input instanceof URL ? toUrl(input) : null, options.remote);
+  if (!time) return openGroup(sorted, assets, options, where, trusted);
   const groups = groupItems(sorted, time.groupBy).filter((g) => g[0].time >= time.window[0] && g[0].time <= time.window[1]);
   if (groups.length === 0) throw new SourceError('SOURCE_NOT_FOUND', `${where}: no item is dated within time.window`, { input: where });
   const stacks: (RasterStack | null)[] = groups.map(() => null);
   try {
     await Promise.all(
       groups.map(async (g, k) => {
-        stacks[k] = await openGroup(g, assets, options, where);
+        stacks[k] = await openGroup(g, assets, options, where, trusted);
       }),
     );
     const dates = groups.map((g, k) => ({ datetime: datetimeOf(g[0]), time: g[0].time, bbox: bboxOf(g), stack: stacks[k]! }));
@@ -65,13 +66,15 @@ export async function openStac(input: StacInput, options: StacOpenOptions & { ti
 }
 
 /** The items of one step (all, without time) as one RasterStack of the assets. */
-async function openGroup(items: ReadItem[], assets: string[], options: StacOpenOptions, where: string): Promise<RasterStack> {
+async function openGroup(items: ReadItem[], assets: string[], options: StacOpenOptions, where: string, trusted: ReadonlySet<string>): Promise<RasterStack> {
   const plan = await Promise.all(assets.map((a) => assetUrls(a, items, options, where)));
   const opened: (Raster | null)[] = assets.map(() => null);
   try {
     await Promise.all(
       plan.map(async (p, k) => {
-        opened[k] = await openRaster(p.urls.length === 1 ? p.urls[0] : p.urls, { engine: options.engine, remote: options.remote, signal: options.signal });
+        // The user's headers only when every file of the asset is on a trusted origin (the input's, headerOrigins).
+        const remote = remoteFor(p.urls, options.remote, trusted);
+        opened[k] = await openRaster(p.urls.length === 1 ? p.urls[0] : p.urls, { engine: options.engine, remote, signal: options.signal });
       }),
     );
     const members: StackMember[] = assets.map((name, k) => ({ name, raster: opened[k]!, scales: plan[k].scales }));

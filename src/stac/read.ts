@@ -8,6 +8,7 @@
 import { ArgumentError, SourceError, redactUrl } from '../core/errors.js';
 import { fetchJson } from '../remote/document.js';
 import { currentRuntime } from '../runtime/index.js';
+import type { RemoteOptions } from '../remote/types.js';
 import type { ReadItem, StacInput, StacItem, StacLink, StacReadOptions } from './types.js';
 
 const MAX_DEPTH = 16;
@@ -15,6 +16,8 @@ const PARALLEL = 8;
 
 interface Walk {
   opts: Required<Pick<StacReadOptions, 'maxItems' | 'maxDocuments' | 'maxDocumentBytes'>> & StacReadOptions;
+  /** Origins the user's headers may go to: the STAC input's own and `remote.headerOrigins`. */
+  trusted: ReadonlySet<string>;
   seen: Set<string>;
   documents: number;
   items: ReadItem[];
@@ -26,9 +29,10 @@ export async function readStacItems(input: StacInput, options: StacReadOptions =
   for (const k of ['maxItems', 'maxDocuments', 'maxDocumentBytes'] as const) {
     if (!Number.isInteger(opts[k]) || opts[k] < 1) throw new ArgumentError(k, 'a positive integer', opts[k]);
   }
-  const w: Walk = { opts, seen: new Set(), documents: 0, items: [] };
-  if (typeof input === 'string' || input instanceof URL) {
-    const url = toUrl(input);
+  const first = typeof input === 'string' || input instanceof URL ? toUrl(input) : null;
+  const w: Walk = { opts, trusted: trustedOrigins(first, options.remote), seen: new Set(), documents: 0, items: [] };
+  if (first !== null) {
+    const url = first;
     await visit(w, await load(w, url, 'a STAC item, item collection, collection or catalog'), url, 0);
   } else if (input && typeof input === 'object') {
     await visit(w, input, selfLink(input), 0);
@@ -65,7 +69,32 @@ async function load(w: Walk, url: string, what: string): Promise<unknown> {
       throw new SourceError('SOURCE_UNREADABLE', `${url}: is not JSON (${what} was expected)`, { input: url });
     }
   }
-  return fetchJson({ url, maxBytes: w.opts.maxDocumentBytes, what }, { ...w.opts.remote, signal: w.opts.signal ?? w.opts.remote?.signal });
+  return fetchJson({ url, maxBytes: w.opts.maxDocumentBytes, what }, { ...remoteFor([url], w.opts.remote, w.trusted), signal: w.opts.signal ?? w.opts.remote?.signal });
+}
+
+/** The origins the user's headers may go to: the STAC input's (when it is a URL) and `remote.headerOrigins`. */
+export function trustedOrigins(input: string | null, remote: RemoteOptions | undefined): Set<string> {
+  const out = new Set<string>(remote?.headerOrigins ?? []);
+  if (input) out.add(originOf(input));
+  return out;
+}
+
+/**
+ * The remote options for reading `urls`: with the user's headers only when every URL is on a trusted
+ * origin (a STAC document may link anywhere: its links must not carry credentials away).
+ */
+export function remoteFor(urls: string[], remote: RemoteOptions | undefined, trusted: ReadonlySet<string>): RemoteOptions {
+  if (!remote?.headers || urls.every((u) => trusted.has(originOf(u)))) return { ...remote };
+  const { headers: _dropped, ...rest } = remote;
+  return rest;
+}
+
+function originOf(u: string): string {
+  try {
+    return new URL(u).origin;
+  } catch {
+    return '';
+  }
 }
 
 /** One document: an item is kept, a collection of items or a catalog is walked. */
@@ -167,7 +196,10 @@ async function loadLink(w: Walk, l: StacLink, base: string | null, label: string
   if ((l.method ?? 'GET').toUpperCase() !== 'POST') return load(w, url, what);
   if (++w.documents > w.opts.maxDocuments)
     throw new SourceError('SOURCE_UNREADABLE', `${redactUrl(url)}: paging would pass the ${w.opts.maxDocuments} documents allowed (maxDocuments)`, { input: redactUrl(url) });
-  return fetchJson({ url, method: 'POST', body: l.body ?? {}, maxBytes: w.opts.maxDocumentBytes, what }, { ...w.opts.remote, signal: w.opts.signal ?? w.opts.remote?.signal });
+  return fetchJson(
+    { url, method: 'POST', body: l.body ?? {}, maxBytes: w.opts.maxDocumentBytes, what },
+    { ...remoteFor([url], w.opts.remote, w.trusted), signal: w.opts.signal ?? w.opts.remote?.signal },
+  );
 }
 
 export function notStac(label: string, why: string): SourceError {

@@ -5,7 +5,7 @@
  */
 import { ArgumentError, SourceError, redactUrl } from '../core/errors.js';
 import { fetchJson } from '../remote/document.js';
-import { checkItem, notStac, resolve, toUrl } from './read.js';
+import { checkItem, notStac, remoteFor, resolve, toUrl, trustedOrigins } from './read.js';
 import type { StacItem, StacItemCollection, StacLink, StacReadOptions } from './types.js';
 
 export interface StacSearchParams {
@@ -40,6 +40,7 @@ export async function stacSearch(apiUrl: string | URL, params: StacSearchParams 
   const remote = { ...options.remote, signal: options.signal ?? options.remote?.signal };
   const root = toUrl(apiUrl).replace(/\/+$/, '');
   let url = /\/search(\?|$)/.test(root) ? root : `${root}/search`;
+  const trusted = trustedOrigins(url, options.remote); // next links elsewhere go without the headers
   const body: Record<string, unknown> = { limit: 100, ...params };
   let page: { method: 'GET' | 'POST'; url: string; body?: Record<string, unknown> } = method === 'POST' ? { method, url, body } : { method, url: withQuery(url, body) };
   const features: StacItem[] = [];
@@ -47,7 +48,10 @@ export async function stacSearch(apiUrl: string | URL, params: StacSearchParams 
   for (let n = 1; ; n++) {
     if (n > maxDocuments) throw new SourceError('SOURCE_UNREADABLE', `${redactUrl(url)}: the search has more than ${maxDocuments} pages (maxDocuments)`, { input: redactUrl(url) });
     const label = `${redactUrl(page.url)} (page ${n})`;
-    const doc = (await fetchJson({ url: page.url, method: page.method, body: page.body, maxBytes, what: 'a page of STAC search results' }, remote)) as Record<string, unknown>;
+    const doc = (await fetchJson(
+      { url: page.url, method: page.method, body: page.body, maxBytes, what: 'a page of STAC search results' },
+      remoteFor([page.url], remote, trusted),
+    )) as Record<string, unknown>;
     if (!doc || typeof doc !== 'object' || doc.type !== 'FeatureCollection' || !Array.isArray(doc.features))
       throw notStac(label, 'is not a FeatureCollection of items (a STAC search page was expected)');
     doc.features.forEach((f, i) => {
