@@ -72,4 +72,4 @@ export type { WindowResult } from './engine/protocol.js';
 /** @deprecated Renamed {@link EngineConnection}; this alias goes in the next release. */
 export type { EngineConnection as WorkerHandle } from './engine/protocol.js';
 export { PredictionWriter, type PredictionWriterOptions, type Prediction, type Blend } from './chips/prediction-writer.js';
-export type { ProgressOption, ProgressDetail } from './generator/progress.js';
+export type { ProgressOption, ProgressDetail } from './runtime/progress.js';

@@ -230,3 +230,30 @@ test("the user's headers go only to the STAC input's own origin and to headerOri
   assert.ok((await remoteServed('/lat-3/stac/assets/west/B1.tif')).apiKey > 0, 'headerOrigins lets them go there');
   await allowed.close();
 });
+
+test('one asset whose items are in two CRSs (EPSG:31985 and EPSG:32725) reads as one mosaic, later items over earlier, equal to native gdalwarp of both', async () => {
+  const found = await stacSearch(api(), { ids: ['l7-west', 'l7-later'] });
+  assert.equal(found.features.length, 2);
+  const features = found.features.map((f) => ({ ...f, assets: { X: f.id === 'l7-west' ? f.assets.B1 : f.assets.B4 } }));
+  const stack = await openStac({ type: 'FeatureCollection', features }, { assets: ['X'] });
+  assert.equal(stack.meta.crs?.epsg, 31985, "the finest item's CRS");
+  const w = await stack.readWindow(BOXES.across);
+  const ref = await reference('across', 'two-crs');
+  assert.equal(differing(w.data, ref), 0, 'pixels differing from native gdalwarp of west B1 then later B4');
+  await stack.close();
+});
+
+test('progress: openStac ticks once per asset mosaic opened (assets × dates), stacSearch counts items against numberMatched', async () => {
+  const opens: [number, number][] = [];
+  const ts = await openStac(catalog(), { assets: ['B1', 'B2'], time: { steps: 2 }, progress: (done, total) => opens.push([done, total]) });
+  assert.deepEqual(opens.at(-1), [4, 4], '2 assets × 2 dates');
+  assert.equal(opens.length, 4);
+  await ts.close();
+  const pages: [number, number][] = [];
+  await stacSearch(api(), { limit: 1 }, { progress: (done, total) => pages.push([done, total]) });
+  assert.deepEqual(pages, [
+    [1, 3],
+    [2, 3],
+    [3, 3],
+  ]);
+});

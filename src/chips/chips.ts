@@ -5,7 +5,7 @@
  * GDAL, so a chip opens in any GIS); `flowFromFiles` reads `.npy` chips back in batches.
  */
 import { ArgumentError, SourceError } from '../core/errors.js';
-import { type ProgressOption, progressReporter } from '../generator/progress.js';
+import { type ProgressOption, progressReporter } from '../runtime/progress.js';
 import type { PixelArray } from '../core/pixels.js';
 import { currentRuntime } from '../runtime/index.js';
 import type { SpatialDataGenerator } from '../generator/spatial-data-generator.js';

@@ -6,7 +6,7 @@
 import { ArgumentError } from '../core/errors.js';
 import { dims, offset } from '../core/layout.js';
 import { normalizeColumns, type SampleSet } from '../samples/sample-set.js';
-import { type ProgressOption, progressReporter } from './progress.js';
+import { type ProgressOption, progressReporter } from '../runtime/progress.js';
 import type { Batch, SampleArray } from './sample.js';
 import { SpatialDataGenerator } from './spatial-data-generator.js';
 

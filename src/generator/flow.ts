@@ -9,7 +9,7 @@ import { createRng, permutation } from '../grid/index.js';
 import type { SampleSet } from '../samples/sample-set.js';
 import { stack, type Batch, type Layout, type SampleArray } from './sample.js';
 import { type Augment, augmenter, orientSample } from './augment.js';
-import { progressReporter, type ProgressOption } from './progress.js';
+import { progressReporter, type ProgressOption } from '../runtime/progress.js';
 
 export interface FlowOptions {
   /** Samples per batch (default 32); the last batch may be smaller. */

@@ -8,7 +8,7 @@ import { ArgumentError, SampleError } from '../core/errors.js';
 import type { RasterReader } from '../engine/raster-stack.js';
 import { checkBounds } from '../engine/validate.js';
 import { Footprint } from '../grid/footprint.js';
-import { type ProgressOption, progressReporter } from './progress.js';
+import { type ProgressOption, progressReporter } from '../runtime/progress.js';
 
 export interface FootprintOptions {
   /**

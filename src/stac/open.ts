@@ -7,6 +7,7 @@
 import { ArgumentError, GeotensorError, SourceError, redactUrl } from '../core/errors.js';
 import type { EnginePool } from '../engine/pool.js';
 import { openRaster, type Raster } from '../engine/raster.js';
+import { type ProgressOption, progressReporter } from '../runtime/progress.js';
 import { RasterStack, type StackMember } from '../engine/raster-stack.js';
 import { readStacItems, remoteFor, resolve, toUrl, trustedOrigins } from './read.js';
 import { checkTime, TimeStack, type TimeOptions } from './time-stack.js';
@@ -30,6 +31,8 @@ export interface StacOpenOptions extends StacReadOptions {
   signHref?: (url: string, where: HrefContext) => string | Promise<string>;
   /** Items without one of the assets: 'error' (default) or 'skip' them for that asset. */
   missingAssets?: 'error' | 'skip';
+  /** Report the opening of the assets' files: a callback (done, total), or true for a bar / `geotensor-progress` events. */
+  progress?: ProgressOption;
   engine?: EnginePool;
 }
 
@@ -47,16 +50,25 @@ export async function openStac(input: StacInput, options: StacOpenOptions & { ti
   if (items.length === 0) throw new SourceError('SOURCE_NOT_FOUND', `${where}: has no items (nothing to read the assets ${assets.join(', ')} from)`, { input: where });
   const sorted = items.map((x) => x.r);
   const trusted = trustedOrigins(typeof input === 'string' || input instanceof URL ? toUrl(input) : null, options.remote);
-  if (!time) return openGroup(sorted, assets, options, where, trusted);
-  const groups = groupItems(sorted, time.groupBy).filter((g) => g[0].time >= time.window[0] && g[0].time <= time.window[1]);
+  const groups = time ? groupItems(sorted, time.groupBy).filter((g) => g[0].time >= time.window[0] && g[0].time <= time.window[1]) : [sorted];
   if (groups.length === 0) throw new SourceError('SOURCE_NOT_FOUND', `${where}: no item is dated within time.window`, { input: where });
+  // Progress: one tick per asset mosaic opened (assets × dates).
+  const bar = progressReporter('openStac', groups.length * assets.length, options.progress);
+  let opens = 0;
+  const ticked = () => bar.tick(++opens);
+  if (!time) {
+    const stack = await openGroup(sorted, assets, options, where, trusted, ticked);
+    bar.end();
+    return stack;
+  }
   const stacks: (RasterStack | null)[] = groups.map(() => null);
   try {
     await Promise.all(
       groups.map(async (g, k) => {
-        stacks[k] = await openGroup(g, assets, options, where, trusted);
+        stacks[k] = await openGroup(g, assets, options, where, trusted, ticked);
       }),
     );
+    bar.end();
     const dates = groups.map((g, k) => ({ datetime: datetimeOf(g[0]), time: g[0].time, bbox: bboxOf(g), stack: stacks[k]! }));
     return new TimeStack(dates, options.time!, `STAC ${where} (${groups.length} dates: ${assets.join(', ')})`);
   } catch (e) {
@@ -66,7 +78,7 @@ export async function openStac(input: StacInput, options: StacOpenOptions & { ti
 }
 
 /** The items of one step (all, without time) as one RasterStack of the assets. */
-async function openGroup(items: ReadItem[], assets: string[], options: StacOpenOptions, where: string, trusted: ReadonlySet<string>): Promise<RasterStack> {
+async function openGroup(items: ReadItem[], assets: string[], options: StacOpenOptions, where: string, trusted: ReadonlySet<string>, opened1: () => void): Promise<RasterStack> {
   const plan = await Promise.all(assets.map((a) => assetUrls(a, items, options, where)));
   const opened: (Raster | null)[] = assets.map(() => null);
   try {
@@ -75,6 +87,7 @@ async function openGroup(items: ReadItem[], assets: string[], options: StacOpenO
         // The user's headers only when every file of the asset is on a trusted origin (the input's, headerOrigins).
         const remote = remoteFor(p.urls, options.remote, trusted);
         opened[k] = await openRaster(p.urls.length === 1 ? p.urls[0] : p.urls, { engine: options.engine, remote, signal: options.signal });
+        opened1();
       }),
     );
     const members: StackMember[] = assets.map((name, k) => ({ name, raster: opened[k]!, scales: plan[k].scales }));

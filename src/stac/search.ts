@@ -5,6 +5,7 @@
  */
 import { ArgumentError, SourceError, redactUrl } from '../core/errors.js';
 import { fetchJson } from '../remote/document.js';
+import { type ProgressOption, progressReporter } from '../runtime/progress.js';
 import { checkItem, notStac, remoteFor, resolve, toUrl, trustedOrigins } from './read.js';
 import type { StacItem, StacItemCollection, StacLink, StacReadOptions } from './types.js';
 
@@ -27,6 +28,8 @@ export interface StacSearchParams {
 export interface StacSearchOptions extends StacReadOptions {
   /** 'POST' (default, JSON body) or 'GET' (query parameters). */
   method?: 'GET' | 'POST';
+  /** Report items read against the API's numberMatched (when it gives one): a callback (done, total), or true. */
+  progress?: ProgressOption;
 }
 
 /** Every item a STAC API search finds (all pages), as one ItemCollection with the items' absolute self links. */
@@ -45,6 +48,8 @@ export async function stacSearch(apiUrl: string | URL, params: StacSearchParams 
   let page: { method: 'GET' | 'POST'; url: string; body?: Record<string, unknown> } = method === 'POST' ? { method, url, body } : { method, url: withQuery(url, body) };
   const features: StacItem[] = [];
   const seen = new Set<string>();
+  let bar: ReturnType<typeof progressReporter> | undefined;
+  let matched = 0;
   for (let n = 1; ; n++) {
     if (n > maxDocuments) throw new SourceError('SOURCE_UNREADABLE', `${redactUrl(url)}: the search has more than ${maxDocuments} pages (maxDocuments)`, { input: redactUrl(url) });
     const label = `${redactUrl(page.url)} (page ${n})`;
@@ -60,6 +65,11 @@ export async function stacSearch(apiUrl: string | URL, params: StacSearchParams 
         throw new SourceError('SOURCE_UNREADABLE', `${label}: the search finds more than the ${maxItems} items allowed (maxItems; narrow it or raise the limit)`, { input: label });
       features.push(withSelf(item, page.url));
     });
+    if (n === 1 && Number.isInteger(doc.numberMatched) && (doc.numberMatched as number) > 0) {
+      matched = doc.numberMatched as number;
+      bar = progressReporter('stacSearch', matched, options.progress);
+    }
+    bar?.tick(Math.min(features.length, matched));
     const next = Array.isArray(doc.links) ? (doc.links as StacLink[]).find((l) => l && l.rel === 'next' && typeof l.href === 'string') : undefined;
     if (!next || doc.features.length === 0) break;
     const href = resolve(next.href, page.url, label);
@@ -72,6 +82,7 @@ export async function stacSearch(apiUrl: string | URL, params: StacSearchParams 
       page = { method: 'POST', url: href, body: next.merge ? { ...page.body, ...nb } : nb };
     } else page = { method: 'GET', url: href };
   }
+  bar?.end();
   return { type: 'FeatureCollection', features };
 }
 

@@ -17,7 +17,8 @@ Every asset has nodata 0. catalog.json (a Catalog) links collection.json (a Coll
 the items; every link and href is relative. reference/BOX-ASSET.tif is native gdalwarp of that
 asset's files (date order, files on one grid joined by gdalbuildvrt first, as geotensor does)
 through the boxes of BOXES, with -dstnodata 0; reference/across-DAY-ASSET.tif the same for the box
-across all items, one date at a time (0701: west and east, 0801: later). Run: python3 test/reference/stac.py
+across all items, one date at a time (0701: west and east, 0801: later); across-two-crs.tif: one asset
+whose items are in two CRSs (west's B1 and later's B4). Run: python3 test/reference/stac.py
 """
 import json
 import os
@@ -148,6 +149,10 @@ def make_references(tmp):
                 src = os.path.join(tmp, f'{day}-{asset}.vrt')
                 run('gdalbuildvrt', '-q', src, *files)
             run('gdalwarp', *Q, '-te', *map(str, bounds), '-ts', str(w), str(h), '-t_srs', crs, '-r', r, '-dstnodata', '0', '-ot', 'Byte', src, os.path.join(d, f'across-{day}-{asset}.tif'))
+    # One asset whose items are in two CRSs: west's B1 (EPSG:31985) and later's B4 (EPSG:32725), later
+    # drawn over west, warped together as geotensor warps the two groups of a mosaic.
+    run('gdalwarp', *Q, '-te', *map(str, bounds), '-ts', str(w), str(h), '-t_srs', crs, '-r', r, '-dstnodata', '0', '-ot', 'Byte',
+        os.path.join(OUT, 'assets', 'west', 'B1.tif'), os.path.join(OUT, 'assets', 'later', 'B4.tif'), os.path.join(d, 'across-two-crs.tif'))
     write(os.path.join(d, 'boxes.json'), {k: {'bounds': v[0], 'crs': v[1], 'width': v[2], 'height': v[3], 'resampling': v[4]} for k, v in BOXES.items()})
 
 

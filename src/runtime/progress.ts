@@ -3,7 +3,7 @@
  * a terminal (stderr, Node and Deno) and a `geotensor-progress` event on `globalThis` elsewhere
  * (browsers: `addEventListener('geotensor-progress', e => e.detail)`).
  */
-import { currentRuntime } from '../runtime/index.js';
+import { currentRuntime } from './index.js';
 
 export type ProgressOption = boolean | ((done: number, total: number) => void);
 
