@@ -4,8 +4,9 @@
  * date's files alone (reference/across-DAY-ASSET.tif), padding, picks, windows, per-sample intervals
  * and 5-D batches.
  */
-import { assert, remoteUrl, test, testEnv } from './lib/harness.js';
-import { ArgumentError, attributes, openRaster, openStac, SampleError, SampleSet, SpatialDataGenerator, zip, type Resampling } from '../src/index.js';
+import { differing, stacReference } from './lib/stac.js';
+import { assert, remoteUrl, test } from './lib/harness.js';
+import { ArgumentError, attributes, openStac, SampleError, SampleSet, SpatialDataGenerator, zip, type Resampling } from '../src/index.js';
 
 const ASSETS = ['B1', 'B2', 'B3', 'B4'];
 const ACROSS = { bounds: [-34.915, -8.01, -34.875, -7.975] as [number, number, number, number], crs: 'EPSG:4326', width: 40, height: 44, resampling: 'bilinear' as Resampling };
@@ -14,18 +15,7 @@ const JULY = '2002-07-01T12:40:00.000Z';
 const AUGUST = '2002-08-01T12:40:00.000Z';
 const catalog = () => remoteUrl('ok', 'stac/catalog.json');
 
-async function reference(name: string): Promise<Uint8Array> {
-  const r = await openRaster(await testEnv().fixtureSource(`stac/reference/${name}.tif`));
-  const w = await r.readWindow({ bounds: r.meta.bounds!, width: r.meta.width, height: r.meta.height });
-  await r.close();
-  return w.data as Uint8Array;
-}
-
-function differing(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
-  return a.length === b.length ? n : -1;
-}
+const reference = stacReference;
 
 test('time steps: each date of a box is its own mosaic (items of one day together), equal to native gdalwarp of that date alone; fewer dates are padded', async () => {
   const ts = await openStac(catalog(), { assets: ASSETS, time: { steps: 2 } });

@@ -4,8 +4,9 @@
  * test range server with its tiny STAC API (test/remote/stac-api.mjs), read as one source whose
  * bands are the assets, against native gdalwarp of the same assets (reference/BOX-ASSET.tif).
  */
-import { assert, remoteOtherBase, remoteReset, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
-import { ArgumentError, openRaster, openStac, type RasterStack, RemoteError, SourceError, SpatialDataGenerator, stacSearch, type Resampling, type StacItem } from '../src/index.js';
+import { differing, stacReference } from './lib/stac.js';
+import { assert, remoteOtherBase, remoteReset, remoteServed, remoteUrl, test } from './lib/harness.js';
+import { ArgumentError, openStac, type RasterStack, RemoteError, SourceError, SpatialDataGenerator, stacSearch, type Resampling, type StacItem } from '../src/index.js';
 
 const ASSETS = ['B1', 'B2', 'B3', 'B4'];
 type Box = { bounds: [number, number, number, number]; crs: string; width: number; height: number; resampling: Resampling };
@@ -18,18 +19,7 @@ const catalog = () => remoteUrl('ok', 'stac/catalog.json');
 const api = () => remoteUrl('stacapi', '').replace(/\/$/, '');
 
 /** The pixels of native gdalwarp's output for a box and asset. */
-async function reference(box: string, asset: string): Promise<Uint8Array> {
-  const r = await openRaster(await testEnv().fixtureSource(`stac/reference/${box}-${asset}.tif`));
-  const w = await r.readWindow({ bounds: r.meta.bounds!, width: r.meta.width, height: r.meta.height });
-  await r.close();
-  return w.data as Uint8Array;
-}
-
-function differing(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
-  return a.length === b.length ? n : -1;
-}
+const reference = (box: string, asset: string) => stacReference(`${box}-${asset}`);
 
 async function sameAsNative(stack: RasterStack, what: string): Promise<void> {
   for (const [name, box] of Object.entries(BOXES)) {

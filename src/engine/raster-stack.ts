@@ -10,17 +10,12 @@ import { ArgumentError, EngineError } from '../core/errors.js';
 import { type DataType, isFloat, typedArrayFor } from '../core/pixels.js';
 import { parseCrs } from '../crs/index.js';
 import { gridOver } from './mosaic.js';
-import type { EnginePool } from './pool.js';
-import type { CrsInfo, RasterMeta } from './protocol.js';
-import type { FeatureCollectionLike, Raster, Window } from './raster.js';
-import type { RemoteStats } from '../remote/types.js';
+import type { RasterMeta } from './protocol.js';
+import type { Raster, Window } from './raster.js';
 import { type ReadWindowOptions, toWindowRequest } from './validate.js';
+import { ComposedSource, type RasterReader } from './composed-source.js';
 
-/** What the generator reads through: a Raster, or a RasterStack of them. */
-export type RasterReader = Pick<
-  Raster,
-  'meta' | 'label' | 'describe' | 'readWindow' | 'prefetch' | 'features' | 'resolveCrs' | 'close' | 'sourceStats' | 'enginePool' | 'engineSize' | 'isClosed'
->;
+export type { RasterReader };
 
 export interface StackMember {
   /** The band's name (a STAC asset key). */
@@ -36,12 +31,11 @@ export interface StackOptions {
   applyScale?: boolean;
 }
 
-export class RasterStack implements RasterReader {
+export class RasterStack extends ComposedSource implements RasterReader {
   readonly meta: RasterMeta;
   readonly label: string;
   /** The name of each band, in order: a member's name, with `#k` after it for a member's k-th band past its first. */
   readonly bandNames: string[];
-  private closed = false;
   /** For each stack band (0-based): its member and its band in that member (1-based). */
   private readonly bandOf: { member: number; band: number }[];
   /** The type holding every member's own values (what members are read in before scaling). */
@@ -51,6 +45,7 @@ export class RasterStack implements RasterReader {
     private readonly members: StackMember[],
     private readonly options: StackOptions,
   ) {
+    super(() => members.map((m) => m.raster), 'a stack of rasters');
     if (members.length === 0) throw new ArgumentError('members', 'at least one raster', members);
     this.label = options.label;
     const ref = finest(members.map((m) => m.raster.meta));
@@ -146,46 +141,6 @@ export class RasterStack implements RasterReader {
   /** Starts fetching the tiles each member's window will read (remote COGs). */
   async prefetch(options: ReadWindowOptions): Promise<void> {
     await Promise.all(this.members.map((m) => m.raster.prefetch({ ...options, bands: undefined })));
-  }
-
-  async features(): Promise<{ geojson: FeatureCollectionLike; crs: string }> {
-    throw new ArgumentError('source', `a vector source to list the features of (${this.label} is a stack of rasters)`, this.label);
-  }
-
-  resolveCrs(crs: string): Promise<CrsInfo> {
-    return this.members[0].raster.resolveCrs(crs);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.all(this.members.map((m) => m.raster.close()));
-  }
-
-  /** The members' remote reads summed (null when none is remote). */
-  sourceStats(): RemoteStats | null {
-    const all = this.members.map((m) => m.raster.sourceStats()).filter((s): s is RemoteStats => !!s);
-    if (all.length === 0) return null;
-    return all.reduce((a, b) => ({
-      requests: a.requests + b.requests,
-      bytesFetched: a.bytesFetched + b.bytesFetched,
-      cacheHits: a.cacheHits + b.cacheHits,
-      cacheMisses: a.cacheMisses + b.cacheMisses,
-      retries: a.retries + b.retries,
-      size: a.size + b.size,
-    }));
-  }
-
-  get enginePool(): EnginePool {
-    return this.members[0].raster.enginePool;
-  }
-
-  get engineSize(): number {
-    return this.members[0].raster.engineSize;
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
   }
 }
 

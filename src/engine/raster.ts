@@ -8,6 +8,7 @@ import { isGeoJsonObject } from './rasterize-options.js';
 import { ArgumentError, EngineError, SourceError } from '../core/errors.js';
 import { currentRuntime } from '../runtime/index.js';
 import { RemoteFile, isRemoteUrl } from '../remote/remote.js';
+import { sumStats } from '../remote/stats.js';
 import type { RemoteStats, RemoteOptions } from '../remote/types.js';
 import { blockReader, registerBlockReader, unregisterBlockReader } from './byte-bridge.js';
 import { mosaicMeta, partsFor, windowParts } from './mosaic.js';
@@ -263,16 +264,7 @@ export class Raster {
    * mosaic): requests, bytes fetched, cache hits and misses, retries. Null for local sources.
    */
   sourceStats(): RemoteStats | null {
-    const all = this.fileIds.map((f) => blockReader(f)?.stats()).filter((s): s is RemoteStats => !!s);
-    if (all.length === 0) return null;
-    return all.reduce((a, b) => ({
-      requests: a.requests + b.requests,
-      bytesFetched: a.bytesFetched + b.bytesFetched,
-      cacheHits: a.cacheHits + b.cacheHits,
-      cacheMisses: a.cacheMisses + b.cacheMisses,
-      retries: a.retries + b.retries,
-      size: a.size + b.size,
-    }));
+    return sumStats(this.fileIds.map((f) => blockReader(f)?.stats()));
   }
 
   /** The engine this raster is read by. */

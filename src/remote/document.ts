@@ -5,7 +5,7 @@
  * URL without its query string; headers never appear in a message.
  */
 import { AbortError, RemoteError, SourceError, redactUrl } from '../core/errors.js';
-import { type FollowInit, fetchFollowing, Retryable, retrying } from './http.js';
+import { deadline, type FollowInit, fetchFollowing, Retryable, retrying } from './http.js';
 import { moveUserinfo } from './remote.js';
 import type { RemoteOptions } from './types.js';
 
@@ -60,18 +60,11 @@ export async function fetchJson(r: DocumentRequest, remote: RemoteOptions = {}):
 type Target = Parameters<typeof fetchFollowing>[0] & { timeoutMs: number; signal?: AbortSignal };
 
 async function once(t: Target, r: DocumentRequest, label: string): Promise<Uint8Array> {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, t.timeoutMs);
-  const onUserAbort = () => controller.abort();
-  t.signal?.addEventListener('abort', onUserAbort, { once: true });
+  const time = deadline(t.timeoutMs, t.signal);
   const failed = (e: unknown, what: string): Error => {
     if (e instanceof RemoteError || e instanceof SourceError) return e;
     if (t.signal?.aborted) return new AbortError(`reading ${label}`, t.signal.reason);
-    if (timedOut) return new Retryable(`${what} within ${t.timeoutMs} ms`);
+    if (time.timedOut()) return new Retryable(`${what} within ${t.timeoutMs} ms`);
     return new Retryable(`network error (${(e as Error)?.message ?? e})`);
   };
   try {
@@ -81,7 +74,7 @@ async function once(t: Target, r: DocumentRequest, label: string): Promise<Uint8
         ? { method: 'POST' as const, body: JSON.stringify(r.body ?? {}), headers: { 'Content-Type': 'application/json', Accept: 'application/geo+json, application/json' } }
         : { headers: { Accept: 'application/geo+json, application/json' } };
     try {
-      res = await fetchFollowing(t, init, controller.signal, label);
+      res = await fetchFollowing(t, init, time.signal, label);
     } catch (e) {
       throw failed(e, 'no response');
     }
@@ -108,8 +101,7 @@ async function once(t: Target, r: DocumentRequest, label: string): Promise<Uint8
       throw failed(e, 'no whole body');
     }
   } finally {
-    clearTimeout(timer);
-    t.signal?.removeEventListener('abort', onUserAbort);
+    time.done();
   }
 }
 

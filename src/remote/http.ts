@@ -134,23 +134,17 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
     if (r.expect) checkIdentity(r.expect, identity, label);
     return { bytes, total, whole, identity };
   };
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, r.timeoutMs);
-  const onUserAbort = () => controller.abort();
-  r.signal?.addEventListener('abort', onUserAbort, { once: true });
+  const time = deadline(r.timeoutMs, r.signal);
+  const timedOut = time.timedOut;
   const range = `bytes=${r.start}-${r.end}`;
   try {
     let res: Response;
     try {
-      res = await fetchFollowing(r, { headers: { Range: range } }, controller.signal, label);
+      res = await fetchFollowing(r, { headers: { Range: range } }, time.signal, label);
     } catch (e) {
       if (e instanceof RemoteError) throw e;
       if (r.signal?.aborted) throw new AbortError(`reading ${label}`, r.signal.reason);
-      if (timedOut) throw new Retryable(`no response within ${r.timeoutMs} ms`);
+      if (timedOut()) throw new Retryable(`no response within ${r.timeoutMs} ms`);
       throw new Retryable(`network error (${(e as Error)?.message ?? e})`);
     }
     const status = res.status;
@@ -174,7 +168,7 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
         });
       }
       const expected = Number(cr[2]) - Number(cr[1]) + 1;
-      const bytes = await body(res, label, r, () => timedOut);
+      const bytes = await body(res, label, r, timedOut);
       if (bytes.byteLength !== expected) throw new Retryable(`truncated response: ${bytes.byteLength} of ${expected} bytes for ${range}`);
       return result(res, bytes, total, false);
     }
@@ -182,7 +176,7 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
       // The server ignored Range. Acceptable only when the whole file is what was asked for.
       const len = Number(res.headers.get('content-length') ?? NaN);
       if (r.start === 0 && Number.isFinite(len) && len <= r.end + 1) {
-        const bytes = await body(res, label, r, () => timedOut);
+        const bytes = await body(res, label, r, timedOut);
         if (bytes.byteLength !== len) throw new Retryable(`truncated response: ${bytes.byteLength} of ${len} bytes`);
         return result(res, bytes, len, true);
       }
@@ -212,9 +206,31 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
       });
     throw new RemoteError('REMOTE_FAILED', `${label}: HTTP ${status} ${res.statusText}`.trim(), { input: label, status });
   } finally {
-    clearTimeout(timer);
-    r.signal?.removeEventListener('abort', onUserAbort);
+    time.done();
   }
+}
+
+/**
+ * A signal for one request: aborted after `timeoutMs` or when `signal` aborts; `timedOut()` tells
+ * which; `done()` clears the timer and the listener (call it in a finally).
+ */
+export function deadline(timeoutMs: number, signal?: AbortSignal): { signal: AbortSignal; timedOut(): boolean; done(): void } {
+  const controller = new AbortController();
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    controller.abort();
+  }, timeoutMs);
+  const onAbort = () => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => expired,
+    done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /** An answer from another version of the file than the one pinned: a changed ETag, Last-Modified or size. */

@@ -10,7 +10,7 @@ import { openRaster, type Raster } from '../engine/raster.js';
 import { type ProgressOption, progressReporter } from '../runtime/progress.js';
 import { RasterStack, type StackMember } from '../engine/raster-stack.js';
 import { readStacItems, remoteFor, resolve, toUrl, trustedOrigins } from './read.js';
-import { checkTime, TimeStack, type TimeOptions } from './time-stack.js';
+import { checkQuality, checkTime, TimeStack, type TimeOptions } from './time-stack.js';
 import type { ReadItem, StacInput, StacReadOptions } from './types.js';
 import type { Bounds } from '../core/box.js';
 
@@ -45,6 +45,7 @@ export async function openStac(input: StacInput, options: StacOpenOptions & { ti
     throw new ArgumentError('missingAssets', "'error' or 'skip'", options.missingAssets);
   for (const k of ['hrefToUrl', 'signHref'] as const) if (options[k] !== undefined && typeof options[k] !== 'function') throw new ArgumentError(k, 'a function', options[k]);
   const time = options.time === undefined ? null : checkTime(options.time);
+  if (time?.quality) checkQuality(time.quality, assets); // before any document is read or file opened
   const items = (await readStacItems(input, options)).map((r, i) => ({ r, i })).sort((a, b) => a.r.time - b.r.time || a.i - b.i);
   const where = typeof input === 'string' || input instanceof URL ? redactUrl(String(input)) : 'the STAC input';
   if (items.length === 0) throw new SourceError('SOURCE_NOT_FOUND', `${where}: has no items (nothing to read the assets ${assets.join(', ')} from)`, { input: where });

@@ -10,13 +10,12 @@ import { instant } from '../core/instant.js';
 import { typedArrayFor } from '../core/pixels.js';
 import { transformBounds } from '../crs/index.js';
 import { gridOver } from '../engine/mosaic.js';
-import type { EnginePool } from '../engine/pool.js';
-import type { CrsInfo, RasterMeta } from '../engine/protocol.js';
-import type { FeatureCollectionLike, Window } from '../engine/raster.js';
-import type { RasterReader, RasterStack } from '../engine/raster-stack.js';
+import type { RasterMeta } from '../engine/protocol.js';
+import type { Window } from '../engine/raster.js';
+import { ComposedSource, type RasterReader } from '../engine/composed-source.js';
+import type { RasterStack } from '../engine/raster-stack.js';
 import type { ReadWindowOptions } from '../engine/validate.js';
 import { toWindowRequest } from '../engine/validate.js';
-import type { RemoteStats } from '../remote/types.js';
 
 export interface TimeOptions {
   /** Dates per sample: the time axis of every batch. */
@@ -58,20 +57,20 @@ export interface TimeWindow extends Window {
   times: (string | null)[];
 }
 
-export class TimeStack implements RasterReader {
+export class TimeStack extends ComposedSource implements RasterReader {
   readonly meta: RasterMeta;
   readonly label: string;
   readonly steps: number;
   readonly pick: 'latest' | 'earliest' | 'all';
   private readonly window: [number, number];
   private readonly quality: { band: number; isBad: (v: number) => boolean; maxFraction: number; action: 'drop' | 'mask' } | null;
-  private closed = false;
 
   constructor(
     readonly dates: TimeStep[],
     options: TimeOptions,
     label: string,
   ) {
+    super(() => dates.map((d) => d.stack), 'a STAC time series');
     const t = checkTime(options);
     this.steps = t.steps;
     this.pick = t.pick;
@@ -176,48 +175,9 @@ export class TimeStack implements RasterReader {
       // advice only: the read reports the problem
     }
   }
-
-  async features(): Promise<{ geojson: FeatureCollectionLike; crs: string }> {
-    throw new ArgumentError('source', `a vector source to list the features of (${this.label} is a STAC time series)`, this.label);
-  }
-
-  resolveCrs(crs: string): Promise<CrsInfo> {
-    return this.dates[0].stack.resolveCrs(crs);
-  }
-
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await Promise.all(this.dates.map((d) => d.stack.close()));
-  }
-
-  sourceStats(): RemoteStats | null {
-    const all = this.dates.map((d) => d.stack.sourceStats()).filter((s): s is RemoteStats => !!s);
-    if (all.length === 0) return null;
-    return all.reduce((a, b) => ({
-      requests: a.requests + b.requests,
-      bytesFetched: a.bytesFetched + b.bytesFetched,
-      cacheHits: a.cacheHits + b.cacheHits,
-      cacheMisses: a.cacheMisses + b.cacheMisses,
-      retries: a.retries + b.retries,
-      size: a.size + b.size,
-    }));
-  }
-
-  get enginePool(): EnginePool {
-    return this.dates[0].stack.enginePool;
-  }
-
-  get engineSize(): number {
-    return this.dates[0].stack.engineSize;
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
-  }
 }
 
-function checkQuality(q: QualityOptions, assets: string[]): { band: number; isBad: (v: number) => boolean; maxFraction: number; action: 'drop' | 'mask' } {
+export function checkQuality(q: QualityOptions, assets: string[]): { band: number; isBad: (v: number) => boolean; maxFraction: number; action: 'drop' | 'mask' } {
   if (!q || typeof q !== 'object') throw new ArgumentError('time.quality', '{ asset, bad, maxFraction, action }', q);
   const band = assets.indexOf(q.asset) + 1;
   if (band === 0) throw new ArgumentError('time.quality.asset', `one of the assets (${assets.join(', ')})`, q.asset);
