@@ -21,6 +21,7 @@ import './remote.test.js';
 import './source-index.test.js';
 import './mosaic.test.js';
 import './stac.test.js';
+import './stac-nodata.test.js';
 import './stac-time.test.js';
 import './time-samples.test.js';
 import './chips.test.js';

@@ -30,6 +30,8 @@ interface RefCase {
   command: string;
   /** The reference is gdalwarp -dstalpha: one more band, the alpha. */
   mask?: boolean;
+  /** gdalwarp -srcnodata: opened with sourceNodata, read with the case's nodata. */
+  sourceNodata?: number[];
 }
 
 const FILES = ['elev.tif', 'L7_ETMs.tif', 'olinda_dem_utm25s.tif', 'lc.tif', 'na.tif', 'keras_spatial_small.tif'];
@@ -96,8 +98,9 @@ for (const c of cases.filter((k) => k.mask)) {
 for (const c of cases.filter((k) => !k.mask)) {
   test(`readWindow ${c.name} equals native gdalwarp`, async () => {
     const expected = typed(c.dtype, await testEnv().fixtureBytes(`reference/${c.out}`));
-    const r = c.fixture ? await openRaster(await testEnv().fixtureSource(c.fixture), { name: c.fixture }) : await shared(c.file!);
-    const w = await r.readWindow({ bounds: c.bounds, crs: c.crs ?? undefined, width: c.width, height: c.height, resampling: c.resampling as never, dtype: c.dtype });
+    const r = c.fixture ? await openRaster(await testEnv().fixtureSource(c.fixture), { name: c.fixture, sourceNodata: c.sourceNodata }) : await shared(c.file!);
+    const nodata = c.sourceNodata ? (c.nodata as number) : undefined;
+    const w = await r.readWindow({ bounds: c.bounds, crs: c.crs ?? undefined, width: c.width, height: c.height, resampling: c.resampling as never, dtype: c.dtype, nodata });
     assert.equal(w.dtype, c.dtype, 'dtype');
     assert.deepEqual(w.shape, [r.meta.count, c.height, c.width], 'shape');
     assert.equal(w.data.length, expected.length, 'length');

@@ -1,6 +1,6 @@
 /** The engine API as exposed over Comlink, shared by the worker and the in-thread (edge) entry. */
 import * as Comlink from 'comlink';
-import type { CrsInfo, EncodeRequest, EngineAssetConfig, EngineWorkerApi, RasterMeta, WindowRequest, WindowResult, DatasetSpec } from '../src/engine/protocol.js';
+import type { CrsInfo, EncodeRequest, EngineAssetConfig, EngineWorkerApi, RasterMeta, WindowRequest, WindowResult, DatasetSpec, OpenOptions } from '../src/engine/protocol.js';
 import { EngineError } from '../src/core/errors.js';
 import { GdalEngine } from './gdal-engine.js';
 
@@ -42,8 +42,8 @@ export function createEngineApi(): EngineWorkerApi {
     async resolveCrs(input: string): Promise<CrsInfo> {
       return ready().resolveCrs(input);
     },
-    async open(id: number, source: DatasetSpec, label: string): Promise<RasterMeta> {
-      return ready().open(id, source, label);
+    async open(id: number, source: DatasetSpec, label: string, options?: OpenOptions): Promise<RasterMeta> {
+      return ready().open(id, source, label, options);
     },
     async read(id: number, request: WindowRequest): Promise<WindowResult> {
       const r = ready().read(id, request);

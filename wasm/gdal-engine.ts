@@ -3,8 +3,20 @@
  * sandbox.ts), windows warped straight into WebAssembly memory (target-grids.ts) — no file written
  * per sample. Runtime-neutral: the worker wraps it with Comlink; edge runtimes use it in-thread.
  */
-import type { CrsInfo, EncodeRequest, FileSpec, EngineAssetConfig, EngineStats, RasterMeta, WindowRequest, WindowResult, DatasetSpec } from '../src/engine/protocol.js';
+import type {
+  CrsInfo,
+  EncodeRequest,
+  FileSpec,
+  EngineAssetConfig,
+  EngineStats,
+  OpenOptions,
+  RasterMeta,
+  WindowRequest,
+  WindowResult,
+  DatasetSpec,
+} from '../src/engine/protocol.js';
 import { ArgumentError, EngineError, SampleError, SourceError } from '../src/core/errors.js';
+import { canHold } from '../src/core/pixels.js';
 import { describeDataset } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles, NO_OWNER } from './lazy-file.js';
@@ -31,6 +43,8 @@ interface OpenDataset {
   meta: RasterMeta;
   parts: Part[];
   sources: WarpInput[];
+  /** The source nodata given at open (OpenOptions.sourceNodata), per band, in place of the files' own; else null. */
+  sourceNodata: number[] | null;
   /** A lazy read failed or missed under it: GDAL's state may hold the failure, so re-open before the next read. */
   stale: boolean;
   /** A vector source: rasterized through each box instead of warped. */
@@ -86,10 +100,14 @@ export class GdalEngine {
     this.lazy.supply(fileId, first, bytes);
   }
 
-  async open(id: number, source: DatasetSpec, label: string): Promise<RasterMeta> {
+  async open(id: number, source: DatasetSpec, label: string, options: OpenOptions = {}): Promise<RasterMeta> {
     if (this.datasets.has(id)) throw new EngineError('ENGINE_FAILED', `dataset id ${id} is already open`, { input: label });
     this.workFor(id, label);
-    if (source.kind === 'vector') return this.openVector(id, source, label);
+    const nodata = options.sourceNodata ?? null;
+    if (source.kind === 'vector') {
+      if (nodata) throw new ArgumentError('sourceNodata', 'a raster source (a vector layer has no source nodata)', label);
+      return this.openVector(id, source, label);
+    }
     const leaves = source.kind === 'mosaic' ? source.parts : [{ source, label }];
     if (leaves.length === 0) throw new SourceError('SOURCE_UNREADABLE', `${label}: a mosaic needs at least one file`, { input: label });
     const parts: Part[] = [];
@@ -97,14 +115,16 @@ export class GdalEngine {
       for (const leaf of leaves) {
         if (leaf.source.kind === 'mosaic' || leaf.source.kind === 'vector')
           throw new SourceError('SOURCE_UNREADABLE', `${leaf.label}: mosaics cannot be nested or hold vectors`, { input: leaf.label });
-        parts.push(await this.openPart(leaf.source, leaf.label, id));
+        const part = await this.openPart(leaf.source, leaf.label, id);
+        parts.push(part);
+        if (nodata) part.meta = withNodata(part.meta, nodata, leaf.label);
       }
     } catch (e) {
       for (const p of parts) this.closePart(p, !isNeedBytes(e));
       throw e;
     }
     const meta = source.kind === 'mosaic' ? { ...parts[0].meta, files: parts.flatMap((p) => p.meta.files), parts: parts.map((p) => p.meta) } : parts[0].meta;
-    const d: OpenDataset = { label, meta, parts, sources: [], stale: false };
+    const d: OpenDataset = { label, meta, parts, sources: [], sourceNodata: nodata && meta.nodatavals.map((v) => v as number), stale: false };
     try {
       this.workFor(id, label); // after the awaits above
       this.buildSources(d);
@@ -130,7 +150,7 @@ export class GdalEngine {
       }
       layer = opened.layer;
       const meta: RasterMeta = { ...opened.meta, crs: this.crs.resolve(opened.crs) };
-      this.datasets.set(id, { label, meta, parts: [], sources: [], stale: false, vector: layer, ...(layer.direct ? { vectorFile: file } : {}) });
+      this.datasets.set(id, { label, meta, parts: [], sources: [], sourceNodata: null, stale: false, vector: layer, ...(layer.direct ? { vectorFile: file } : {}) });
       if (!layer.direct) this.files.remove(file, true);
       return meta;
     } catch (e) {
@@ -276,7 +296,7 @@ export class GdalEngine {
   private warp(d: OpenDataset, sources: number[], targetDs: number, req: WindowRequest, how: 'fast' | 'exact'): void {
     const g = this.g;
     const { M } = g;
-    const args = warpArgs(req, sources.length, d.meta.count, how);
+    const args = warpArgs(req, sources.length, d.meta.count, how, d.sourceNodata);
     const out = g.withOptions('WarpApp', args, (opts) => {
       if (!opts) throw new SampleError('SAMPLE_FAILED', `${d.label}: invalid warp options ${args.join(' ')}: ${this.lastError()}`, { input: d.label });
       const srcList = M._malloc(4 * sources.length);
@@ -390,6 +410,16 @@ export class GdalEngine {
     const lines = this.g.takeMessages().filter((l) => /ERROR/.test(l));
     return msg || lines.join('; ');
   }
+}
+
+/** A part's description with the source nodata given at open in place of its own (one value: every band). */
+function withNodata(meta: RasterMeta, nodata: number[], label: string): RasterMeta {
+  if (nodata.length !== 1 && nodata.length !== meta.count) throw new ArgumentError('sourceNodata', `one value, or one per band (${label} has ${meta.count} bands)`, nodata);
+  const nodatavals = Array.from({ length: meta.count }, (_, b) => nodata[nodata.length === 1 ? 0 : b]);
+  nodatavals.forEach((v, b) => {
+    if (!canHold(meta.dtypes[b], v)) throw new ArgumentError('sourceNodata', `values the bands of ${label} hold (band ${b + 1} is ${meta.dtypes[b]})`, v);
+  });
+  return { ...meta, nodata: nodatavals[0], nodatavals };
 }
 
 function isNeedBytes(e: unknown): boolean {

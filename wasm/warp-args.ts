@@ -5,8 +5,13 @@ import type { WindowRequest } from '../src/engine/protocol.js';
  * 'exact' is gdalwarp's own way (-dstnodata, INIT_DEST=NO_DATA); 'fast' leaves the destination
  * without nodata (GDAL then picks its mask-free kernels) and initialises it to the nodata value.
  */
-export function warpArgs(req: WindowRequest, sourceCount: number, count: number, how: 'fast' | 'exact'): string[] {
+export function warpArgs(req: WindowRequest, sourceCount: number, count: number, how: 'fast' | 'exact', sourceNodata: number[] | null = null): string[] {
   const args = ['-q', '-r', req.resampling];
+  // The source nodata given at open, for the bands read in their order (as gdalwarp pairs -srcnodata with -srcband).
+  if (sourceNodata) {
+    const values = req.bands.map((b) => nodataString(sourceNodata[b - 1]));
+    args.push('-srcnodata', values.every((v) => v === values[0]) ? values[0] : values.join(' '));
+  }
   if (req.overviews === false) args.push('-ovr', 'NONE');
   const init = req.nodata === null ? '0' : nodataString(req.nodata);
   // One source: GDAL initialises the target (as gdalwarp does). Several: the target is already filled

@@ -52,3 +52,19 @@ export function pixelTypeOf(a: unknown): DataType | null {
 export function dtypeOf(a: PixelArray): DataType {
   return pixelTypeOf(a) as DataType;
 }
+
+/** The smallest and largest value of each integer type. */
+const INTEGER_RANGES: Partial<Record<DataType, [number, number]>> = {
+  uint8: [0, 255],
+  int8: [-128, 127],
+  uint16: [0, 65535],
+  int16: [-32768, 32767],
+  uint32: [0, 4294967295],
+  int32: [-2147483648, 2147483647],
+};
+
+/** Whether a pixel of `dtype` can hold `v` (any number for floating point and types geotensor does not name). */
+export function canHold(dtype: DataType | string, v: number): boolean {
+  const range = INTEGER_RANGES[dtype as DataType];
+  return !range || (Number.isInteger(v) && v >= range[0] && v <= range[1]);
+}

@@ -8,7 +8,7 @@ import type * as Comlink from 'comlink';
 import { ArgumentError, EngineError, GeotensorError } from '../core/errors.js';
 import { currentRuntime, type RuntimeAdapter } from '../runtime/index.js';
 import { connectBlockingBridge, withBytes } from './byte-bridge.js';
-import { type DatasetSpec, type EngineAssetConfig, type EngineConnection, type EngineWorkerApi, installErrorTransfer, type RasterMeta } from './protocol.js';
+import { type DatasetSpec, type EngineAssetConfig, type EngineConnection, type EngineWorkerApi, type OpenOptions, installErrorTransfer, type RasterMeta } from './protocol.js';
 import { EngineWorker } from './worker.js';
 import { checkLimits, type EngineLimits } from './limits.js';
 
@@ -239,7 +239,7 @@ export class EnginePool {
   private openIn(worker: EngineWorker, d: OpenDataset, signal?: AbortSignal): Promise<RasterMeta> {
     const had = worker.opened.get(d.id);
     if (had) return had as Promise<RasterMeta>;
-    const p = withBytes(worker, d.label, () => worker.call((api) => api.open(d.id, d.spec, d.label), signal), signal);
+    const p = withBytes(worker, d.label, () => worker.call((api) => api.open(d.id, d.spec, d.label, d.options), signal), signal);
     worker.opened.set(d.id, p);
     p.catch(() => worker.opened.delete(d.id));
     return p;
@@ -356,6 +356,7 @@ export interface OpenDataset {
   id: number;
   spec: DatasetSpec;
   label: string;
+  options?: OpenOptions;
 }
 
 /** Test-only: the pool's live workers (see src/testing.ts). */

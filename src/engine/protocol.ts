@@ -106,6 +106,15 @@ export type DatasetSpec =
    */
   | { kind: 'vector'; source: FileSpec; rasterize: RasterizeSpec; inPlace?: boolean };
 
+/** How a raster is opened, beyond where its bytes are. */
+export interface OpenOptions {
+  /**
+   * The source's nodata per band (one value: every band), in place of what its files say, as
+   * `gdalwarp -srcnodata` (a mosaic: `gdalbuildvrt -srcnodata -vrtnodata`). Validated by the host.
+   */
+  sourceNodata?: number[];
+}
+
 /** A read request after validation on the host side: every field filled in. */
 export interface WindowRequest {
   bounds: Bounds;
@@ -173,7 +182,7 @@ export interface EngineWorkerApi {
   init(config: EngineAssetConfig): Promise<void>;
   /** Parses a CRS (EPSG:n, WKT, PROJ string) with GDAL. */
   resolveCrs(input: string): Promise<CrsInfo>;
-  open(id: number, source: DatasetSpec, label: string): Promise<RasterMeta>;
+  open(id: number, source: DatasetSpec, label: string, options?: OpenOptions): Promise<RasterMeta>;
   read(id: number, request: WindowRequest): Promise<WindowResult>;
   /** A vector source's features (geometries, `gt_id` = position in the layer) as GeoJSON bytes in the layer's CRS. */
   features(id: number): Promise<Uint8Array>;

@@ -34,6 +34,12 @@ export interface OpenRasterOptions {
   remote?: RemoteOptions;
   /** Read the source as a vector layer, rasterized by GDAL through each window (see rasterize-options.ts). */
   rasterize?: RasterizeSpec;
+  /**
+   * The source's nodata, in place of what its files say (or where they say none): one value for
+   * every band, or one per band. As `gdalwarp -srcnodata` (a mosaic: `gdalbuildvrt -srcnodata`):
+   * those pixels are left out of resampling and become the window's nodata.
+   */
+  sourceNodata?: number | number[];
 }
 
 /** A GeoJSON FeatureCollection as GDAL writes it (with a `crs` member naming its CRS). */
@@ -83,6 +89,7 @@ export class Raster {
       let source: DatasetSpec;
       let label: string;
       if (options.rasterize) {
+        if (options.sourceNodata !== undefined) throw new ArgumentError('sourceNodata', 'a raster source (a vector layer rasterized has no source nodata)', options.sourceNodata);
         if (Array.isArray(input)) throw new ArgumentError('source', 'one vector file (a list is a mosaic of rasters)', input);
         const file: RasterFile = isGeoJsonObject(input) ? geoJsonBytes(input) : (input as RasterFile);
         const leaf = await toDatasetSpec(file, options.name ?? (isGeoJsonObject(input) ? 'GeoJSON' : undefined), options, fileIds);
@@ -104,7 +111,8 @@ export class Raster {
         ({ source, label } = await toDatasetSpec(input as RasterFile, options.name, options, fileIds));
       }
       const id = nextId++;
-      const dataset: OpenDataset = { id, spec: source, label };
+      const sourceNodata = checkSourceNodata(options.sourceNodata);
+      const dataset: OpenDataset = { id, spec: source, label, ...(sourceNodata ? { options: { sourceNodata } } : {}) };
       const meta = await engine.open(dataset, options.signal);
       await table;
       const fromIndex = await recordInIndex(fileIds);
@@ -280,6 +288,14 @@ export class Raster {
   get isClosed(): boolean {
     return this.closed;
   }
+}
+
+function checkSourceNodata(v: unknown): number[] | null {
+  if (v === undefined) return null;
+  const list = Array.isArray(v) ? v : [v];
+  if (list.length === 0 || !list.every((x) => typeof x === 'number'))
+    throw new ArgumentError('sourceNodata', 'a number (NaN allowed) or a non-empty list of them, one per band', v);
+  return list as number[];
 }
 
 /** Adds the remote files just opened to their source index; whether any came from one. */

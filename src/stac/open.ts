@@ -23,7 +23,7 @@ export interface HrefContext {
 export interface StacOpenOptions extends StacReadOptions {
   /** Asset keys (e.g. ['B04', 'B03', 'B02', 'B08']): the bands, in this order. */
   assets: string[];
-  /** value × scale + offset from each asset's raster:bands (the bands are then float32). */
+  /** value × scale + offset from each asset's raster:bands (the bands are then float32), and its nodata as the files' source nodata. */
   applyScale?: boolean;
   /** Maps an href (absolute, e.g. s3://bucket/key) to an http(s) URL or path. */
   hrefToUrl?: (href: string, where: HrefContext) => string | URL;
@@ -87,7 +87,15 @@ async function openGroup(items: ReadItem[], assets: string[], options: StacOpenO
       plan.map(async (p, k) => {
         // The user's headers only when every file of the asset is on a trusted origin (the input's, headerOrigins).
         const remote = remoteFor(p.urls, options.remote, trusted);
-        opened[k] = await openRaster(p.urls.length === 1 ? p.urls[0] : p.urls, { engine: options.engine, remote, signal: options.signal });
+        // applyScale: raster:bands' nodata is the files' source nodata (as gdalbuildvrt -srcnodata gives it).
+        const sourceNodata = options.applyScale && p.nodata ? p.nodata : undefined;
+        try {
+          opened[k] = await openRaster(p.urls.length === 1 ? p.urls[0] : p.urls, { engine: options.engine, remote, signal: options.signal, sourceNodata });
+        } catch (e) {
+          if (!(e instanceof ArgumentError && e.details.input === 'sourceNodata')) throw e;
+          const asset = assets[k];
+          throw new SourceError('SOURCE_UNREADABLE', `${where}, asset ${asset}: raster:bands gives a nodata its files cannot hold (${e.message})`, { input: where, asset });
+        }
         opened1();
       }),
     );
@@ -139,9 +147,15 @@ function checkAssets(a: unknown): string[] {
 }
 
 /** The URLs of one asset over the items (date order), and its bands' scales (from the first item having it). */
-async function assetUrls(asset: string, items: ReadItem[], options: StacOpenOptions, where: string): Promise<{ urls: string[]; scales?: { scale: number; offset: number }[] }> {
+async function assetUrls(
+  asset: string,
+  items: ReadItem[],
+  options: StacOpenOptions,
+  where: string,
+): Promise<{ urls: string[]; scales?: { scale: number; offset: number }[]; nodata?: number[] }> {
   const urls: string[] = [];
   let scales: { scale: number; offset: number }[] | undefined;
+  let nodata: { values: number[] | undefined; item: string } | undefined;
   for (const { item, base } of items) {
     const a = item.assets[asset];
     const ctx = { item: item.id, asset };
@@ -173,9 +187,41 @@ async function assetUrls(asset: string, items: ReadItem[], options: StacOpenOpti
     }
     urls.push(url);
     scales ??= scalesOf(a['raster:bands'], label);
+    const nd = nodataOf(a['raster:bands'], label);
+    nodata ??= { values: nd, item: item.id };
+    if (String(nd) !== String(nodata.values)) {
+      throw new SourceError(
+        'SOURCE_UNREADABLE',
+        `${label}: raster:bands gives nodata ${nd ?? 'none'}, but item ${nodata.item} gives ${nodata.values ?? 'none'} for the same asset`,
+        {
+          input: label,
+          item: item.id,
+          asset,
+        },
+      );
+    }
   }
   if (urls.length === 0) throw new SourceError('SOURCE_UNREADABLE', `${where}: no item has the asset ${asset}`, { input: where, asset });
-  return { urls, scales };
+  return { urls, scales, nodata: nodata?.values };
+}
+
+/** raster:bands' nodata per band (numbers, or 'nan', 'inf', '-inf'), or undefined when no band gives one. */
+function nodataOf(bands: unknown, label: string): number[] | undefined {
+  if (!Array.isArray(bands)) return undefined; // scalesOf refuses what is not an array
+  const values = bands.map((b) => (b as { nodata?: unknown })?.nodata);
+  if (values.every((v) => v === undefined)) return undefined;
+  return values.map((v, i) => {
+    if (typeof v === 'number' && !Number.isNaN(v)) return v;
+    const special: Record<string, number> = { nan: Number.NaN, inf: Infinity, '-inf': -Infinity };
+    if (typeof v === 'string' && v in special) return special[v];
+    throw new SourceError(
+      'SOURCE_UNREADABLE',
+      `${label}: raster:bands[${i}].nodata is ${v === undefined ? 'missing (other bands give one)' : 'not a number, "nan", "inf" or "-inf"'}`,
+      {
+        input: label,
+      },
+    );
+  });
 }
 
 function scalesOf(bands: unknown, label: string): { scale: number; offset: number }[] | undefined {

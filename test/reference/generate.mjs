@@ -143,6 +143,39 @@ add({
   mask: true,
 });
 
+// A source nodata given at open (openRaster's sourceNodata) against gdalwarp -srcnodata: per band (a
+// pixel is nodata where every band holds its value, as gdalwarp's UNIFIED_SRC_NODATA with -srcnodata)
+// and one value for all bands, on the source grid and reprojected.
+for (const [tag, values] of [
+  ['srcnodata3', [62, 51, 39]],
+  ['srcnodata1', [255]],
+]) {
+  add({
+    tag,
+    fixture: 'mosaic/rgb.tif',
+    bounds: [290000, 9112000, 296000, 9118000],
+    crs: 'EPSG:31985',
+    width: 210,
+    height: 210,
+    resampling: 'nearest',
+    dtype: 'float32',
+    nodata: -1,
+    sourceNodata: values,
+  });
+  add({
+    tag,
+    fixture: 'mosaic/rgb.tif',
+    bounds: [-34.905, -8.029, -34.851, -7.975],
+    crs: 'EPSG:4326',
+    width: 48,
+    height: 48,
+    resampling: 'bilinear',
+    dtype: 'float32',
+    nodata: -1,
+    sourceNodata: values,
+  });
+}
+
 /** The small sources of those cases, made with native GDAL into test/fixtures/warp/. */
 function makeSources() {
   const dir = resolve(here, '../fixtures/warp');
@@ -222,6 +255,7 @@ function main() {
     if (c.nodata === 'nan') args.push('-dstnodata', 'nan');
     if (c.nodata !== null && c.fixture) args.push('-dstnodata', String(c.nodata));
     if (c.mask) args.push('-dstalpha');
+    if (c.sourceNodata) args.push('-srcnodata', c.sourceNodata.join(' '));
     args.push(c.fixture ? resolve(here, '../fixtures', c.fixture) : join(data, c.file), dst);
     execFileSync('gdalwarp', args);
     const bytes = readFileSync(dst);

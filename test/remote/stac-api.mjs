@@ -42,8 +42,18 @@ function matches(item, q) {
   return true;
 }
 
-/** Answers a /stacapi/ request: true when it did. */
+/** Answers a /stacapi/ request: true when it did. /stacapi/notfc/search answers a Catalog; /stacapi/loop/search a page whose next link is itself. */
 export async function stacApi(req, res, url, root, origin, cors) {
+  const json = { ...cors, 'Content-Type': 'application/geo+json' };
+  if (url.pathname === '/stacapi/notfc/search') {
+    res.writeHead(200, json).end(JSON.stringify({ type: 'Catalog', id: 'not-a-page', links: [] }));
+    return true;
+  }
+  if (url.pathname === '/stacapi/loop/search') {
+    const self = `${origin}/stacapi/loop/search${url.search}`;
+    res.writeHead(200, json).end(JSON.stringify({ type: 'FeatureCollection', features: items(root, origin).slice(0, 1), links: [{ rel: 'next', href: self }] }));
+    return true;
+  }
   if (url.pathname !== '/stacapi/search') return false;
   let q;
   if (req.method === 'POST') {
