@@ -18,6 +18,7 @@ import './sandbox.test.js';
 import './limits.test.js';
 import './tf.test.js';
 import './remote.test.js';
+import './remote-scheduling.test.js';
 import './source-index.test.js';
 import './mosaic.test.js';
 import './stac.test.js';

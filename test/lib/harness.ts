@@ -28,9 +28,14 @@ export function remoteUrl(mode: string, file: string): string {
 }
 
 /** What the test range server has sent for `path` (e.g. "/ok/big.tif") since the last reset. */
-export async function remoteServed(path: string): Promise<{ requests: number; bytes: number; apiKey: number; basic: number }> {
+export async function remoteServed(path: string): Promise<{ requests: number; bytes: number; apiKey: number; basic: number; maxInFlight: number }> {
   const s = await (await fetch(`${testEnv().remoteBase}/__stats`)).json();
-  return s.byPath[path] ?? { requests: 0, bytes: 0, apiKey: 0, basic: 0 };
+  return s.byPath[path] ?? { requests: 0, bytes: 0, apiKey: 0, basic: 0, maxInFlight: 0 };
+}
+
+/** The most requests the test range server has had in flight at once, over every path, since the last reset. */
+export async function remoteMaxInFlight(): Promise<number> {
+  return (await (await fetch(`${testEnv().remoteBase}/__stats`)).json()).maxInFlight;
 }
 
 /** The test range server's other port: the same files from another origin. */

@@ -20,7 +20,7 @@
 //   /stacapi/search  a tiny STAC API over the items of DIR/stac (test/remote/stac-api.mjs)
 //   /__other         the base URL of the same server on a second port (another origin)
 //   /__heal          failafter-N answers normally again (until /__reset)
-//   /__stats         JSON: requests and bytes sent, per path; /__reset clears them
+//   /__stats         JSON: requests and bytes sent, and the most requests in flight at once, in all and per path; /__reset clears them
 //
 // CORS and CORP headers let a cross-origin-isolated page (the browser tests) read it.
 // Run alone: node test/remote/server.mjs DIR [PORT]  (prints "listening URL").
@@ -31,7 +31,7 @@ import { stacApi } from './stac-api.mjs';
 
 export function startRangeServer({ dir, port = 0 }) {
   const root = resolve(dir);
-  let stats = { requests: 0, bytes: 0, byPath: {} };
+  let stats = { requests: 0, bytes: 0, inFlight: 0, maxInFlight: 0, byPath: {} };
   const counts = new Map();
   let healed = false;
   const sockets = new Set();
@@ -53,7 +53,7 @@ export function startRangeServer({ dir, port = 0 }) {
     }
     if (url.pathname === '/__reset') {
       healed = false;
-      stats = { requests: 0, bytes: 0, byPath: {} };
+      stats = { requests: 0, bytes: 0, inFlight: 0, maxInFlight: 0, byPath: {} };
       counts.clear();
       return res.writeHead(200, cors).end('reset');
     }
@@ -64,9 +64,15 @@ export function startRangeServer({ dir, port = 0 }) {
     const file = normalize(join(root, decodeURIComponent(rel)));
     if (!file.startsWith(root)) return res.writeHead(403, cors).end();
     const key = url.pathname;
-    const s = (stats.byPath[key] ??= { requests: 0, bytes: 0, apiKey: 0, basic: 0 });
+    const s = (stats.byPath[key] ??= { requests: 0, bytes: 0, apiKey: 0, basic: 0, inFlight: 0, maxInFlight: 0 });
     stats.requests++;
     s.requests++;
+    // Requests in flight (from arrival to the end of the answer), in all and for this path.
+    const counted = [stats, s];
+    for (const c of counted) c.maxInFlight = Math.max(c.maxInFlight, ++c.inFlight);
+    res.once('close', () => {
+      for (const c of counted) c.inFlight--;
+    });
     // Which requests carried credentials (counted, never stored): the redirect tests check where they go.
     if (req.headers['x-api-key']) s.apiKey++;
     if (/^Basic /.test(req.headers.authorization ?? '')) s.basic++;
