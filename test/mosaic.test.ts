@@ -69,6 +69,30 @@ test('tiles in different CRSs (one in EPSG:32725) read as one source equal nativ
   await ref.close();
 });
 
+test("two workers: the second opens the mosaic from the first one's descriptions (no gdalinfo), and both read native gdalwarp's pixels", async () => {
+  const engine = new EnginePool({ workers: 2 });
+  const m = await openRaster(await tiles(['nw.tif', 'ne_32725.tif', 'sw.tif', 'se.tif']), { engine });
+  const ref = await openRaster(await testEnv().fixtureSource('mosaic/mixed.tif'), { engine });
+  const box = { bounds: ref.meta.bounds!, crs: 'EPSG:4326', width: 120, height: 140, resampling: 'nearest' as const, nodata: 255 };
+  const expected = (await ref.readWindow(box)).data;
+  // Enough reads at once that both workers open the mosaic and read it.
+  const reads = await Promise.all(Array.from({ length: 8 }, () => m.readWindow(box)));
+  for (const [k, r] of reads.entries()) assert.equal(diff(r.data, expected), 0, `read ${k} vs native gdalwarp`);
+  const stats = await Promise.all(liveWorkers(engine).map((w) => w.call((api) => api.stats())));
+  assert.equal(stats.length, 2);
+  const described = stats.reduce((a, s) => a + s.described, 0);
+  const confirmed = stats.reduce((a, s) => a + s.confirmed, 0);
+  // The reference file once (in one worker or both), the four tiles once: the other worker confirms them.
+  assert.ok(
+    stats.every((s) => s.reads > 0),
+    `both workers read (${stats.map((s) => s.reads)})`,
+  );
+  assert.equal(confirmed >= 4 && described <= 4 + 2, true, `tiles described once and confirmed by the other worker (described ${described}, confirmed ${confirmed})`);
+  await m.close();
+  await ref.close();
+  await engine.terminate();
+});
+
 test('a mosaic of remote COG tiles equals the local mosaic', async () => {
   const m = await openRaster(TILES.map((t) => remoteUrl('ok', `mosaic/${t}`)));
   const st = m.sourceStats()!;

@@ -2,7 +2,8 @@
 import type { DataType } from '../src/core/pixels.js';
 import type { Bounds } from '../src/core/box.js';
 import type { RasterMeta } from '../src/engine/protocol.js';
-import { SourceError } from '../src/core/errors.js';
+import { ArgumentError, SourceError } from '../src/core/errors.js';
+import { canHold } from '../src/core/pixels.js';
 import type { GdalModule } from './gdal-module.js';
 
 export const GDAL_TYPE_NAMES: Record<DataType, string> = {
@@ -71,6 +72,41 @@ function exactGeoTransform(g: GdalModule, ds: number): number[] {
   }
 }
 
+/** GDAL's data type numbers (GDALDataType) of the types geotensor names. */
+const GDAL_TYPE_NUMBERS: Record<number, DataType> = { 1: 'uint8', 2: 'uint16', 3: 'int16', 4: 'uint32', 5: 'int32', 6: 'float32', 7: 'float64', 14: 'int8' };
+
+/**
+ * Whether an open dataset is the one `meta` describes (from an open of the same bytes elsewhere:
+ * another worker, a source index), as far as GDAL's direct answers tell — size, bands, data types,
+ * nodata (unless `nodata` is false: given at open) and geotransform — so that gdalinfo need not run
+ * again: it costs 20–30 ms a file, nearly all of it PROJ decoding the file's CRS, which a mosaic's
+ * VRT never needs from its parts (it carries the CRS itself). The CRS is taken as described. Anything
+ * differing means describing the file anew.
+ */
+export function confirmDescription(g: GdalModule, ds: number, meta: RasterMeta, nodata: boolean): boolean {
+  const count = g.GDALGetRasterCount(ds);
+  if (g.GDALGetRasterXSize(ds) !== meta.width || g.GDALGetRasterYSize(ds) !== meta.height || count !== meta.count || meta.dtypes.length !== count) return false;
+  const has = g.M._malloc(4);
+  try {
+    for (let b = 0; b < count; b++) {
+      const band = g.GDALGetRasterBand(ds, b + 1);
+      const type = GDAL_TYPE_NUMBERS[g.GDALGetRasterDataType(band)];
+      if (!type || type !== meta.dtypes[b]) return false;
+      if (!nodata) continue;
+      g.M.HEAP32[has >>> 2] = 0;
+      const v = g.GDALGetRasterNoDataValue(band, has);
+      const own = g.M.HEAP32[has >>> 2] ? v : null;
+      if (!Object.is(own, meta.nodatavals[b])) return false;
+    }
+  } finally {
+    g.M._free(has);
+  }
+  const t = meta.transform;
+  const gt = exactGeoTransform(g, ds);
+  const expected = t ? [t[2], t[0], t[1], t[5], t[3], t[4]] : [0, 1, 0, 0, 0, 1];
+  return gt.every((v, i) => v === expected[i]);
+}
+
 export function describeDataset(g: GdalModule, ds: number, label: string): RasterMeta {
   let info: GdalInfoJson | null;
   try {
@@ -119,4 +155,14 @@ export function describeDataset(g: GdalModule, ds: number, label: string): Raste
     files: info.files ?? [],
     alpha: info.bands.some((b) => b.colorInterpretation === 'Alpha' || (b.mask?.flags ?? []).some((f) => f === 'ALPHA' || f === 'PER_DATASET')),
   };
+}
+
+/** A part's description with the source nodata given at open in place of its own (one value: every band). */
+export function withNodata(meta: RasterMeta, nodata: number[], label: string): RasterMeta {
+  if (nodata.length !== 1 && nodata.length !== meta.count) throw new ArgumentError('sourceNodata', `one value, or one per band (${label} has ${meta.count} bands)`, nodata);
+  const nodatavals = Array.from({ length: meta.count }, (_, b) => nodata[nodata.length === 1 ? 0 : b]);
+  nodatavals.forEach((v, b) => {
+    if (!canHold(meta.dtypes[b], v)) throw new ArgumentError('sourceNodata', `values the bands of ${label} hold (band ${b + 1} is ${meta.dtypes[b]})`, v);
+  });
+  return { ...meta, nodata: nodatavals[0], nodatavals };
 }

@@ -16,18 +16,18 @@ import type {
   DatasetSpec,
 } from '../src/engine/protocol.js';
 import { ArgumentError, EngineError, SampleError, SourceError } from '../src/core/errors.js';
-import { canHold } from '../src/core/pixels.js';
-import { describeDataset } from './describe.js';
+import { confirmDescription, describeDataset, withNodata } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles, NO_OWNER } from './lazy-file.js';
 import { encodeRaster } from './encode.js';
 import { type PartFile, Sandbox } from './sandbox.js';
 import { type LocalFiles, localFiles } from './runtime.js';
 import { CrsLookup, checkCrsText } from './crs-lookup.js';
-import { heapView, shorten, TargetGrids } from './target-grids.js';
+import { shorten, TargetGrids } from './target-grids.js';
 import { StripWriter } from './strip-writer.js';
 import { type VectorLayer, VectorSources } from './vector-source.js';
-import { holds, warpArgs } from './warp-args.js';
+import { gdalWarp, warpArgs } from './warp-args.js';
+import { warpWindow } from './window-read.js';
 import { buildSources, closeSources, pickSources, type WarpInput } from './warp-sources.js';
 import { exhaustMemory } from './test-hooks.js';
 
@@ -61,6 +61,8 @@ export class GdalEngine {
   private readonly files: Sandbox;
   private gtPtr = 0;
   private reads = 0;
+  private described = 0;
+  private confirmed = 0;
   /** Large rasters being written strip by strip (the prediction writer). */
   private readonly strips: StripWriter;
   private readonly vectors: VectorSources;
@@ -115,7 +117,7 @@ export class GdalEngine {
       for (const leaf of leaves) {
         if (leaf.source.kind === 'mosaic' || leaf.source.kind === 'vector')
           throw new SourceError('SOURCE_UNREADABLE', `${leaf.label}: mosaics cannot be nested or hold vectors`, { input: leaf.label });
-        const part = await this.openPart(leaf.source, leaf.label, id);
+        const part = await this.openPart(leaf.source, leaf.label, id, options.described?.[parts.length] ?? null, !nodata);
         parts.push(part);
         if (nodata) part.meta = withNodata(part.meta, nodata, leaf.label);
       }
@@ -175,7 +177,8 @@ export class GdalEngine {
     d.sources = [];
   }
 
-  private async openPart(source: FileSpec, label: string, owner: number): Promise<Part> {
+  /** Opens one file; `described` (from an open elsewhere) is used when GDAL confirms it (nodata too, unless given at open). */
+  private async openPart(source: FileSpec, label: string, owner: number, described: RasterMeta | null, ownNodata: boolean): Promise<Part> {
     const file = await this.files.create(source, label, owner);
     // Another call may have run while this one awaited (calls interleave at awaits): work for this dataset again.
     this.workFor(owner, label);
@@ -188,7 +191,10 @@ export class GdalEngine {
         throw e;
       }
       ds = this.openFile(file.path, label);
-      const meta = describeDataset(this.g, ds, label);
+      const confirmed = !!described && confirmDescription(this.g, ds, described, ownNodata);
+      const meta = confirmed ? described! : describeDataset(this.g, ds, label);
+      if (confirmed) this.confirmed++;
+      else this.described++;
       this.checkLazy(label, ''); // gdalinfo reads too (overview directories): not on missed bytes either
       return { ds, file, label, meta };
     } catch (e) {
@@ -255,37 +261,9 @@ export class GdalEngine {
     checkCrsText(req.crs);
     this.workFor(id, d.label);
     if (d.stale) this.reopen(d);
-    const g = this.g;
-    const { M } = g;
-    const { width, height, dtype } = req;
-    const nb = req.bands.length;
-    const layers = nb + (req.mask ? 1 : 0);
-    const target = this.targets.get(width, height, layers, dtype, req.crs);
-    this.targets.place(target, req.bounds, width, height, req.rotation);
-    const plane = width * height;
-    const n = plane * layers;
-    const picked = pickSources(d.sources, d.parts, req);
-    const sources = picked.map((s) => s.ds);
-    const init = () => {
-      const view = heapView(M, dtype, target.ptr, n);
-      view.fill(req.nodata ?? 0, 0, plane * nb);
-      if (req.mask) view.fill(0, plane * nb);
-    };
-    init();
-    if (sources.length === 1 && !req.mask && !picked[0].parts.some((i) => d.parts[i].meta.alpha)) {
-      // GDAL's mask-free kernels: no destination nodata, the target initialised to it instead. They
-      // differ from gdalwarp's only where a valid value equals the nodata value (gdalwarp moves it to
-      // the next value): a window with any pixel equal to nodata is warped again the general way.
-      this.warp(d, sources, target.ds, req, 'fast');
-      if (req.nodata !== null && holds(heapView(M, dtype, target.ptr, n), req.nodata)) {
-        init();
-        this.warp(d, sources, target.ds, req, 'exact');
-      }
-    } else if (sources.length > 0) this.warp(d, sources, target.ds, req, 'exact');
+    const r = warpWindow(this.g, this.targets, pickSources(d.sources, d.parts, req), d.parts, req, (sources, targetDs, how) => this.warp(d, sources, targetDs, req, how));
     this.reads++;
-    const data = this.targets.copyOut(target, dtype, n);
-    if (req.mask) for (let i = plane * nb; i < n; i++) data[i] = data[i] > 0 ? 1 : 0;
-    return { data, shape: [layers, height, width], dtype, nodata: req.nodata, heapBytes: M.HEAPU8.buffer.byteLength };
+    return r;
   }
 
   /**
@@ -295,20 +273,14 @@ export class GdalEngine {
    */
   private warp(d: OpenDataset, sources: number[], targetDs: number, req: WindowRequest, how: 'fast' | 'exact'): void {
     const g = this.g;
-    const { M } = g;
     const args = warpArgs(req, sources.length, d.meta.count, how, d.sourceNodata);
-    const out = g.withOptions('WarpApp', args, (opts) => {
-      if (!opts) throw new SampleError('SAMPLE_FAILED', `${d.label}: invalid warp options ${args.join(' ')}: ${this.lastError()}`, { input: d.label });
-      const srcList = M._malloc(4 * sources.length);
-      M.HEAPU32.set(sources, srcList >>> 2);
-      g.CPLErrorReset();
-      g.takeMessages();
-      try {
-        return g.GDALWarp(null, targetDs, sources.length, srcList, opts, 0);
-      } finally {
-        M._free(srcList);
-      }
-    });
+    const out = gdalWarp(
+      g,
+      args,
+      sources,
+      targetDs,
+      () => new SampleError('SAMPLE_FAILED', `${d.label}: invalid warp options ${args.join(' ')}: ${this.lastError()}`, { input: d.label }),
+    );
     const gdalMessage = out ? '' : this.lastError();
     try {
       this.checkLazy(d.label, gdalMessage);
@@ -381,8 +353,16 @@ export class GdalEngine {
   }
 
   stats(): EngineStats {
-    const { datasets, reads, files, lazy } = this;
-    return { openDatasets: datasets.size, wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength, reads, virtualFiles: files.count(), lazyBytesRead: lazy.totalBytesRead };
+    const { datasets, reads, files, lazy, described, confirmed } = this;
+    return {
+      openDatasets: datasets.size,
+      wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength,
+      reads,
+      virtualFiles: files.count(),
+      lazyBytesRead: lazy.totalBytesRead,
+      described,
+      confirmed,
+    };
   }
 
   get aborted(): string | null {
@@ -410,16 +390,6 @@ export class GdalEngine {
     const lines = this.g.takeMessages().filter((l) => /ERROR/.test(l));
     return msg || lines.join('; ');
   }
-}
-
-/** A part's description with the source nodata given at open in place of its own (one value: every band). */
-function withNodata(meta: RasterMeta, nodata: number[], label: string): RasterMeta {
-  if (nodata.length !== 1 && nodata.length !== meta.count) throw new ArgumentError('sourceNodata', `one value, or one per band (${label} has ${meta.count} bands)`, nodata);
-  const nodatavals = Array.from({ length: meta.count }, (_, b) => nodata[nodata.length === 1 ? 0 : b]);
-  nodatavals.forEach((v, b) => {
-    if (!canHold(meta.dtypes[b], v)) throw new ArgumentError('sourceNodata', `values the bands of ${label} hold (band ${b + 1} is ${meta.dtypes[b]})`, v);
-  });
-  return { ...meta, nodata: nodatavals[0], nodatavals };
 }
 
 function isNeedBytes(e: unknown): boolean {

@@ -32,6 +32,13 @@ export interface GdalModule {
   GDALGetGeoTransform(ds: number, gt: number): number;
   GDALSetProjection(ds: number, wkt: string): number;
   GDALGetProjectionRef(ds: number): string;
+  GDALGetRasterXSize(ds: number): number;
+  GDALGetRasterYSize(ds: number): number;
+  GDALGetRasterCount(ds: number): number;
+  GDALGetRasterBand(ds: number, band: number): number;
+  GDALGetRasterDataType(band: number): number;
+  /** The band's nodata; `hasNodata` points to an int set to 1 when it has one. */
+  GDALGetRasterNoDataValue(band: number, hasNodata: number): number;
   OSRNewSpatialReference(wkt: string | null): number;
   OSRSetFromUserInput(srs: number, input: string): number;
   OSRExportToWkt(srs: number, out: number): number;
@@ -141,6 +148,12 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
     GDALGetGeoTransform: c('GDALGetGeoTransform', N, [N, N]),
     GDALSetProjection: c('GDALSetProjection', N, [N, S]),
     GDALGetProjectionRef: c('GDALGetProjectionRef', S, [N]),
+    GDALGetRasterXSize: c('GDALGetRasterXSize', N, [N]),
+    GDALGetRasterYSize: c('GDALGetRasterYSize', N, [N]),
+    GDALGetRasterCount: c('GDALGetRasterCount', N, [N]),
+    GDALGetRasterBand: c('GDALGetRasterBand', N, [N, N]),
+    GDALGetRasterDataType: c('GDALGetRasterDataType', N, [N]),
+    GDALGetRasterNoDataValue: c('GDALGetRasterNoDataValue', N, [N, N]),
     OSRNewSpatialReference: c('OSRNewSpatialReference', N, [S]),
     OSRSetFromUserInput: c('OSRSetFromUserInput', N, [N, S]),
     OSRExportToWkt: c('OSRExportToWkt', N, [N, N]),

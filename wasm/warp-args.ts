@@ -1,5 +1,6 @@
 /** gdalwarp's arguments for one window (see GdalEngine.warp), and the checks around them. */
 import type { WindowRequest } from '../src/engine/protocol.js';
+import type { GdalModule } from './gdal-module.js';
 
 /**
  * 'exact' is gdalwarp's own way (-dstnodata, INIT_DEST=NO_DATA); 'fast' leaves the destination
@@ -30,6 +31,23 @@ export function warpArgs(req: WindowRequest, sourceCount: number, count: number,
 
 function isIdentityBands(bands: number[], count: number): boolean {
   return bands.length === count && bands.every((b, i) => b === i + 1);
+}
+
+/** GDALWarp of `sources` (datasets, later drawn over earlier) into `targetDs` with gdalwarp's `args`: GDAL's result (0 on failure). */
+export function gdalWarp(g: GdalModule, args: string[], sources: number[], targetDs: number, badOptions: () => Error): number {
+  const { M } = g;
+  return g.withOptions('WarpApp', args, (opts) => {
+    if (!opts) throw badOptions();
+    const srcList = M._malloc(4 * sources.length);
+    M.HEAPU32.set(sources, srcList >>> 2);
+    g.CPLErrorReset();
+    g.takeMessages();
+    try {
+      return g.GDALWarp(null, targetDs, sources.length, srcList, opts, 0);
+    } finally {
+      M._free(srcList);
+    }
+  });
 }
 
 /** True when any value of `a` is `v` (NaN: any NaN). */

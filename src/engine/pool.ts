@@ -241,7 +241,13 @@ export class EnginePool {
     if (had) return had as Promise<RasterMeta>;
     const p = withBytes(worker, d.label, () => worker.call((api) => api.open(d.id, d.spec, d.label, d.options), signal), signal);
     worker.opened.set(d.id, p);
-    p.catch(() => worker.opened.delete(d.id));
+    p.then(
+      (meta) => {
+        // The next workers open it with these descriptions (confirmed by GDAL there, not described again).
+        if (d.spec.kind !== 'vector' && !d.options?.described) d.options = { ...d.options, described: meta.parts ?? [meta] };
+      },
+      () => worker.opened.delete(d.id),
+    );
     return p;
   }
 

@@ -113,6 +113,12 @@ export interface OpenOptions {
    * `gdalwarp -srcnodata` (a mosaic: `gdalbuildvrt -srcnodata -vrtnodata`). Validated by the host.
    */
   sourceNodata?: number[];
+  /**
+   * The files' descriptions from an open of the same source elsewhere (another worker; a source
+   * index), one per file (a mosaic's parts in order; null: unknown). Each is used when GDAL's direct
+   * answers confirm it (wasm/describe.ts confirmDescription), instead of running gdalinfo again.
+   */
+  described?: (RasterMeta | null)[];
 }
 
 /** A read request after validation on the host side: every field filled in. */
@@ -216,6 +222,9 @@ export interface EngineStats {
   virtualFiles: number;
   /** Bytes this worker has read from lazily read sources (remote files, Blobs in browsers). */
   lazyBytesRead: number;
+  /** Files this worker described with gdalinfo, and files it opened from a description given with the open (confirmed, not described again). */
+  described: number;
+  confirmed: number;
 }
 
 /**
