@@ -20,6 +20,7 @@ import './tf.test.js';
 import './remote.test.js';
 import './remote-scheduling.test.js';
 import './source-index.test.js';
+import './index-descriptions.test.js';
 import './mosaic.test.js';
 import './stac.test.js';
 import './stac-nodata.test.js';

@@ -192,7 +192,8 @@ export class GdalEngine {
       }
       ds = this.openFile(file.path, label);
       const confirmed = !!described && confirmDescription(this.g, ds, described, ownNodata);
-      const meta = confirmed ? described! : describeDataset(this.g, ds, label);
+      // A description from another process names that process's sandbox files: this one's then.
+      const meta = confirmed ? (described!.files.includes(file.path) ? described! : { ...described!, files: [file.path] }) : describeDataset(this.g, ds, label);
       if (confirmed) this.confirmed++;
       else this.described++;
       this.checkLazy(label, ''); // gdalinfo reads too (overview directories): not on missed bytes either

@@ -16,6 +16,7 @@ import { defaultEngine, type EnginePool, type OpenDataset } from './pool.js';
 import { toWindowRequest, type ReadWindowOptions } from './validate.js';
 import { checkWindow } from './limits.js';
 import { TilePrefetch } from './prefetch.js';
+import { describedFromIndex, recordInIndex } from './indexed-description.js';
 import { flatGeobufIndexed } from './fgb-header.js';
 import { loadEpsgTable } from '../crs/index.js';
 
@@ -112,10 +113,13 @@ export class Raster {
       }
       const id = nextId++;
       const sourceNodata = checkSourceNodata(options.sourceNodata);
-      const dataset: OpenDataset = { id, spec: source, label, ...(sourceNodata ? { options: { sourceNodata } } : {}) };
+      // Files a source index gave come with their descriptions: the worker confirms them instead of running gdalinfo.
+      const described = describedFromIndex(source);
+      const open = { ...(sourceNodata ? { sourceNodata } : {}), ...(described ? { described } : {}) };
+      const dataset: OpenDataset = { id, spec: source, label, ...(Object.keys(open).length ? { options: open } : {}) };
       const meta = await engine.open(dataset, options.signal);
       await table;
-      const fromIndex = await recordInIndex(fileIds);
+      const fromIndex = await recordInIndex(source, meta);
       const opened = new Raster(meta, dataset, engine, fileIds);
       if (fromIndex) opened.reopen = () => Raster.open(input, options);
       if (!meta.parts) return opened;
@@ -296,18 +300,6 @@ function checkSourceNodata(v: unknown): number[] | null {
   if (list.length === 0 || !list.every((x) => typeof x === 'number'))
     throw new ArgumentError('sourceNodata', 'a number (NaN allowed) or a non-empty list of them, one per band', v);
   return list as number[];
-}
-
-/** Adds the remote files just opened to their source index; whether any came from one. */
-async function recordInIndex(fileIds: number[]): Promise<boolean> {
-  let fromIndex = false;
-  for (const f of fileIds) {
-    const r = blockReader(f);
-    if (!(r instanceof RemoteFile)) continue;
-    fromIndex ||= r.fromIndex;
-    await r.recordInIndex(); // a no-op without an index, or for a file the index already gave
-  }
-  return fromIndex;
 }
 
 /** A GeoJSON object as the bytes of a .geojson file (GDAL reads it like any other). */

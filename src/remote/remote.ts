@@ -46,6 +46,8 @@ export class RemoteFile implements BlockReader {
   private closed = false;
   /** Whether the size, validators and header came from a source index rather than a probe. */
   fromIndex = false;
+  /** The engine's description of the file kept in the source index it was opened from (unchecked), else null. */
+  indexedDescription: Record<string, unknown> | null = null;
 
   private constructor(
     private readonly url: string,
@@ -77,6 +79,7 @@ export class RemoteFile implements BlockReader {
       // Opened from the index: no request; the first range request checks the file is still this one.
       const f = new RemoteFile(url, known.size, opts, { etag: known.etag, lastModified: known.lastModified, size: known.size });
       f.fromIndex = true;
+      f.indexedDescription = known.description ?? null;
       for (const [i, data] of known.blocks) f.cache.put(i, data);
       opts.index!.hits++;
       return f;
@@ -146,8 +149,8 @@ export class RemoteFile implements BlockReader {
   }
 
   /** Adds this file to its source index (after GDAL opened it: the header is in the cache). */
-  async recordInIndex(): Promise<void> {
-    if (this.opts.index && !this.fromIndex) await this.opts.index.record(this.url, this.indexEntry());
+  async recordInIndex(description?: Record<string, unknown>): Promise<void> {
+    if (this.opts.index && !this.fromIndex) await this.opts.index.record(this.url, { ...this.indexEntry(), ...(description ? { description } : {}) });
   }
 
   /** Drops this file from its source index (it changed since it was indexed). */

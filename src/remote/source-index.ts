@@ -21,6 +21,11 @@ export interface SourceIndexEntry {
   blockSize: number;
   /** Block number → its bytes (each blockSize long, the file's last block possibly shorter). */
   blocks: Map<number, Uint8Array>;
+  /**
+   * What the engine made of the file when it opened it (its description, JSON), so that the next
+   * process need not describe it again; opaque here, checked by the engine before any use.
+   */
+  description?: Record<string, unknown>;
 }
 
 export interface SourceIndexOptions {
@@ -34,6 +39,8 @@ const FORMAT = 'geotensor-source-index';
 const VERSION = 1;
 /** An index file larger than this is refused (it would not be a header index). */
 const MAX_FILE_BYTES = 1 << 30;
+/** A file's description larger than this (as JSON) is refused: a raster's is a few KiB. */
+const MAX_DESCRIPTION_CHARS = 256 << 10;
 
 export class SourceIndex {
   private readonly entries = new Map<string, SourceIndexEntry>();
@@ -85,7 +92,7 @@ export class SourceIndex {
     doc.files.forEach((f: Record<string, unknown>, i: number) => {
       const where = `files[${i}]`;
       if (!f || typeof f !== 'object') throw bad(`${where} is not an object`);
-      const { key, size, etag, lastModified, blockSize, blocks } = f;
+      const { key, size, etag, lastModified, blockSize, blocks, description } = f;
       if (typeof key !== 'string' || !/^https?:\/\/[^/]+\//.test(key)) throw bad(`${where}.key is not an http(s) URL`);
       if (!Number.isSafeInteger(size) || (size as number) <= 0) throw bad(`${where}.size is not a positive integer`);
       if (!Number.isSafeInteger(blockSize) || (blockSize as number) < 4096 || ((blockSize as number) & ((blockSize as number) - 1)) !== 0)
@@ -109,7 +116,20 @@ export class SourceIndex {
         if (data.byteLength !== want) throw bad(`${where}.blocks[${b[0]}] has ${data.byteLength} bytes, not ${want}`);
         map.set(b[0], data);
       }
-      index.entries.set(key, { size: size as number, etag: etag as string | null, lastModified: lastModified as string | null, blockSize: blockSize as number, blocks: map });
+      if (
+        description !== undefined &&
+        (!description || typeof description !== 'object' || Array.isArray(description) || JSON.stringify(description).length > MAX_DESCRIPTION_CHARS)
+      )
+        throw bad(`${where}.description is not an object of at most ${MAX_DESCRIPTION_CHARS} characters`);
+      const entry: SourceIndexEntry = {
+        size: size as number,
+        etag: etag as string | null,
+        lastModified: lastModified as string | null,
+        blockSize: blockSize as number,
+        blocks: map,
+      };
+      if (description) entry.description = revive(description) as Record<string, unknown>;
+      index.entries.set(key, entry);
     });
     return index;
   }
@@ -128,6 +148,7 @@ export class SourceIndex {
       lastModified: e.lastModified,
       blockSize: e.blockSize,
       blocks: [...e.blocks].sort((a, b) => a[0] - b[0]).map(([i, d]) => [i, base64(d)]),
+      ...(e.description ? { description: JSON.parse(JSON.stringify(e.description, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v))) } : {}),
     }));
     return new TextEncoder().encode(JSON.stringify({ format: FORMAT, version: VERSION, files }));
   }
@@ -171,6 +192,16 @@ export class SourceIndex {
 export function saveSourceIndex(index: SourceIndex, path?: string): Promise<void> {
   if (!(index instanceof SourceIndex)) throw new ArgumentError('index', 'a SourceIndex', index);
   return index.save(path ?? index.path);
+}
+
+/** JSON has no NaN or infinities (a nodata may be one): they are written as { "$number": "NaN" } and read back. */
+function revive(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(revive);
+  if (!v || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1 && keys[0] === '$number' && ['NaN', 'Infinity', '-Infinity'].includes(o.$number as string)) return Number(o.$number);
+  return Object.fromEntries(keys.map((k) => [k, revive(o[k])]));
 }
 
 function base64(d: Uint8Array): string {
