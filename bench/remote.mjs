@@ -1,11 +1,11 @@
 // W1 remote alone (`npm run bench:remote`): the W1 DEM as a COG on the loopback range server with
 // 20 ms and 100 ms added per request, one cold-cache pass each: native GDAL /vsicurl/ (rasterio, its
 // process start excluded), geotensor with tile prefetching (default) and without it
-// (remote.prefetchRequests: 0), and the same workload from the local COG — geotensor's workers
+// (remote.prefetchRequests: 0), the 20 ms rows in Deno and Chromium too, and the same workload from the local COG — geotensor's workers
 // started first (a flow over another file), so every row times reads. Updates its block in
 // bench/RESULTS.md. `npm run bench` has the 20 ms rows too.
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { rowsTable, writeResultsBlock } from './results-block.mjs';
 import { promisify } from 'node:util';
@@ -27,6 +27,7 @@ export async function remoteRows(lib, latencies = [20, 100]) {
   const local = await w1remote(lib, cog, { workers: cores }, {}, warm);
   rows.push([`W1 from the local COG, geotensor, Node, ${cores} workers, one pass (workers started)`, local.samplesPerSecond, 'samples/s', '']);
   const server = await startRangeServer({ dir: cache });
+  let native20 = 0;
   try {
     for (const ms of latencies) {
       const url = `${server.url}/lat-${ms}/w1-cog.tif`;
@@ -34,6 +35,7 @@ export async function remoteRows(lib, latencies = [20, 100]) {
       await fetch(`${server.url}/__reset`);
       const { stdout } = await promisify(execFile)(py, ['bench/baseline.py', 'remote', url]);
       const native = JSON.parse(stdout);
+      if (ms === 20) native20 = native.samples_per_s;
       const ns = await served();
       rows.push([
         `W1 remote (COG, ${ms} ms latency) native GDAL /vsicurl/ in-process, cold`,
@@ -54,6 +56,26 @@ export async function remoteRows(lib, latencies = [20, 100]) {
           'samples/s',
           `(${(r.samplesPerSecond / native.samples_per_s).toFixed(2)}x native, ${(r.samplesPerSecond / local.samplesPerSecond).toFixed(2)}x local; ${(s.bytes / r.samples / 1024).toFixed(0)} KiB and ${(s.requests / r.samples).toFixed(2)} requests per sample)`,
         ]);
+      }
+    }
+    // W1 remote at 20 ms in Deno and in a Chromium page (cross-origin isolated: the blocking bridge), against the same native run.
+    const url20 = `${server.url}/lat-20/w1-cog.tif`;
+    for (const [runtime, run] of [
+      ['Deno', () => denoRemote(url20, cores)],
+      ['Chromium', () => chromiumRemote(url20, cores)],
+    ]) {
+      try {
+        await fetch(`${server.url}/__reset`);
+        const r = await run();
+        if (!r) continue;
+        rows.push([
+          `W1 remote (COG, 20 ms latency) geotensor with tile prefetch, ${runtime}, ${cores} workers, cold cache (workers started)`,
+          r.samplesPerSecond,
+          'samples/s',
+          `(${(r.samplesPerSecond / native20).toFixed(2)}x native, ${(r.samplesPerSecond / local.samplesPerSecond).toFixed(2)}x Node's local)`,
+        ]);
+      } catch (e) {
+        console.log(`${runtime} W1 remote failed: ${e.message}`);
       }
     }
     // Opening 32 remote files as one mosaic (20 ms latency): probes 16 at a time.
@@ -79,6 +101,50 @@ export async function remoteRows(lib, latencies = [20, 100]) {
     await server.close();
   }
   return rows;
+}
+
+/** W1 remote in Deno (npm's deno), as a separate process. */
+async function denoRemote(url, cores) {
+  const { stdout } = await promisify(execFile)(
+    'node_modules/.bin/deno',
+    ['run', '--allow-read', '--allow-env', '--allow-sys', '--allow-net', 'bench/deno-remote.mjs', url, String(cores)],
+    {
+      maxBuffer: 1 << 24,
+    },
+  );
+  return JSON.parse(stdout.trim().split('\n').pop());
+}
+
+/** W1 remote in headless Chromium (Debian's), a cross-origin-isolated page; null without Chromium. */
+async function chromiumRemote(url, cores) {
+  if (!existsSync('/usr/bin/chromium')) return null;
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: ['bench/browser-entry.mjs'],
+    bundle: true,
+    format: 'esm',
+    outfile: 'bench/.cache/browser.js',
+    platform: 'browser',
+    external: ['node:*'],
+    logLevel: 'error',
+  });
+  writeFileSync('bench/.cache/index.html', '<!doctype html><script type="module" src="/bench/.cache/browser.js"></script>');
+  const { chromium } = await import('playwright-core');
+  const { startStaticServer } = await import('../test/lib/static-server.mjs');
+  const server = await startStaticServer();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/bench/.cache/index.html`);
+    await page.waitForFunction(() => globalThis.runW1Remote);
+    return await page.evaluate(([u, n]) => globalThis.runW1Remote(u, n), [url, cores]);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
 
 async function main() {
