@@ -7,7 +7,7 @@
  */
 import { assert, remoteUrl, test } from './lib/harness.js';
 import { liveWorkers } from '../src/testing.js';
-import { EnginePool, openRaster, SourceError, SourceIndex } from '../src/index.js';
+import { EnginePool, openRaster, SourceError, SourceIndex, SpatialDataGenerator } from '../src/index.js';
 
 const URLS = () => ['nw.tif', 'ne.tif', 'sw.tif', 'se.tif'].map((f) => remoteUrl('ok', `mosaic-cog/${f}`));
 const withoutFiles = (m: object) => JSON.parse(JSON.stringify(m, (k, v) => (k === 'files' ? undefined : v)));
@@ -67,4 +67,15 @@ test('NaN and infinite values in a description survive the index file', async ()
   assert.ok(Number.isNaN(d.nodata));
   assert.deepEqual(d.nodatavals.slice(1), [-Infinity, Infinity, 0]);
   assert.ok(Number.isNaN(d.nodatavals[0]));
+});
+
+test('a remote vector layer opened with an index is recorded there too (its file, without a raster description)', async () => {
+  const index = new SourceIndex();
+  const url = remoteUrl('ok', 'vector/squares.fgb');
+  const sdg = await SpatialDataGenerator.open(url, { burn: 'cls', dtype: 'uint8', remote: { index } });
+  assert.equal(sdg.meta.vector?.featureCount, 40000);
+  await sdg.close();
+  assert.equal(index.size, 1, 'the FlatGeobuf is in the index');
+  const entry = await index.lookup(url, 65_536);
+  assert.ok(entry && entry.blocks.size > 0 && entry.description === undefined);
 });

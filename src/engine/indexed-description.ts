@@ -11,9 +11,9 @@ import { blockReader } from './byte-bridge.js';
 import type { DatasetSpec, RasterMeta } from './protocol.js';
 import { RemoteFile } from '../remote/remote.js';
 
-/** The lazy leaves of a spec: a mosaic's parts in order, else the file itself. */
+/** The files of a spec: a mosaic's parts in order, a vector layer's file, else the file itself. */
 function leaves(spec: DatasetSpec): DatasetSpec[] {
-  return spec.kind === 'mosaic' ? spec.parts.map((p) => p.source) : spec.kind === 'vector' ? [] : [spec];
+  return spec.kind === 'mosaic' ? spec.parts.map((p) => p.source) : spec.kind === 'vector' ? [spec.source] : [spec];
 }
 
 function remoteOf(leaf: DatasetSpec): RemoteFile | null {
@@ -23,6 +23,7 @@ function remoteOf(leaf: DatasetSpec): RemoteFile | null {
 
 /** Each leaf's description from its source index (null where there is none or it does not check out); null when no leaf has one. */
 export function describedFromIndex(spec: DatasetSpec): (RasterMeta | null)[] | null {
+  if (spec.kind === 'vector') return null;
   const out = leaves(spec).map((leaf) => checkDescription(remoteOf(leaf)?.indexedDescription));
   return out.some((m) => m) ? out : null;
 }
@@ -35,7 +36,7 @@ export async function recordInIndex(spec: DatasetSpec, meta: RasterMeta): Promis
     const r = remoteOf(leaf);
     if (!r) continue;
     fromIndex ||= r.fromIndex;
-    const own = meta.parts ? meta.parts[i] : all.length === 1 ? meta : undefined;
+    const own = spec.kind === 'vector' ? undefined : meta.parts ? meta.parts[i] : meta; // a vector layer: its file alone
     await r.recordInIndex(own as unknown as Record<string, unknown>); // a no-op without an index, or for a file the index gave
   }
   return fromIndex;
