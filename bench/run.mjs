@@ -1,7 +1,7 @@
 // `npm run bench`: measures geotensor and the native GDAL baseline side by side in one run and writes
 // bench/RESULTS.md (machine, date, ratios). No timing assertions live in the unit tests.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as lib from '../dist/index.js';
 import { boxes as boxesWorkload, w1 as w1Workload, w1r as w1rWorkload, w1remote, w2 as w2Workload } from './w1.mjs';
@@ -296,5 +296,9 @@ worker memory is not visible to the page, so its row has none.
   (re-open per sample: 16 ms in Node, 11 ms in Deno, 42 ms in a Chromium worker), not WebAssembly
   speed; with datasets kept open all three runtimes run the same (see the Deno and Chromium rows).
 `;
-writeFileSync('bench/RESULTS.md', md);
+// The standalone benches' sections (bench:remote, bench:w3, bench:stac, ...: after "Means") are kept as they are.
+const before = existsSync('bench/RESULTS.md') ? readFileSync('bench/RESULTS.md', 'utf8') : '';
+const means = before.indexOf('## Means (why it is fast)');
+const rest = means < 0 ? -1 : before.indexOf('\n## ', means + 1);
+writeFileSync('bench/RESULTS.md', rest < 0 ? md : `${md.trimEnd()}\n${before.slice(rest)}`);
 console.log('wrote bench/RESULTS.md');
