@@ -109,10 +109,18 @@ function sameDefinition(a: RasterMeta, b: RasterMeta): boolean {
   return a.crs!.wkt1 === b.crs!.wkt1;
 }
 
-/** How far (in source pixels, before any downsampling) each resampling's kernel reaches. */
+/** Each mosaic's smallest overview factor, worked out once (every read asks; O(parts) each time). */
+const smallestFactors = new WeakMap<RasterMeta[], number>();
+function smallestFactorOf(parts: RasterMeta[]): number {
+  let f = smallestFactors.get(parts);
+  if (f === undefined) smallestFactors.set(parts, (f = smallestOverviewFactor(parts)));
+  return f;
+}
+
 /** How far below an overview's factor a window's downsampling stays for no overview to be picked. */
 const OVERVIEW_MARGIN = 1.25;
 
+/** How far (in source pixels, before any downsampling) each resampling's kernel reaches. */
 const KERNEL_REACH: Record<string, number> = { nearest: 1, bilinear: 1, cubic: 2, cubicspline: 2, lanczos: 3 };
 
 /**
@@ -136,6 +144,6 @@ export function windowParts(meta: RasterMeta, bounds: Bounds, crs: string, width
   const inside = b[0] - reach * rx >= a0 && b[2] + reach * rx <= a2 && b[1] - reach * ry >= a1 && b[3] + reach * ry <= a3;
   // Downsampled enough for GDAL to pick an overview, the part's own levels and the VRT's virtual ones
   // (only factors every part of its grid has) may differ: then the VRT, as gdalwarp reads it.
-  const noOverview = scale * OVERVIEW_MARGIN < smallestOverviewFactor(meta.parts!);
+  const noOverview = scale * OVERVIEW_MARGIN < smallestFactorOf(meta.parts!);
   return { parts, sole: inside && noOverview ? i : null };
 }
