@@ -5,12 +5,11 @@
  * with (another size) or is hostile (a CRS that names a file) is not used, and the file is described
  * as usual; NaN and infinite nodata survive the index's JSON.
  */
-import { assert, remoteUrl, test } from './lib/harness.js';
+import { assert, remoteUrl, test, withoutFiles } from './lib/harness.js';
 import { liveWorkers } from '../src/testing.js';
 import { EnginePool, openRaster, SourceError, SourceIndex, SpatialDataGenerator } from '../src/index.js';
 
 const URLS = () => ['nw.tif', 'ne.tif', 'sw.tif', 'se.tif'].map((f) => remoteUrl('ok', `mosaic-cog/${f}`));
-const withoutFiles = (m: object) => JSON.parse(JSON.stringify(m, (k, v) => (k === 'files' ? undefined : v)));
 
 async function openCounting(index: SourceIndex) {
   const engine = new EnginePool({ workers: 1 });

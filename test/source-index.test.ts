@@ -5,12 +5,9 @@
  * request and read from the network again, never mixed (Node: the test rewrites the served file);
  * secrets stay out of the index; a file that is not an index is refused.
  */
-import { assert, remoteServed, remoteUrl, test } from './lib/harness.js';
+import { assert, remoteServed, remoteUrl, test, withoutFiles } from './lib/harness.js';
 import { scratchDir } from './lib/files.js';
 import { ArgumentError, openRaster, SourceError, SourceIndex, saveSourceIndex } from '../src/index.js';
-
-/** A description without its sandbox file names (they differ between opens). */
-const described = (m: object) => JSON.parse(JSON.stringify(m, (k, v) => (k === 'files' ? undefined : v)));
 
 async function requestsFor(path: string): Promise<number> {
   return (await remoteServed(path)).requests;
@@ -44,7 +41,7 @@ test('a saved source index opens remote files with no request, and reads the pix
     assert.equal(await requestsFor(path), coldOpen, 'no request to open it');
     assert.equal(again.hits, 1);
     const probed = await openRaster(url);
-    assert.deepEqual(described(r.meta), described(probed.meta), 'the same description as a probed open');
+    assert.deepEqual(withoutFiles(r.meta), withoutFiles(probed.meta), 'the same description as a probed open');
     await probed.close();
     const [x0, y0, x1, y1] = r.meta.bounds!;
     const warm = await r.readWindow({ bounds: [x0, y0, x1, y1], width: 64, height: 64, resampling: 'nearest' });
@@ -68,7 +65,7 @@ test('a mosaic of indexed remote files opens with no request', async () => {
   try {
     assert.deepEqual(await Promise.all(paths.map(requestsFor)), counts, 'no request to open the 4 files');
     assert.equal(again.hits, 4);
-    assert.deepEqual(described(m2.meta), described(meta));
+    assert.deepEqual(withoutFiles(m2.meta), withoutFiles(meta));
   } finally {
     await m2.close();
   }

@@ -1,6 +1,6 @@
 /** Turns `gdalinfo -json` of an open dataset into Keras Spatial's `meta` (rasterio's profile). */
 import type { DataType } from '../src/core/pixels.js';
-import type { Bounds } from '../src/core/box.js';
+import { gridExtent } from '../src/core/box.js';
 import type { RasterMeta } from '../src/engine/protocol.js';
 import { ArgumentError, SourceError } from '../src/core/errors.js';
 import { canHold } from '../src/core/pixels.js';
@@ -121,14 +121,7 @@ export function describeDataset(g: GdalModule, ds: number, label: string): Raste
   // Exact doubles from GDALGetGeoTransform (gdalinfo's JSON rounds them to 16 digits).
   const gt = info.geoTransform ? exactGeoTransform(g, ds) : undefined;
   const transform = gt ? ([gt[1], gt[2], gt[0], gt[4], gt[5], gt[3]] as [number, number, number, number, number, number]) : null;
-  let bounds: Bounds | null = null;
-  let res: [number, number] | null = null;
-  if (gt) {
-    const xs = [0, width].flatMap((c) => [0, height].map((r) => gt[0] + c * gt[1] + r * gt[2]));
-    const ys = [0, width].flatMap((c) => [0, height].map((r) => gt[3] + c * gt[4] + r * gt[5]));
-    bounds = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
-    res = [Math.hypot(gt[1], gt[4]), Math.hypot(gt[2], gt[5])];
-  }
+  const { bounds, res } = transform ? gridExtent(transform, width, height) : { bounds: null, res: null };
   const wkt = info.coordinateSystem?.wkt;
   let crs: RasterMeta['crs'] = null;
   if (wkt) {

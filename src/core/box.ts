@@ -35,3 +35,14 @@ export function turnedEnvelope(bounds: Bounds, degrees = 0): Bounds {
   const ey = hw * s + hh * c;
   return [cx - ex, cy - ey, cx + ex, cy + ey];
 }
+
+/**
+ * The bounds [minx, miny, maxx, maxy] of a width×height grid with the affine `transform` (rasterio's
+ * order: x = a*col + b*row + c, y = d*col + e*row + f), and its pixel size [x, y] (both positive).
+ */
+export function gridExtent(transform: readonly number[], width: number, height: number): { bounds: [number, number, number, number]; res: [number, number] } {
+  const [a, b, c, d, e, f] = transform;
+  const xs = [0, width].flatMap((col) => [0, height].map((row) => c + col * a + row * b));
+  const ys = [0, width].flatMap((col) => [0, height].map((row) => f + col * d + row * e));
+  return { bounds: [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], res: [Math.hypot(a, d), Math.hypot(b, e)] };
+}

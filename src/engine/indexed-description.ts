@@ -6,6 +6,7 @@
  * shape the engine writes, or whose CRS is not a plain CRS definition, is not used (the file is then
  * described as usual).
  */
+import { gridExtent } from '../core/box.js';
 import { crsTextProblem } from '../core/crs-text.js';
 import { blockReader } from './byte-bridge.js';
 import type { DatasetSpec, RasterMeta } from './protocol.js';
@@ -67,11 +68,6 @@ export function checkDescription(x: unknown): RasterMeta | null {
     if (!(crs.epsg === null || int(crs.epsg)) || !(crs.projjson === null || (typeof crs.projjson === 'object' && !Array.isArray(crs.projjson)))) return null;
   }
   // Bounds and pixel size as describe.ts derives them from the geotransform (which the worker confirms).
-  const [a, b, c, d, e, f] = m.transform as number[];
-  const [w, h] = [m.width as number, m.height as number];
-  const xs = [0, w].flatMap((col) => [0, h].map((row) => c + col * a + row * b));
-  const ys = [0, w].flatMap((col) => [0, h].map((row) => f + col * d + row * e));
-  const bounds: [number, number, number, number] = [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
-  const res: [number, number] = [Math.hypot(a, d), Math.hypot(b, e)];
+  const { bounds, res } = gridExtent(m.transform as number[], m.width as number, m.height as number);
   return { ...(m as unknown as RasterMeta), dtype: m.dtypes[0] as string, nodata: m.nodatavals[0] as number | null, bounds, res };
 }

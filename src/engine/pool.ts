@@ -244,10 +244,7 @@ export class EnginePool {
     p.then(
       (meta) => {
         // The next workers open it with these descriptions (confirmed by GDAL there, not described again).
-        if (d.spec.kind !== 'vector' && !d.described) {
-          d.described = true;
-          d.options = { ...d.options, described: meta.parts ?? [meta] };
-        }
+        if (d.spec.kind !== 'vector') d.options = { ...d.options, described: meta.parts ?? [meta] };
       },
       () => worker.opened.delete(d.id),
     );
@@ -366,8 +363,6 @@ export interface OpenDataset {
   spec: DatasetSpec;
   label: string;
   options?: OpenOptions;
-  /** options.described holds the first open's descriptions (every file's). */
-  described?: boolean;
 }
 
 /** Test-only: the pool's live workers (see src/testing.ts). */

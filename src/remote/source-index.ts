@@ -148,9 +148,11 @@ export class SourceIndex {
       lastModified: e.lastModified,
       blockSize: e.blockSize,
       blocks: [...e.blocks].sort((a, b) => a[0] - b[0]).map(([i, d]) => [i, base64(d)]),
-      ...(e.description ? { description: JSON.parse(JSON.stringify(e.description, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v))) } : {}),
+      ...(e.description ? { description: e.description } : {}),
     }));
-    return new TextEncoder().encode(JSON.stringify({ format: FORMAT, version: VERSION, files }));
+    // JSON has no NaN or infinities (a description's nodata may be one): written as { "$number": "NaN" } (see revive).
+    const json = JSON.stringify({ format: FORMAT, version: VERSION, files }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v));
+    return new TextEncoder().encode(json);
   }
 
   /** Writes the index to `path` (default: where it was loaded from), whole or not at all. */

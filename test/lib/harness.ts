@@ -33,6 +33,11 @@ export async function remoteServed(path: string): Promise<{ requests: number; by
   return s.byPath[path] ?? { requests: 0, bytes: 0, apiKey: 0, basic: 0, maxInFlight: 0 };
 }
 
+/** A raster's description without its sandbox file names (they differ between opens). */
+export function withoutFiles(meta: object): unknown {
+  return JSON.parse(JSON.stringify(meta, (k, v) => (k === 'files' ? undefined : v)));
+}
+
 /** The most requests the test range server has had in flight at once, over every path, since the last reset. */
 export async function remoteMaxInFlight(): Promise<number> {
   return (await (await fetch(`${testEnv().remoteBase}/__stats`)).json()).maxInFlight;
