@@ -101,14 +101,19 @@ def open_many(urls):
     return {'files': len(urls), 'ms': (time.perf_counter() - t0) * 1000}
 
 
-def w3(boxes_path):
-    # W3 the /vsicurl/ way: every remote COG opened (one after another), then each box warped from the
-    # file it was drawn in (128x128 float32, bilinear). Opening and sampling are timed apart.
+def open_remote_files(boxes_path):
+    # The boxes file's spec, and every URL it lists opened with /vsicurl/ one after another (timed, in s).
     os.environ.setdefault('GDAL_DISABLE_READDIR_ON_OPEN', 'EMPTY_DIR')
     spec = json.load(open(boxes_path))
     t0 = time.perf_counter()
     files = [rasterio.open(u) for u in spec['urls']]
-    open_s = time.perf_counter() - t0
+    return spec, files, time.perf_counter() - t0
+
+
+def w3(boxes_path):
+    # W3 the /vsicurl/ way: every remote COG opened (one after another), then each box warped from the
+    # file it was drawn in (128x128 float32, bilinear). Opening and sampling are timed apart.
+    spec, files, open_s = open_remote_files(boxes_path)
     out = np.empty((128, 128), dtype='float32')
     t = time.perf_counter()
     for (k, x0, y0, x1, y1) in spec['boxes']:
@@ -124,11 +129,7 @@ def w3(boxes_path):
 def stac(boxes_path):
     # The STAC bench the /vsicurl/ way: the 8 COGs (2 dates x 4 assets) opened, then each box warped
     # from each into a 128x128 float32 grid in the boxes' CRS (bilinear). Opening and sampling timed apart.
-    os.environ.setdefault('GDAL_DISABLE_READDIR_ON_OPEN', 'EMPTY_DIR')
-    spec = json.load(open(boxes_path))
-    t0 = time.perf_counter()
-    files = [rasterio.open(u) for u in spec['urls']]
-    open_s = time.perf_counter() - t0
+    spec, files, open_s = open_remote_files(boxes_path)
     out = np.empty((len(files), 128, 128), dtype='float32')
     t = time.perf_counter()
     for (x0, y0, x1, y1) in spec['boxes']:

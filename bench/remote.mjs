@@ -5,12 +5,13 @@
 // started first (a flow over another file), so every row times reads. Updates its block in
 // bench/RESULTS.md. `npm run bench` has the 20 ms rows too.
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
-import { rowsTable, writeResultsBlock } from './results-block.mjs';
+import { publishRows } from './results-block.mjs';
 import { promisify } from 'node:util';
 import { startRangeServer } from '../test/remote/server.mjs';
 import { w1remote } from './w1.mjs';
+import { inBenchPage } from './browser-page.mjs';
 
 const cache = 'bench/.cache';
 const py = '/usr/bin/python3';
@@ -62,7 +63,7 @@ export async function remoteRows(lib, latencies = [20, 100]) {
     const url20 = `${server.url}/lat-20/w1-cog.tif`;
     for (const [runtime, run] of [
       ['Deno', () => denoRemote(url20, cores)],
-      ['Chromium', () => chromiumRemote(url20, cores)],
+      ['Chromium', () => inBenchPage('runW1Remote', url20, cores)],
     ]) {
       try {
         await fetch(`${server.url}/__reset`);
@@ -115,47 +116,10 @@ async function denoRemote(url, cores) {
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
-/** W1 remote in headless Chromium (Debian's), a cross-origin-isolated page; null without Chromium. */
-async function chromiumRemote(url, cores) {
-  if (!existsSync('/usr/bin/chromium')) return null;
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: ['bench/browser-entry.mjs'],
-    bundle: true,
-    format: 'esm',
-    outfile: 'bench/.cache/browser.js',
-    platform: 'browser',
-    external: ['node:*'],
-    logLevel: 'error',
-  });
-  writeFileSync('bench/.cache/index.html', '<!doctype html><script type="module" src="/bench/.cache/browser.js"></script>');
-  const { chromium } = await import('playwright-core');
-  const { startStaticServer } = await import('../test/lib/static-server.mjs');
-  const server = await startStaticServer();
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-dev-shm-usage'],
-  });
-  try {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/bench/.cache/index.html`);
-    await page.waitForFunction(() => globalThis.runW1Remote);
-    return await page.evaluate(([u, n]) => globalThis.runW1Remote(u, n), [url, cores]);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-}
-
 async function main() {
   const lib = await import('../dist/index.js');
   const rows = await remoteRows(lib);
-  const lines = rowsTable(
-    `W1 remote alone (\`npm run bench:remote\`), ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, every row in the same run:`,
-    rows,
-  );
-  console.log(lines);
-  writeResultsBlock('remote', 'Remote reads with tile prefetch (W1 remote)', lines);
+  publishRows('remote', 'Remote reads with tile prefetch (W1 remote)', `W1 remote alone (\`npm run bench:remote\`)`, `every row in the same run`, rows);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

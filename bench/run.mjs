@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startRangeServer } from '../test/remote/server.mjs';
 import { measurePackage } from './package.mjs';
+import { inBenchPage } from './browser-page.mjs';
 import { makeV1, v1 } from './vector.mjs';
 import { minValidBench, minValidRows } from './footprint.mjs';
 
@@ -205,40 +206,14 @@ if (existsSync(w1)) {
     console.log(`Deno run failed: ${e.message}`);
   }
   // Chromium (Debian's, headless), the raster as a Blob in module workers.
-  if (existsSync('/usr/bin/chromium')) {
-    const { build } = await import('esbuild');
-    await build({
-      entryPoints: ['bench/browser-entry.mjs'],
-      bundle: true,
-      format: 'esm',
-      outfile: 'bench/.cache/browser.js',
-      platform: 'browser',
-      external: ['node:*'],
-      logLevel: 'error',
-    });
-    writeFileSync('bench/.cache/index.html', '<!doctype html><script type="module" src="/bench/.cache/browser.js"></script>');
-    const { chromium } = await import('playwright-core');
-    const { startStaticServer } = await import('../test/lib/static-server.mjs');
-    const server = await startStaticServer();
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-    });
-    try {
-      const page = await browser.newPage();
-      await page.goto(`${server.url}/bench/.cache/index.html`);
-      await page.waitForFunction(() => globalThis.runW1);
-      const r = await page.evaluate((n) => globalThis.runW1(n), cores);
-      row(
-        `W1 geotensor, Chromium, ${cores} workers`,
-        r.samplesPerSecond,
-        'samples/s',
-        `(${(r.samplesPerSecond / node[cores]).toFixed(2)}x Node${native ? `, ${(r.samplesPerSecond / native.samples_per_s).toFixed(2)}x native` : ''})`,
-      );
-    } finally {
-      await browser.close();
-      await server.close();
-    }
+  const r = await inBenchPage('runW1', cores);
+  if (r) {
+    row(
+      `W1 geotensor, Chromium, ${cores} workers`,
+      r.samplesPerSecond,
+      'samples/s',
+      `(${(r.samplesPerSecond / node[cores]).toFixed(2)}x Node${native ? `, ${(r.samplesPerSecond / native.samples_per_s).toFixed(2)}x native` : ''})`,
+    );
   }
 }
 

@@ -2,12 +2,10 @@
 // caches. Prints "ready" once its engine runs and the source is open, flows its shard when the
 // parent writes "go", then prints {samples, ms}. Args: URL COUNT INDEX SAMPLES.
 import * as lib from '../dist/index.js';
+import { startWorkers } from './w1.mjs';
 
 const [url, count, index, total] = process.argv.slice(2);
-await lib.configureEngine({ workers: 1 });
-const warm = await lib.SpatialDataGenerator.open('../shared/data/elev.tif'); // the worker started, as a trainer's is
-for await (const _ of warm.flow(warm.randomGrid(0.05, 0.05, 8), 16, 16));
-await warm.close();
+await startWorkers(lib, { workers: 1 }, '../shared/data/elev.tif'); // the worker started, as a trainer's is
 const sdg = await lib.SpatialDataGenerator.open(url, { resampling: 'bilinear' });
 const all = sdg.randomGrid(128, 128, Number(total), { units: 'pixels', seed: 5 });
 const mine = all.shard(Number(count), Number(index));

@@ -6,9 +6,8 @@
 // per sample the server saw. Updates its block in bench/RESULTS.md.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import { startRangeServer } from '../test/remote/server.mjs';
-import { rowsTable, writeResultsBlock } from './results-block.mjs';
+import { publishRows } from './results-block.mjs';
 
 const cache = 'bench/.cache';
 const SAMPLES = 2000;
@@ -67,12 +66,13 @@ export async function shardRows() {
 
 async function main() {
   const rows = await shardRows();
-  const lines = rowsTable(
-    `Sharded trainers (\`npm run bench:shard\`), ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, W1 COG at 20 ms per request, ${SAMPLES} random 128×128 bilinear boxes in all:`,
+  publishRows(
+    'shard',
+    'Sharded trainers on one object store',
+    `Sharded trainers (\`npm run bench:shard\`)`,
+    `W1 COG at 20 ms per request, ${SAMPLES} random 128×128 bilinear boxes in all`,
     rows,
   );
-  console.log(lines);
-  writeResultsBlock('shard', 'Sharded trainers on one object store', lines);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import { startRangeServer } from '../test/remote/server.mjs';
-import { rowsTable, writeResultsBlock } from './results-block.mjs';
+import { publishRows } from './results-block.mjs';
 
 const cache = 'bench/.cache';
 const dir = `${cache}/stac-bench`;
@@ -145,12 +145,7 @@ export async function stacRows(lib) {
 async function main() {
   const lib = await import('../dist/index.js');
   const rows = await stacRows(lib);
-  const lines = rowsTable(
-    `STAC (\`npm run bench:stac\`), ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, every row in the same run, 20 ms per request:`,
-    rows,
-  );
-  console.log(lines);
-  writeResultsBlock('stac', 'STAC: 2 dates × 4 assets (issue 16)', lines);
+  publishRows('stac', 'STAC: 2 dates × 4 assets (issue 16)', `STAC (\`npm run bench:stac\`)`, `every row in the same run, 20 ms per request`, rows);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

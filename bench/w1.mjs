@@ -52,14 +52,17 @@ async function bestOfThree(sdg, samples, size) {
 }
 
 /** W1 from a remote COG (one cold pass: empty cache), with the bytes fetched. */
-export async function w1remote(lib, url, engineOptions, remote = {}, warm = null) {
+/** Configures the default engine and, given a local file `warm`, starts every worker with a flow over it (so a pass times reads, not start-up). */
+export async function startWorkers(lib, engineOptions, warm = null) {
   await lib.configureEngine(engineOptions);
-  if (warm) {
-    // Start every worker first (a flow over another, local file), so the pass times reads, not start-up.
-    const w = await lib.SpatialDataGenerator.open(warm);
-    for await (const _ of w.flow(w.randomGrid(0.05, 0.05, 32), 16, 16, { batchSize: 16 }));
-    await w.close();
-  }
+  if (!warm) return;
+  const w = await lib.SpatialDataGenerator.open(warm);
+  for await (const _ of w.flow(w.randomGrid(0.05, 0.05, 32), 16, 16, { batchSize: 16 }));
+  await w.close();
+}
+
+export async function w1remote(lib, url, engineOptions, remote = {}, warm = null) {
+  await startWorkers(lib, engineOptions, warm);
   const sdg = await lib.SpatialDataGenerator.open(url, { resampling: 'bilinear', remote });
   const samples = sdg.regularGrid(5000, 5000);
   const t0 = performance.now();

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import { startRangeServer } from '../test/remote/server.mjs';
-import { rowsTable, writeResultsBlock } from './results-block.mjs';
+import { publishRows } from './results-block.mjs';
 
 const cache = 'bench/.cache';
 const dir = `${cache}/w3`;
@@ -137,12 +137,7 @@ export async function w3Rows(lib) {
 async function main() {
   const lib = await import('../dist/index.js');
   const rows = await w3Rows(lib);
-  const lines = rowsTable(
-    `W3 (\`npm run bench:w3\`), ${new Date().toISOString().slice(0, 10)}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, every row in the same run, 20 ms per request:`,
-    rows,
-  );
-  console.log(lines);
-  writeResultsBlock('w3', 'Many remote files (W3)', lines);
+  publishRows('w3', 'Many remote files (W3)', `W3 (\`npm run bench:w3\`)`, `every row in the same run, 20 ms per request`, rows);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
