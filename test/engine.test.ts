@@ -69,7 +69,7 @@ for (const file of FILES) {
   });
 }
 
-const EXACT_TAGS = new Set(['nonodata', 'multiband', 'alpha', 'equal-nodata']);
+const EXACT_TAGS = new Set(['nonodata', 'multiband', 'alpha', 'equal-nodata', 'edge-nodata']);
 
 // The cases are registered synchronously from the list generated next to the fixtures.
 const { gdal, cases } = caseList as unknown as { gdal: string; cases: RefCase[] };

@@ -4,7 +4,9 @@ import type { GdalModule } from './gdal-module.js';
 
 /**
  * 'exact' is gdalwarp's own way (-dstnodata, INIT_DEST=NO_DATA); 'fast' leaves the destination
- * without nodata (GDAL then picks its mask-free kernels) and initialises it to the nodata value.
+ * without nodata (GDAL then picks its mask-free kernels) and initialises it to the nodata value;
+ * with a nodata value it also asks for an alpha layer after the bands (GDAL keeps those kernels:
+ * a destination density is all they allow), which says where GDAL wrote a value.
  */
 export function warpArgs(req: WindowRequest, sourceCount: number, count: number, how: 'fast' | 'exact', sourceNodata: number[] | null = null): string[] {
   const args = ['-q', '-r', req.resampling];
@@ -22,8 +24,10 @@ export function warpArgs(req: WindowRequest, sourceCount: number, count: number,
     if (sourceCount === 1) args.push('-wo', `INIT_DEST=${req.nodata === null ? '0' : 'NO_DATA'}`);
     if (req.nodata !== null) args.push('-dstnodata', nodataString(req.nodata));
   }
-  if (req.mask) args.push('-dstalpha');
-  if (req.mask || !isIdentityBands(req.bands, count)) {
+  // An alpha layer after the bands: the caller's mask, or (fast, with nodata) where GDAL wrote a value.
+  const alpha = req.mask || (how === 'fast' && req.nodata !== null);
+  if (alpha) args.push('-dstalpha');
+  if (alpha || !isIdentityBands(req.bands, count)) {
     req.bands.forEach((b, i) => args.push('-srcband', String(b), '-dstband', String(i + 1)));
   }
   return args;
@@ -50,13 +54,18 @@ export function gdalWarp(g: GdalModule, args: string[], sources: number[], targe
   });
 }
 
-/** True when any value of `a` is `v` (NaN: any NaN). */
-export function holds(a: ArrayLike<number>, v: number): boolean {
-  if (Number.isNaN(v)) {
-    for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) return true;
-    return false;
+/**
+ * True when a value GDAL wrote equals `v` (NaN: is NaN): `a` holds `planes` planes of `plane` values,
+ * then an alpha plane, non-zero where GDAL wrote.
+ */
+export function wroteValue(a: ArrayLike<number>, planes: number, plane: number, v: number): boolean {
+  const alpha = planes * plane;
+  const nan = Number.isNaN(v);
+  for (let p = 0; p < planes; p++) {
+    for (let i = 0, o = p * plane; i < plane; i++, o++) {
+      if ((nan ? Number.isNaN(a[o]) : a[o] === v) && a[alpha + i] !== 0) return true;
+    }
   }
-  for (let i = 0; i < a.length; i++) if (a[i] === v) return true;
   return false;
 }
 

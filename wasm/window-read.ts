@@ -5,8 +5,8 @@
  */
 import type { RasterMeta, WindowRequest, WindowResult } from '../src/engine/protocol.js';
 import type { GdalModule } from './gdal-module.js';
-import { heapView, type TargetGrids } from './target-grids.js';
-import { holds } from './warp-args.js';
+import { heapView, type TargetGrid, type TargetGrids } from './target-grids.js';
+import { wroteValue } from './warp-args.js';
 import type { WarpInput } from './warp-sources.js';
 
 /** GDALWarp of `sources` into the target dataset, the fast or the exact way (the engine's, with its error handling). */
@@ -22,23 +22,33 @@ export function warpWindow(g: GdalModule, targets: TargetGrids, picked: WarpInpu
   const plane = width * height;
   const n = plane * layers;
   const sources = picked.map((s) => s.ds);
-  const init = () => {
-    const view = heapView(M, dtype, target.ptr, n);
+  const init = (t: TargetGrid, alpha: boolean) => {
+    const view = heapView(M, dtype, t.ptr, plane * (nb + (alpha ? 1 : 0)));
     view.fill(req.nodata ?? 0, 0, plane * nb);
-    if (req.mask) view.fill(0, plane * nb);
+    if (alpha) view.fill(0, plane * nb);
   };
-  init();
   if (sources.length === 1 && !req.mask && !picked[0].parts.some((i) => parts[i].meta.alpha)) {
     // GDAL's mask-free kernels: no destination nodata, the target initialised to it instead. They
-    // differ from gdalwarp's only where a valid value equals the nodata value (gdalwarp moves it to
-    // the next value): a window with any pixel equal to nodata is warped again the general way.
-    warp(sources, target.ds, 'fast');
-    if (req.nodata !== null && holds(heapView(M, dtype, target.ptr, n), req.nodata)) {
-      init();
-      warp(sources, target.ds, 'exact');
-    }
-  } else if (sources.length > 0) warp(sources, target.ds, 'exact');
-  const data = targets.copyOut(target, dtype, n);
-  if (req.mask) for (let i = plane * nb; i < n; i++) data[i] = data[i] > 0 ? 1 : 0;
-  return { data, shape: [layers, height, width], dtype, nodata: req.nodata, heapBytes: M.HEAPU8.buffer.byteLength };
+    // differ from gdalwarp's only where a value GDAL wrote equals the nodata value (gdalwarp moves
+    // it to the next value). The fast warp's alpha layer says where GDAL wrote, so only a window
+    // with such a value is warped again the general way; pixels nothing was written to (outside
+    // the source, or over its nodata) keep the nodata value, as gdalwarp leaves them.
+    const covered = req.nodata !== null;
+    const fast = covered ? targets.get(width, height, nb + 1, dtype, req.crs) : target;
+    if (covered) targets.place(fast, req.bounds, width, height, req.rotation);
+    init(fast, covered);
+    warp(sources, fast.ds, 'fast');
+    if (!covered || !wroteValue(heapView(M, dtype, fast.ptr, plane * (nb + 1)), nb, plane, req.nodata as number)) return result(targets.copyOut(fast, dtype, n));
+    init(target, false);
+    warp(sources, target.ds, 'exact');
+  } else if (sources.length > 0) {
+    init(target, !!req.mask);
+    warp(sources, target.ds, 'exact');
+  } else init(target, !!req.mask);
+  return result(targets.copyOut(target, dtype, n));
+
+  function result(data: ReturnType<TargetGrids['copyOut']>): WindowResult {
+    if (req.mask) for (let i = plane * nb; i < n; i++) data[i] = data[i] > 0 ? 1 : 0;
+    return { data, shape: [layers, height, width], dtype, nodata: req.nodata, heapBytes: M.HEAPU8.buffer.byteLength };
+  }
 }

@@ -116,6 +116,41 @@ for (const r of ['bilinear', 'cubic', 'cubicspline', 'lanczos']) {
   });
 }
 
+// Windows that run off a source with nodata, where the fast path's alpha layer tells the pixels
+// nothing was written to (left at nodata) from values GDAL wrote that equal nodata (which gdalwarp
+// moves): every resampling reprojected, several bands with a source nodata, and the checker's valid
+// values equal to nodata next to its edge.
+for (const r of ALL) {
+  add({ tag: 'edge-nodata', file: 'elev.tif', bounds: [30000, 40000, 70000, 80000], crs: 'EPSG:2169', width: 40, height: 40, resampling: r, dtype: 'float32', nodata: -32768 });
+}
+for (const r of ['nearest', 'bilinear', 'cubic']) {
+  add({
+    tag: 'edge-nodata',
+    fixture: 'mosaic/rgb.tif',
+    bounds: [-34.95, -8.1, -34.851, -7.975],
+    crs: 'EPSG:4326',
+    width: 48,
+    height: 48,
+    resampling: r,
+    dtype: 'float32',
+    nodata: -1,
+    sourceNodata: [0],
+  });
+}
+for (const r of ['bilinear', 'cubic']) {
+  add({
+    tag: 'edge-nodata',
+    fixture: 'warp/checker.tif',
+    bounds: [500100, 4999800, 500250, 4999950],
+    crs: 'EPSG:32631',
+    width: 15,
+    height: 15,
+    resampling: r,
+    dtype: 'int16',
+    nodata: 0,
+  });
+}
+
 // Validity layers (readWindow's mask: true) against gdalwarp -dstalpha: the alpha band above zero.
 add({ tag: 'alpha-out', ...olindaOutside, mask: true });
 add({
