@@ -26,6 +26,7 @@ await Promise.all([
     entryPoints: ['test/runners/deno.ts'],
     outfile: '.test-build/deno.js',
     platform: 'neutral',
+    mainFields: ['module', 'main'], // packages the tests import directly (proj4) name no exports
     plugins: [distIsExternal],
     external: ['node:*', '@tensorflow/tfjs', '@turf/turf'],
   }),

@@ -2,6 +2,7 @@
 import { assert, test } from './lib/harness.js';
 import { CrsError, loadCrs, parseCrs, registerCrs, regularGrid, transformer } from '../src/index.js';
 import { shared } from './lib/rasters.js';
+import proj4 from 'proj4';
 
 test('EPSG:4326 is geographic, in degrees', () => {
   const c = parseCrs('EPSG:4326');
@@ -120,4 +121,39 @@ test('transformers are kept per pair, and registering a name again replaces the 
   const b = transformer('EPSG:4326', 'TEST:SHIFT');
   assert.ok(b !== a, 'a new transformer after registerCrs');
   assert.close(b([0, 0])[0], 500000, 1e-6, 'x with the new false easting');
+});
+
+test('transforms with a datum shift (TOWGS84) give proj4’s own coordinates bit for bit, through one WGS84 made once', () => {
+  const defs: Record<string, string> = {
+    // The W1 DEM's CRS as GDAL's WKT1 gives it to proj4 (NAD83(HARN), a zero shift), ED50 and Luxembourg 1930 (7 parameters).
+    'TEST:HARNFT':
+      '+proj=tmerc +lat_0=36.66666666666666 +lon_0=-88.33333333333333 +k=0.999975 +x_0=300000.0000000001 +y_0=0 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=us-ft +no_defs',
+    'TEST:EDFIFTY': '+proj=utm +zone=31 +ellps=intl +towgs84=-87,-98,-121,0,0,0,0 +units=m +no_defs',
+    'TEST:LUREF':
+      '+proj=tmerc +lat_0=49.8333333333333 +lon_0=6.16666666666667 +k=1 +x_0=80000 +y_0=100000 +ellps=intl +towgs84=-189.681,18.3463,-42.7695,-0.33746,-3.09264,2.53861,0.4598 +units=m +no_defs',
+    'TEST:UTMNAD': '+proj=utm +zone=16 +datum=NAD83 +units=m +no_defs',
+    'TEST:UTMWGS': '+proj=utm +zone=31 +datum=WGS84 +units=m +no_defs',
+  };
+  for (const [k, v] of Object.entries(defs)) registerCrs(k, v);
+  const pairs: [string, string, [number, number], number][] = [
+    ['TEST:HARNFT', 'TEST:UTMNAD', [900000, 1400000], 5000],
+    ['TEST:UTMNAD', 'TEST:HARNFT', [330000, 4470000], 1500],
+    ['TEST:EDFIFTY', 'EPSG:4326', [450000, 4600000], 20000],
+    ['TEST:EDFIFTY', 'TEST:LUREF', [700000, 5500000], 5000],
+    ['TEST:LUREF', 'TEST:UTMWGS', [80000, 100000], 3000],
+  ];
+  for (const [from, to, [x0, y0], step] of pairs) {
+    const ours = transformer(from, to);
+    const theirs = proj4(defs[from] ?? parseCrs(from).definition, defs[to] ?? parseCrs(to).definition);
+    let n = 0;
+    for (let i = 0; i < 15; i++) {
+      for (let j = 0; j < 15; j++) {
+        const p: [number, number] = [x0 + i * step, y0 + j * step];
+        const [a, b] = [ours(p), theirs.forward(p)];
+        assert.ok(Object.is(a[0], b[0]) && Object.is(a[1], b[1]), `${from} → ${to} at ${p}: ${a} vs proj4's ${b}`);
+        n++;
+      }
+    }
+    assert.equal(n, 225);
+  }
 });

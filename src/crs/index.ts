@@ -149,13 +149,31 @@ export function transformer(from: string, to: string): (xy: [number, number]) =>
   let f: (xy: [number, number]) => [number, number];
   if (a.definition === b.definition) f = (xy) => [xy[0], xy[1]];
   else {
-    const t = proj4(a.definition, b.definition);
-    f = (xy) => t.forward(xy) as [number, number];
+    const [pa, pb] = [proj4.Proj(a.definition), proj4.Proj(b.definition)];
+    if (hopsThroughWgs84(pa, pb)) {
+      // proj4 takes a datum shift (TOWGS84) through WGS84 and makes a WGS84 projection anew for
+      // every point (most of a point's time); the same two steps with one WGS84 made here.
+      const [t1, t2] = [proj4(pa, WGS84), proj4(WGS84, pb)];
+      f = (xy) => t2.forward(t1.forward(xy)) as [number, number];
+    } else {
+      const t = proj4(pa, pb);
+      f = (xy) => t.forward(xy) as [number, number];
+    }
   }
   // proj4 parses both definitions anew on every call (WKT: milliseconds), so the pairs in use are kept.
   if (transformers.size >= MAX_TRANSFORMERS) transformers.delete(transformers.keys().next().value as string);
   transformers.set(key, f);
   return f;
+}
+
+const WGS84 = proj4.Proj('WGS84');
+
+type Datum = { datum?: { datum_type: number }; datumCode?: string };
+
+/** proj4's own test (checkNotWGS) for a transform it takes through WGS84: a 3- or 7-parameter or grid shift on a side, the other side not WGS84. */
+function hopsThroughWgs84(a: Datum, b: Datum): boolean {
+  const shifted = (p: Datum) => !!p.datum && [1, 2, 3].includes(p.datum.datum_type); // PJD_3PARAM, PJD_7PARAM, PJD_GRIDSHIFT
+  return !!a.datum && !!b.datum && ((shifted(a) && b.datumCode !== 'WGS84') || (shifted(b) && a.datumCode !== 'WGS84'));
 }
 
 function short(s: string): string {
