@@ -53,9 +53,13 @@ export function checkWindow(meta: RasterMeta, req: WindowRequest, label: string,
   }
 }
 
-/** Source pixels GDAL reads for the window, at the overview level gdalwarp picks (-ovr AUTO); 0 when unknown. */
+/**
+ * About the source pixels GDAL reads for the window, at the overview level gdalwarp picks (-ovr
+ * AUTO); 0 when unknown. The box goes through 3 points per edge, not 21: an estimate against a
+ * limit, made on the host thread for every read.
+ */
 function sourcePixels(meta: RasterMeta, req: WindowRequest): number {
-  const plan = windowPlan(meta, req);
+  const plan = windowPlan(meta, req, 3);
   if (!plan) return 0;
   const [c0, r0, c1, r1] = plan.pixels;
   return (c1 - c0) * (r1 - r0);

@@ -17,13 +17,17 @@ export interface WindowPlan {
   pixels: [number, number, number, number];
 }
 
-/** The plan of a window over one raster (a mosaic part or a single file); null when unknown or empty. */
-export function windowPlan(meta: RasterMeta, req: WindowRequest): WindowPlan | null {
+/**
+ * The plan of a window over one raster (a mosaic part or a single file); null when unknown or empty.
+ * `densify`: points added along each edge of the box when it is transformed (rasterio's 21 by
+ * default; fewer for an estimate).
+ */
+export function windowPlan(meta: RasterMeta, req: WindowRequest, densify = 21): WindowPlan | null {
   if (!meta.bounds || !meta.res || !meta.crs) return null;
   let box: readonly number[];
   try {
     const crs = meta.crs.epsg ? `EPSG:${meta.crs.epsg}` : meta.crs.wkt1;
-    box = transformBounds(turnedEnvelope(req.bounds, req.rotation), req.crs, crs);
+    box = transformBounds(turnedEnvelope(req.bounds, req.rotation), req.crs, crs, densify);
   } catch {
     return null; // a CRS proj4 does not know here
   }
