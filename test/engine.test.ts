@@ -115,6 +115,31 @@ for (const c of cases.filter((k) => !k.mask)) {
   });
 }
 
+test('a window too large for an alpha layer (over 64 MiB with it) still equals gdalwarp’s way: any pixel equal to nodata warps it again', async () => {
+  // elev.tif through EPSG:2169, partly off the raster: the bands of a read with mask: true are warped
+  // gdalwarp's way (-dstnodata, never the fast kernels), and equal what the fast paths give.
+  const r = await shared('elev.tif');
+  const bounds: [number, number, number, number] = [40000, 50000, 100000, 110000];
+  for (const [size, resampling] of [
+    [128, 'bilinear'],
+    [2900, 'bilinear'],
+    [2900, 'nearest'],
+  ] as const) {
+    const box = { bounds, crs: 'EPSG:2169', width: size, height: size, resampling, dtype: 'float32' as const };
+    const fast = await r.readWindow(box);
+    const exact = await r.readWindow({ ...box, mask: true });
+    const n = size * size;
+    let nodata = 0;
+    let differ = 0;
+    for (let i = 0; i < n; i++) {
+      if (fast.data[i] === -32768) nodata++;
+      if (!Object.is(fast.data[i], exact.data[i])) differ++;
+    }
+    assert.ok(nodata > n / 20 && nodata < n / 2, `${size}x${size}: the window runs off the raster (${nodata} nodata pixels)`);
+    assert.equal(differ, 0, `${size}x${size} ${resampling}: pixels differing from gdalwarp's way`);
+  }
+});
+
 test('bands: a subset comes out in the order asked, equal to those bands of the full read', async () => {
   const r = await shared('L7_ETMs.tif');
   const opts = { bounds: [290000, 9112000, 296000, 9118000] as [number, number, number, number], width: 60, height: 60 };

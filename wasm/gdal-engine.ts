@@ -26,7 +26,7 @@ import { CrsLookup, checkCrsText } from './crs-lookup.js';
 import { shorten, TargetGrids } from './target-grids.js';
 import { StripWriter } from './strip-writer.js';
 import { type VectorLayer, VectorSources } from './vector-source.js';
-import { gdalWarp, warpArgs } from './warp-args.js';
+import { gdalWarp, type WarpHow, warpArgs } from './warp-args.js';
 import { warpWindow } from './window-read.js';
 import { buildSources, closeSources, pickSources, type WarpInput } from './warp-sources.js';
 import { exhaustMemory } from './test-hooks.js';
@@ -269,10 +269,9 @@ export class GdalEngine {
 
   /**
    * GDALWarp of one or more sources (a mosaic: later parts drawn over earlier ones) into the target.
-   * 'exact' is gdalwarp's own way (-dstnodata, INIT_DEST=NO_DATA); 'fast' leaves the destination
-   * without nodata (GDAL then picks its mask-free kernels) and initialises it to the nodata value.
+   * `how`: gdalwarp's own way or GDAL's mask-free kernels (see warpArgs).
    */
-  private warp(d: OpenDataset, sources: number[], targetDs: number, req: WindowRequest, how: 'fast' | 'exact'): void {
+  private warp(d: OpenDataset, sources: number[], targetDs: number, req: WindowRequest, how: WarpHow): void {
     const g = this.g;
     const args = warpArgs(req, sources.length, d.meta.count, how, d.sourceNodata);
     const out = gdalWarp(

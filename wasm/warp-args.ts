@@ -2,13 +2,16 @@
 import type { WindowRequest } from '../src/engine/protocol.js';
 import type { GdalModule } from './gdal-module.js';
 
+/** How a window is warped: see warpArgs. */
+export type WarpHow = 'fast' | 'fast-alpha' | 'exact';
+
 /**
  * 'exact' is gdalwarp's own way (-dstnodata, INIT_DEST=NO_DATA); 'fast' leaves the destination
  * without nodata (GDAL then picks its mask-free kernels) and initialises it to the nodata value;
- * with a nodata value it also asks for an alpha layer after the bands (GDAL keeps those kernels:
- * a destination density is all they allow), which says where GDAL wrote a value.
+ * 'fast-alpha' also asks for an alpha layer after the bands (GDAL keeps those kernels: a
+ * destination density is all they allow), which says where GDAL wrote a value.
  */
-export function warpArgs(req: WindowRequest, sourceCount: number, count: number, how: 'fast' | 'exact', sourceNodata: number[] | null = null): string[] {
+export function warpArgs(req: WindowRequest, sourceCount: number, count: number, how: WarpHow, sourceNodata: number[] | null = null): string[] {
   const args = ['-q', '-r', req.resampling];
   // The source nodata given at open, for the bands read in their order (as gdalwarp pairs -srcnodata with -srcband).
   if (sourceNodata) {
@@ -19,13 +22,13 @@ export function warpArgs(req: WindowRequest, sourceCount: number, count: number,
   const init = req.nodata === null ? '0' : nodataString(req.nodata);
   // One source: GDAL initialises the target (as gdalwarp does). Several: the target is already filled
   // with nodata, and INIT_DEST would make each source erase what the sources before it drew.
-  if (how === 'fast') args.push('-wo', `INIT_DEST=${init}`, '-dstnodata', 'None');
+  if (how !== 'exact') args.push('-wo', `INIT_DEST=${init}`, '-dstnodata', 'None');
   else {
     if (sourceCount === 1) args.push('-wo', `INIT_DEST=${req.nodata === null ? '0' : 'NO_DATA'}`);
     if (req.nodata !== null) args.push('-dstnodata', nodataString(req.nodata));
   }
-  // An alpha layer after the bands: the caller's mask, or (fast, with nodata) where GDAL wrote a value.
-  const alpha = req.mask || (how === 'fast' && req.nodata !== null);
+  // An alpha layer after the bands: the caller's mask, or where a fast warp wrote a value.
+  const alpha = req.mask || how === 'fast-alpha';
   if (alpha) args.push('-dstalpha');
   if (alpha || !isIdentityBands(req.bands, count)) {
     req.bands.forEach((b, i) => args.push('-srcband', String(b), '-dstband', String(i + 1)));
@@ -52,6 +55,16 @@ export function gdalWarp(g: GdalModule, args: string[], sources: number[], targe
       M._free(srcList);
     }
   });
+}
+
+/** True when any value of `a` is `v` (NaN: any NaN). */
+export function holds(a: ArrayLike<number>, v: number): boolean {
+  if (Number.isNaN(v)) {
+    for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) return true;
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) if (a[i] === v) return true;
+  return false;
 }
 
 /**

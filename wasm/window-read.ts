@@ -6,45 +6,53 @@
 import type { RasterMeta, WindowRequest, WindowResult } from '../src/engine/protocol.js';
 import type { GdalModule } from './gdal-module.js';
 import { heapView, type TargetGrid, type TargetGrids } from './target-grids.js';
-import { wroteValue } from './warp-args.js';
+import { holds, type WarpHow, wroteValue } from './warp-args.js';
+import { bytesPerPixel } from '../src/core/pixels.js';
 import type { WarpInput } from './warp-sources.js';
 
 /** GDALWarp of `sources` into the target dataset, the fast or the exact way (the engine's, with its error handling). */
-export type WarpInto = (sources: number[], targetDs: number, how: 'fast' | 'exact') => void;
+/** GDALWarp of `sources` into the target dataset, one of warpArgs' ways (the engine's, with its error handling). */
+export type WarpInto = (sources: number[], targetDs: number, how: WarpHow) => void;
+
+/** Largest fast target with an alpha layer (bytes): past it, a window with nodata is checked the older way (any pixel equal to nodata warps it again), so a huge window needs no second buffer. */
+const ALPHA_BYTES = 64 * 2 ** 20;
 
 export function warpWindow(g: GdalModule, targets: TargetGrids, picked: WarpInput[], parts: { meta: RasterMeta }[], req: WindowRequest, warp: WarpInto): WindowResult {
   const { M } = g;
   const { width, height, dtype } = req;
   const nb = req.bands.length;
   const layers = nb + (req.mask ? 1 : 0);
-  const target = targets.get(width, height, layers, dtype, req.crs);
-  targets.place(target, req.bounds, width, height, req.rotation);
   const plane = width * height;
   const n = plane * layers;
   const sources = picked.map((s) => s.ds);
-  const init = (t: TargetGrid, alpha: boolean) => {
-    const view = heapView(M, dtype, t.ptr, plane * (nb + (alpha ? 1 : 0)));
+  /** A target of `k` layers placed over the window, its bands filled with nodata (0 without) and any layer after them with 0. */
+  const ready = (k: number): TargetGrid => {
+    const t = targets.get(width, height, k, dtype, req.crs);
+    targets.place(t, req.bounds, width, height, req.rotation);
+    const view = heapView(M, dtype, t.ptr, plane * k);
     view.fill(req.nodata ?? 0, 0, plane * nb);
-    if (alpha) view.fill(0, plane * nb);
+    if (k > nb) view.fill(0, plane * nb);
+    return t;
   };
   if (sources.length === 1 && !req.mask && !picked[0].parts.some((i) => parts[i].meta.alpha)) {
     // GDAL's mask-free kernels: no destination nodata, the target initialised to it instead. They
     // differ from gdalwarp's only where a value GDAL wrote equals the nodata value (gdalwarp moves
-    // it to the next value). The fast warp's alpha layer says where GDAL wrote, so only a window
-    // with such a value is warped again the general way; pixels nothing was written to (outside
-    // the source, or over its nodata) keep the nodata value, as gdalwarp leaves them.
-    const covered = req.nodata !== null;
-    const fast = covered ? targets.get(width, height, nb + 1, dtype, req.crs) : target;
-    if (covered) targets.place(fast, req.bounds, width, height, req.rotation);
-    init(fast, covered);
-    warp(sources, fast.ds, 'fast');
-    if (!covered || !wroteValue(heapView(M, dtype, fast.ptr, plane * (nb + 1)), nb, plane, req.nodata as number)) return result(targets.copyOut(fast, dtype, n));
-    init(target, false);
+    // it to the next value), and only such a window is warped again the general way. The alpha
+    // layer says where GDAL wrote: pixels nothing was written to (outside the source, over its
+    // nodata) keep the nodata value, as gdalwarp leaves them, without a second warp.
+    const nodata = req.nodata;
+    const alpha = nodata !== null && plane * (nb + 1) * bytesPerPixel(dtype) <= ALPHA_BYTES;
+    const fast = ready(alpha ? nb + 1 : nb);
+    warp(sources, fast.ds, alpha ? 'fast-alpha' : 'fast');
+    const view = () => heapView(M, dtype, fast.ptr, plane * (alpha ? nb + 1 : nb));
+    const again = nodata !== null && (alpha ? wroteValue(view(), nb, plane, nodata) : holds(view(), nodata));
+    if (!again) return result(targets.copyOut(fast, dtype, n));
+    const target = ready(nb);
     warp(sources, target.ds, 'exact');
-  } else if (sources.length > 0) {
-    init(target, !!req.mask);
-    warp(sources, target.ds, 'exact');
-  } else init(target, !!req.mask);
+    return result(targets.copyOut(target, dtype, n));
+  }
+  const target = ready(layers);
+  if (sources.length > 0) warp(sources, target.ds, 'exact');
   return result(targets.copyOut(target, dtype, n));
 
   function result(data: ReturnType<TargetGrids['copyOut']>): WindowResult {
