@@ -258,9 +258,10 @@ worker memory is not visible to the page, so its row has none.
   pixels are a buffer in WebAssembly memory (\`MEM:::DATAPOINTER\`), reused for every read of the same
   shape and CRS; the target CRS is parsed once per target. Output is bit-identical to native gdalwarp.
 - **GDAL's fast kernels.** One source without alpha is warped with \`-dstnodata None -wo
-  INIT_DEST=<nodata>\` and an alpha layer saying where GDAL wrote, so GDAL takes its mask-free
-  kernels; only a window where a written value equals nodata is warped again gdalwarp's way (bit for
-  bit equal to native gdalwarp, tested), not one that merely runs off the source. W1 went from 1.64x
+  INIT_DEST=<nodata>\`, so GDAL takes its mask-free kernels; a window holding nodata is warped again
+  gdalwarp's way (bit for bit equal to native gdalwarp, tested), unless windows with nodata are
+  common in that dataset: then an alpha layer says where GDAL wrote, and only a window where a
+  written value equals nodata is warped again, not one that merely runs off the source (W1-P). W1 went from 1.64x
   to 2.58x native with the fast kernels; reprojected and label windows gain less (W1-R, W1-P).
 - **Little work on the host thread.** A read's window plan (for the limits) transforms its box
   through 3 points per edge, and a datum shift through one WGS84 projection made once (proj4 makes

@@ -1,7 +1,8 @@
 /** The engine against native GDAL: meta equals gdalinfo, windows equal gdalwarp. Runs in Node, Deno and Chromium. */
 import { assert, test, testEnv } from './lib/harness.js';
 import { compare, shared, typed } from './lib/rasters.js';
-import { ArgumentError, encodeRaster, openRaster, type RasterMeta } from '../src/index.js';
+import { ArgumentError, EnginePool, encodeRaster, openRaster, type RasterMeta } from '../src/index.js';
+import { liveWorkers } from '../src/testing.js';
 import caseList from './fixtures/reference/cases.json' with { type: 'json' };
 
 interface RefMeta {
@@ -115,28 +116,37 @@ for (const c of cases.filter((k) => !k.mask)) {
   });
 }
 
-test('a window too large for an alpha layer (over 64 MiB with it) still equals gdalwarp’s way: any pixel equal to nodata warps it again', async () => {
+test('fast warps off the edge of a source equal gdalwarp’s way: first warped again, then with an alpha layer once windows with nodata are common, and again past 64 MiB', async () => {
   // elev.tif through EPSG:2169, partly off the raster: the bands of a read with mask: true are warped
-  // gdalwarp's way (-dstnodata, never the fast kernels), and equal what the fast paths give.
-  const r = await shared('elev.tif');
+  // gdalwarp's way (-dstnodata, never the fast kernels) and must equal every fast read.
+  const engine = new EnginePool({ workers: 1 });
+  const r = await openRaster(await testEnv().sharedSource('elev.tif'), { name: 'elev.tif', engine });
+  const stats = async () => (await Promise.all(liveWorkers(engine).map((w) => w.call((api) => api.stats()))))[0];
   const bounds: [number, number, number, number] = [40000, 50000, 100000, 110000];
-  for (const [size, resampling] of [
-    [128, 'bilinear'],
-    [2900, 'bilinear'],
-    [2900, 'nearest'],
-  ] as const) {
+  const check = async (size: number, resampling: 'bilinear' | 'nearest') => {
     const box = { bounds, crs: 'EPSG:2169', width: size, height: size, resampling, dtype: 'float32' as const };
-    const fast = await r.readWindow(box);
-    const exact = await r.readWindow({ ...box, mask: true });
-    const n = size * size;
-    let nodata = 0;
-    let differ = 0;
-    for (let i = 0; i < n; i++) {
+    const [fast, exact] = [await r.readWindow(box), await r.readWindow({ ...box, mask: true })];
+    let [nodata, differ] = [0, 0];
+    for (let i = 0; i < size * size; i++) {
       if (fast.data[i] === -32768) nodata++;
       if (!Object.is(fast.data[i], exact.data[i])) differ++;
     }
-    assert.ok(nodata > n / 20 && nodata < n / 2, `${size}x${size}: the window runs off the raster (${nodata} nodata pixels)`);
+    assert.ok(nodata > (size * size) / 20 && nodata < (size * size) / 2, `${size}x${size}: the window runs off the raster (${nodata} nodata pixels)`);
     assert.equal(differ, 0, `${size}x${size} ${resampling}: pixels differing from gdalwarp's way`);
+  };
+  try {
+    await check(128, 'bilinear');
+    const first = await stats();
+    assert.deepEqual([first.fastWithAlpha, first.warpedAgain], [0, 1], 'the first window with nodata is warped again');
+    for (let k = 0; k < 4; k++) await check(128, k % 2 ? 'nearest' : 'bilinear');
+    const then = await stats();
+    assert.deepEqual([then.fastWithAlpha, then.warpedAgain], [4, 1], 'then the fast warps make an alpha layer and are not warped again');
+    await check(2900, 'bilinear');
+    const large = await stats();
+    assert.deepEqual([large.fastWithAlpha, large.warpedAgain], [4, 2], 'a window over 64 MiB with the layer is warped again instead');
+  } finally {
+    await r.close();
+    await engine.terminate();
   }
 });
 

@@ -27,7 +27,7 @@ import { shorten, TargetGrids } from './target-grids.js';
 import { StripWriter } from './strip-writer.js';
 import { type VectorLayer, VectorSources } from './vector-source.js';
 import { gdalWarp, type WarpHow, warpArgs } from './warp-args.js';
-import { warpWindow } from './window-read.js';
+import { type FastWarps, type WarpCounts, warpWindow } from './window-read.js';
 import { buildSources, closeSources, pickSources, type WarpInput } from './warp-sources.js';
 import { exhaustMemory } from './test-hooks.js';
 
@@ -47,6 +47,8 @@ interface OpenDataset {
   sourceNodata: number[] | null;
   /** A lazy read failed or missed under it: GDAL's state may hold the failure, so re-open before the next read. */
   stale: boolean;
+  /** What its fast warps have shown so far (window-read.ts), from its first read. */
+  fast?: FastWarps;
   /** A vector source: rasterized through each box instead of warped. */
   vector?: VectorLayer;
   /** Its file, kept while a remote FlatGeobuf is read in place. */
@@ -63,6 +65,7 @@ export class GdalEngine {
   private reads = 0;
   private described = 0;
   private confirmed = 0;
+  private readonly warps: WarpCounts = { fastWithAlpha: 0, warpedAgain: 0 };
   /** Large rasters being written strip by strip (the prediction writer). */
   private readonly strips: StripWriter;
   private readonly vectors: VectorSources;
@@ -262,7 +265,9 @@ export class GdalEngine {
     checkCrsText(req.crs);
     this.workFor(id, d.label);
     if (d.stale) this.reopen(d);
-    const r = warpWindow(this.g, this.targets, pickSources(d.sources, d.parts, req), d.parts, req, (sources, targetDs, how) => this.warp(d, sources, targetDs, req, how));
+    d.fast ??= { nodataShare: 0 };
+    const warp = (sources: number[], targetDs: number, how: WarpHow) => this.warp(d, sources, targetDs, req, how);
+    const r = warpWindow(this.g, this.targets, pickSources(d.sources, d.parts, req), { parts: d.parts, fast: d.fast }, req, warp, this.warps);
     this.reads++;
     return r;
   }
@@ -362,6 +367,7 @@ export class GdalEngine {
       lazyBytesRead: lazy.totalBytesRead,
       described,
       confirmed,
+      ...this.warps,
     };
   }
 

@@ -14,10 +14,31 @@ import type { WarpInput } from './warp-sources.js';
 /** GDALWarp of `sources` into the target dataset, one of warpArgs' ways (the engine's, with its error handling). */
 export type WarpInto = (sources: number[], targetDs: number, how: WarpHow) => void;
 
-/** Largest fast target with an alpha layer (bytes): past it, a window with nodata is checked the older way (any pixel equal to nodata warps it again), so a huge window needs no second buffer. */
+/** What a dataset's fast warps have shown: the share of its recent windows holding a nodata pixel (an average over about 20). */
+export interface FastWarps {
+  nodataShare: number;
+}
+
+/** The engine's counts of fast warps made with an alpha layer and of fast warps warped again. */
+export interface WarpCounts {
+  fastWithAlpha: number;
+  warpedAgain: number;
+}
+
+/** Past this share of windows with nodata, a fast warp takes the alpha layer (about 5 % more work than without). */
+const ALPHA_SHARE = 0.05;
+/** Largest fast target with an alpha layer (bytes): past it, a window holding nodata is warped again, so a huge window needs no second buffer. */
 const ALPHA_BYTES = 64 * 2 ** 20;
 
-export function warpWindow(g: GdalModule, targets: TargetGrids, picked: WarpInput[], parts: { meta: RasterMeta }[], req: WindowRequest, warp: WarpInto): WindowResult {
+export function warpWindow(
+  g: GdalModule,
+  targets: TargetGrids,
+  picked: WarpInput[],
+  d: { parts: { meta: RasterMeta }[]; fast: FastWarps },
+  req: WindowRequest,
+  warp: WarpInto,
+  counts: WarpCounts,
+): WindowResult {
   const { M } = g;
   const { width, height, dtype } = req;
   const nb = req.bands.length;
@@ -34,21 +55,24 @@ export function warpWindow(g: GdalModule, targets: TargetGrids, picked: WarpInpu
     if (k > nb) view.fill(0, plane * nb);
     return t;
   };
-  if (sources.length === 1 && !req.mask && !picked[0].parts.some((i) => parts[i].meta.alpha)) {
+  if (sources.length === 1 && !req.mask && !picked[0].parts.some((i) => d.parts[i].meta.alpha)) {
     // GDAL's mask-free kernels: no destination nodata, the target initialised to it instead. They
     // differ from gdalwarp's only where a value GDAL wrote equals the nodata value (gdalwarp moves
-    // it to the next value), and only such a window is warped again the general way. The alpha
-    // layer says where GDAL wrote: pixels nothing was written to (outside the source, over its
-    // nodata) keep the nodata value, as gdalwarp leaves them, without a second warp.
+    // it to the next value), and only such a window must be warped again the general way. Without
+    // more to go on, any window holding a nodata pixel is. Where many do (windows off the source's
+    // edge or over its nodata), the fast warp also makes an alpha layer saying where GDAL wrote:
+    // pixels nothing was written to keep the nodata value, as gdalwarp leaves them, without a second warp.
     const nodata = req.nodata;
-    const alpha = nodata !== null && plane * (nb + 1) * bytesPerPixel(dtype) <= ALPHA_BYTES;
+    const alpha = nodata !== null && d.fast.nodataShare >= ALPHA_SHARE && plane * (nb + 1) * bytesPerPixel(dtype) <= ALPHA_BYTES;
     const fast = ready(alpha ? nb + 1 : nb);
     warp(sources, fast.ds, alpha ? 'fast-alpha' : 'fast');
-    const view = () => heapView(M, dtype, fast.ptr, plane * (alpha ? nb + 1 : nb));
-    const again = nodata !== null && (alpha ? wroteValue(view(), nb, plane, nodata) : holds(view(), nodata));
-    if (!again) return result(targets.copyOut(fast, dtype, n));
+    if (alpha) counts.fastWithAlpha++;
+    const hasNodata = nodata !== null && holds(heapView(M, dtype, fast.ptr, plane * nb), nodata);
+    d.fast.nodataShare += ((hasNodata ? 1 : 0) - d.fast.nodataShare) / 20;
+    if (!hasNodata || (alpha && !wroteValue(heapView(M, dtype, fast.ptr, plane * (nb + 1)), nb, plane, nodata))) return result(targets.copyOut(fast, dtype, n));
     const target = ready(nb);
     warp(sources, target.ds, 'exact');
+    counts.warpedAgain++;
     return result(targets.copyOut(target, dtype, n));
   }
   const target = ready(layers);

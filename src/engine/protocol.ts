@@ -225,6 +225,9 @@ export interface EngineStats {
   /** Files this worker described with gdalinfo, and files it opened from a description given with the open (confirmed, not described again). */
   described: number;
   confirmed: number;
+  /** Windows this worker warped with GDAL's mask-free kernels and an alpha layer (see the README's "GDAL's fast kernels"), and fast warps it warped again gdalwarp's way. */
+  fastWithAlpha: number;
+  warpedAgain: number;
 }
 
 /**
