@@ -10,7 +10,6 @@ import { holds, type WarpHow, wroteValue } from './warp-args.js';
 import { bytesPerPixel } from '../src/core/pixels.js';
 import type { WarpInput } from './warp-sources.js';
 
-/** GDALWarp of `sources` into the target dataset, the fast or the exact way (the engine's, with its error handling). */
 /** GDALWarp of `sources` into the target dataset, one of warpArgs' ways (the engine's, with its error handling). */
 export type WarpInto = (sources: number[], targetDs: number, how: WarpHow) => void;
 
