@@ -102,18 +102,10 @@ for (const r of ALL) {
 for (const r of ['nearest', 'bilinear', 'cubic', 'average']) {
   add({ tag: 'alpha', fixture: 'warp/rgba.tif', bounds: [-34.92, -8.04, -34.85, -7.97], crs: 'EPSG:31985', width: 40, height: 36, resampling: r, dtype: 'uint8', nodata: null });
 }
+// The checker (Int16 columns of -1 and 1, nodata 0): bilinear and the like give 0 between them.
+const checker = { fixture: 'warp/checker.tif', crs: 'EPSG:32631', width: 15, height: 15, dtype: 'int16', nodata: 0 };
 for (const r of ['bilinear', 'cubic', 'cubicspline', 'lanczos']) {
-  add({
-    tag: 'equal-nodata',
-    fixture: 'warp/checker.tif',
-    bounds: [500005, 4999845, 500155, 4999995],
-    crs: 'EPSG:32631',
-    width: 15,
-    height: 15,
-    resampling: r,
-    dtype: 'int16',
-    nodata: 0,
-  });
+  add({ tag: 'equal-nodata', ...checker, bounds: [500005, 4999845, 500155, 4999995], resampling: r });
 }
 
 // Windows that run off a source with nodata, where the fast path's alpha layer tells the pixels
@@ -138,17 +130,7 @@ for (const r of ['nearest', 'bilinear', 'cubic']) {
   });
 }
 for (const r of ['bilinear', 'cubic']) {
-  add({
-    tag: 'edge-nodata',
-    fixture: 'warp/checker.tif',
-    bounds: [500100, 4999800, 500250, 4999950],
-    crs: 'EPSG:32631',
-    width: 15,
-    height: 15,
-    resampling: r,
-    dtype: 'int16',
-    nodata: 0,
-  });
+  add({ tag: 'edge-nodata', ...checker, bounds: [500100, 4999800, 500250, 4999950], resampling: r });
 }
 
 // Validity layers (readWindow's mask: true) against gdalwarp -dstalpha: the alpha band above zero.
