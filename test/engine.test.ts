@@ -2,7 +2,7 @@
 import { assert, test, testEnv } from './lib/harness.js';
 import { compare, shared, typed } from './lib/rasters.js';
 import { ArgumentError, EnginePool, encodeRaster, openRaster, type RasterMeta } from '../src/index.js';
-import { liveWorkers } from '../src/testing.js';
+import { workerStats } from '../src/testing.js';
 import caseList from './fixtures/reference/cases.json' with { type: 'json' };
 
 interface RefMeta {
@@ -121,7 +121,7 @@ test('fast warps off the edge of a source equal gdalwarp’s way: first warped a
   // gdalwarp's way (-dstnodata, never the fast kernels) and must equal every fast read.
   const engine = new EnginePool({ workers: 1 });
   const r = await openRaster(await testEnv().sharedSource('elev.tif'), { name: 'elev.tif', engine });
-  const stats = async () => (await Promise.all(liveWorkers(engine).map((w) => w.call((api) => api.stats()))))[0];
+  const stats = async () => (await workerStats(engine))[0];
   const bounds: [number, number, number, number] = [40000, 50000, 100000, 110000];
   const check = async (size: number, resampling: 'bilinear' | 'nearest') => {
     const box = { bounds, crs: 'EPSG:2169', width: size, height: size, resampling, dtype: 'float32' as const };

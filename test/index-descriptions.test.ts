@@ -6,7 +6,7 @@
  * as usual; NaN and infinite nodata survive the index's JSON.
  */
 import { assert, remoteUrl, test, withoutFiles } from './lib/harness.js';
-import { liveWorkers } from '../src/testing.js';
+import { workerStats } from '../src/testing.js';
 import { EnginePool, openRaster, SourceError, SourceIndex, SpatialDataGenerator } from '../src/index.js';
 
 const URLS = () => ['nw.tif', 'ne.tif', 'sw.tif', 'se.tif'].map((f) => remoteUrl('ok', `mosaic-cog/${f}`));
@@ -14,7 +14,7 @@ const URLS = () => ['nw.tif', 'ne.tif', 'sw.tif', 'se.tif'].map((f) => remoteUrl
 async function openCounting(index: SourceIndex) {
   const engine = new EnginePool({ workers: 1 });
   const m = await openRaster(URLS(), { engine, remote: { index } });
-  const [stats] = await Promise.all(liveWorkers(engine).map((w) => w.call((api) => api.stats())));
+  const [stats] = await workerStats(engine);
   const w = await m.readWindow({ bounds: m.meta.bounds!, width: 80, height: 80, resampling: 'bilinear' });
   const meta = m.meta;
   await m.close();

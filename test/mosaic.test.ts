@@ -3,7 +3,7 @@
  * as a mosaic (a list of files, local or remote, or a VRT) through the same boxes as the original.
  */
 import { assert, remoteUrl, test, testEnv } from './lib/harness.js';
-import { liveWorkers } from '../src/testing.js';
+import { workerStats } from '../src/testing.js';
 import { ArgumentError, EnginePool, openRaster, SourceError, SpatialDataGenerator, type Raster } from '../src/index.js';
 
 type Box = [number, number, number, number];
@@ -78,7 +78,7 @@ test("two workers: the second opens the mosaic from the first one's descriptions
   // Enough reads at once that both workers open the mosaic and read it.
   const reads = await Promise.all(Array.from({ length: 8 }, () => m.readWindow(box)));
   for (const [k, r] of reads.entries()) assert.equal(diff(r.data, expected), 0, `read ${k} vs native gdalwarp`);
-  const stats = await Promise.all(liveWorkers(engine).map((w) => w.call((api) => api.stats())));
+  const stats = await workerStats(engine);
   assert.equal(stats.length, 2);
   const described = stats.reduce((a, s) => a + s.described, 0);
   const confirmed = stats.reduce((a, s) => a + s.confirmed, 0);
@@ -155,7 +155,7 @@ test('bad mosaics fail at open naming the file', async () => {
   const pool = new EnginePool({ workers: 1 });
   const e = await assert.rejects(openRaster([nw, six], { engine: pool }), SourceError, { message: /has 6 bands, but .*nw\.tif has 3/ });
   assert.ok(/L7_ETMs/.test(e.input ?? ''), e.input);
-  const [st] = await Promise.all(liveWorkers(pool).map((w) => w.call((api) => api.stats())));
+  const [st] = await workerStats(pool);
   assert.deepEqual([st.openDatasets, st.virtualFiles], [0, 0], 'nothing left open in the worker');
   await pool.terminate();
   await assert.rejects(openRaster([nw, await testEnv().sharedSource('elev.tif')]), SourceError, { message: /elev\.tif: has 1 bands|is int16/ });

@@ -1,6 +1,6 @@
 /** Robustness: the bad-input matrix, per-sample error policy, worker death and WASM abort, cancellation, a short soak. */
 import { assert, test, testEnv } from './lib/harness.js';
-import { liveWorkers } from '../src/testing.js';
+import { liveWorkers, workerStats } from '../src/testing.js';
 import {
   AbortError,
   ArgumentError,
@@ -221,7 +221,7 @@ test('soak (short): 3,000 samples through a pool; WASM memory and virtual files 
   const pool = new EnginePool({ workers: 2 });
   const g = await SpatialDataGenerator.open(await testEnv().sharedSource('L7_ETMs.tif'), { engine: pool, resampling: 'bilinear' });
   const s = g.randomGrid(800, 800, 1000, { seed: 9 });
-  const stats = () => Promise.all(liveWorkers(pool).map((w) => w.call((api) => api.stats())));
+  const stats = () => workerStats(pool);
   await all(g.flow(s, 32, 32, { batchSize: 50 }));
   const warm = await stats();
   for (let pass = 0; pass < 2; pass++) await all(g.flow(s, 32, 32, { batchSize: 50 }));

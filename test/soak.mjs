@@ -3,7 +3,7 @@
 // virtual file or dataset is left behind after close(). Ends with "soak: N passed, N failed".
 import { readdirSync } from 'node:fs';
 import { configureEngine, defaultEngine, SpatialDataGenerator, terminateEngine } from '../dist/index.js';
-import { liveWorkers } from '../dist/testing.js';
+import { workerStats } from '../dist/testing.js';
 
 const N = Number(process.env.SOAK_N ?? 100000);
 const fds = () => readdirSync('/proc/self/fd').length;
@@ -19,7 +19,7 @@ await configureEngine({});
 const fdStart = fds();
 const sdg = await SpatialDataGenerator.open('../shared/data/L7_ETMs.tif', { resampling: 'bilinear', indexes: [1, 2, 3] });
 const samples = sdg.randomGrid(600, 600, 1000, { seed: 1 });
-const stats = () => Promise.all(liveWorkers(defaultEngine()).map((w) => w.call((api) => api.stats())));
+const stats = () => workerStats(defaultEngine());
 let done = 0;
 let peak = 0;
 let warm = null;

@@ -1,6 +1,6 @@
 /** Every kind of source, the raster lifecycle, cancellation and every bad input of the engine. */
 import { assert, test, testEnv } from './lib/harness.js';
-import { liveWorkers } from '../src/testing.js';
+import { liveWorkers, workerStats } from '../src/testing.js';
 import { AbortError, ArgumentError, CrsError, EngineError, EnginePool, GeotensorError, openRaster, RESAMPLING_METHODS, SourceError } from '../src/index.js';
 import { shared } from './lib/rasters.js';
 
@@ -217,7 +217,7 @@ test('a File/Blob is read lazily in a browser worker: a sample of a 256 MB Blob 
   const box = { bounds: [290000, 9112000, 292000, 9114000] as [number, number, number, number], width: 32, height: 32 };
   const [a, b] = [await r.readWindow(box), await ref.readWindow(box)];
   assert.deepEqual(Array.from(a.data), Array.from(b.data));
-  const [st] = await Promise.all(liveWorkers(pool).map((w) => w.call((api) => api.stats())));
+  const [st] = await workerStats(pool);
   assert.ok(st.lazyBytesRead > 0 && st.lazyBytesRead <= cog.length, `read ${st.lazyBytesRead} bytes of a ${blob.size}-byte Blob`);
   await r.close();
   await pool.terminate();
