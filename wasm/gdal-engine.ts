@@ -63,9 +63,8 @@ export class GdalEngine {
   private readonly files: Sandbox;
   private gtPtr = 0;
   private reads = 0;
-  private described = 0;
-  private confirmed = 0;
-  private readonly warps: WarpCounts = { fastWithAlpha: 0, warpedAgain: 0 };
+  /** Files described with gdalinfo or confirmed from a given description; fast warps (window-read.ts). */
+  private readonly counts: WarpCounts & { described: number; confirmed: number } = { described: 0, confirmed: 0, fastWithAlpha: 0, warpedAgain: 0 };
   /** Large rasters being written strip by strip (the prediction writer). */
   private readonly strips: StripWriter;
   private readonly vectors: VectorSources;
@@ -197,8 +196,7 @@ export class GdalEngine {
       const confirmed = !!described && confirmDescription(this.g, ds, described, ownNodata);
       // A description from another process names that process's sandbox files: this one's then.
       const meta = confirmed ? (described!.files.includes(file.path) ? described! : { ...described!, files: [file.path] }) : describeDataset(this.g, ds, label);
-      if (confirmed) this.confirmed++;
-      else this.described++;
+      this.counts[confirmed ? 'confirmed' : 'described']++;
       this.checkLazy(label, ''); // gdalinfo reads too (overview directories): not on missed bytes either
       return { ds, file, label, meta };
     } catch (e) {
@@ -267,7 +265,7 @@ export class GdalEngine {
     if (d.stale) this.reopen(d);
     d.fast ??= { nodataShare: 0 };
     const warp = (sources: number[], targetDs: number, how: WarpHow) => this.warp(d, sources, targetDs, req, how);
-    const r = warpWindow(this.g, this.targets, pickSources(d.sources, d.parts, req), { parts: d.parts, fast: d.fast }, req, warp, this.warps);
+    const r = warpWindow(this.g, this.targets, pickSources(d.sources, d.parts, req), { parts: d.parts, fast: d.fast }, req, warp, this.counts);
     this.reads++;
     return r;
   }
@@ -358,16 +356,14 @@ export class GdalEngine {
   }
 
   stats(): EngineStats {
-    const { datasets, reads, files, lazy, described, confirmed } = this;
+    const { datasets, reads, files, lazy, counts } = this;
     return {
       openDatasets: datasets.size,
       wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength,
       reads,
       virtualFiles: files.count(),
       lazyBytesRead: lazy.totalBytesRead,
-      described,
-      confirmed,
-      ...this.warps,
+      ...counts,
     };
   }
 
