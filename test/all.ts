@@ -14,6 +14,7 @@ import './samples.test.js';
 import './geoparquet.test.js';
 import './attributes.test.js';
 import './robustness.test.js';
+import './batch-reads.test.js';
 import './sandbox.test.js';
 import './limits.test.js';
 import './tf.test.js';

@@ -1,7 +1,18 @@
 /** The engine API as exposed over Comlink, shared by the worker and the in-thread (edge) entry. */
 import * as Comlink from 'comlink';
-import type { CrsInfo, EncodeRequest, EngineAssetConfig, EngineWorkerApi, RasterMeta, WindowRequest, WindowResult, DatasetSpec, OpenOptions } from '../src/engine/protocol.js';
-import { EngineError } from '../src/core/errors.js';
+import type {
+  CrsInfo,
+  EncodeRequest,
+  EngineAssetConfig,
+  EngineWorkerApi,
+  RasterMeta,
+  WindowRequest,
+  WindowResult,
+  DatasetSpec,
+  OpenOptions,
+  WindowBatch,
+} from '../src/engine/protocol.js';
+import { EngineError, GeotensorError, serializeError } from '../src/core/errors.js';
 import { GdalEngine } from './gdal-engine.js';
 
 /**
@@ -17,9 +28,30 @@ function fatalOrSelf(e: unknown, engine: GdalEngine | null): unknown {
   return e;
 }
 
+/** Windows read by `readMany` in one buffer, each at a multiple of 8 bytes; errors serialized. */
+function packWindows(done: (WindowResult | { error: unknown })[]): WindowBatch {
+  const at = (n: number) => Math.ceil(n / 8) * 8;
+  let bytes = 0;
+  for (const r of done) if ('data' in r) bytes += at(r.data.byteLength);
+  const data = new Uint8Array(bytes);
+  let offset = 0;
+  let heapBytes = 0;
+  const items = done.map((r) => {
+    if (!('data' in r)) return { error: serializeError(r.error) };
+    heapBytes = Math.max(heapBytes, r.heapBytes ?? 0);
+    data.set(new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), offset);
+    const item = { byteOffset: offset, shape: r.shape, dtype: r.dtype, nodata: r.nodata };
+    offset += at(r.data.byteLength);
+    return item;
+  });
+  return { data, items, heapBytes };
+}
+
 export function createEngineApi(): EngineWorkerApi {
   let engine: GdalEngine | null = null;
   let starting: Promise<GdalEngine> | null = null;
+  /** Calls of read and readMany served (EngineStats.readCalls). */
+  let readCalls = 0;
   const ready = (): GdalEngine => {
     if (!engine) throw new EngineError('ENGINE_FAILED', 'the engine was used before init()');
     if (engine.aborted) throw new EngineError('ENGINE_FAILED', `GDAL (WebAssembly) aborted earlier: ${engine.aborted}`, { fatal: true });
@@ -46,7 +78,24 @@ export function createEngineApi(): EngineWorkerApi {
       return ready().open(id, source, label, options);
     },
     async read(id: number, request: WindowRequest): Promise<WindowResult> {
+      readCalls++;
       const r = ready().read(id, request);
+      return Comlink.transfer(r, [r.data.buffer]);
+    },
+    async readMany(id: number, requests: WindowRequest[]): Promise<WindowBatch> {
+      const e = ready();
+      readCalls++;
+      const done = requests.map((req): WindowResult | { error: unknown } => {
+        try {
+          return e.read(id, req);
+        } catch (err) {
+          // GDAL aborted, or bytes to fetch first (replay): the whole call fails, as a single read would.
+          const f = fatalOrSelf(err, engine);
+          if (f !== err || (err instanceof GeotensorError && err.details.needBytes)) throw f;
+          return { error: err };
+        }
+      });
+      const r = packWindows(done);
       return Comlink.transfer(r, [r.data.buffer]);
     },
     async features(id: number) {
@@ -57,7 +106,7 @@ export function createEngineApi(): EngineWorkerApi {
       ready().close(id);
     },
     async stats() {
-      return ready().stats();
+      return { ...ready().stats(), readCalls };
     },
     async encode(request: EncodeRequest) {
       const bytes = ready().encode(request);

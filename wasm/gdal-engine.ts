@@ -355,7 +355,7 @@ export class GdalEngine {
     return this.strips;
   }
 
-  stats(): EngineStats {
+  stats(): Omit<EngineStats, 'readCalls'> {
     const { datasets, reads, files, lazy, counts } = this;
     return {
       openDatasets: datasets.size,

@@ -1,6 +1,7 @@
 /** gdalwarp's arguments for one window (see GdalEngine.warp), and the checks around them. */
 import type { WindowRequest } from '../src/engine/protocol.js';
 import type { GdalModule } from './gdal-module.js';
+import type { PixelArray } from '../src/core/pixels.js';
 
 /** How a window is warped: see warpArgs. */
 export type WarpHow = 'fast' | 'fast-alpha' | 'exact';
@@ -57,27 +58,28 @@ export function gdalWarp(g: GdalModule, args: string[], sources: number[], targe
   });
 }
 
-/** True when any value of `a` is `v` (NaN: any NaN). */
-export function holds(a: ArrayLike<number>, v: number): boolean {
-  if (Number.isNaN(v)) {
-    for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i])) return true;
-    return false;
-  }
-  for (let i = 0; i < a.length; i++) if (a[i] === v) return true;
-  return false;
+/**
+ * True when any value of `a` is `v` (NaN: any NaN). The typed array's own `includes` (SameValueZero:
+ * NaN finds NaN, 0 finds -0, as `===` does for the rest), a native scan: a JavaScript loop over a
+ * view whose type changes from read to read cost about 5 % of a W1 sample's worker time.
+ */
+export function holds(a: PixelArray, v: number): boolean {
+  return (a as Float64Array).includes(v);
 }
 
 /**
  * True when a value GDAL wrote equals `v` (NaN: is NaN): `a` holds `planes` planes of `plane` values,
  * then an alpha plane, non-zero where GDAL wrote.
  */
-export function wroteValue(a: ArrayLike<number>, planes: number, plane: number, v: number): boolean {
+export function wroteValue(a: PixelArray, planes: number, plane: number, v: number): boolean {
   const alpha = planes * plane;
-  const nan = Number.isNaN(v);
   for (let p = 0; p < planes; p++) {
-    for (let i = 0, o = p * plane; i < plane; i++, o++) {
-      if ((nan ? Number.isNaN(a[o]) : a[o] === v) && a[alpha + i] !== 0) return true;
+    const values = a.subarray(p * plane, (p + 1) * plane) as Float64Array;
+    if (Number.isNaN(v)) {
+      for (let i = 0; i < plane; i++) if (Number.isNaN(values[i]) && a[alpha + i] !== 0) return true;
+      continue;
     }
+    for (let i = values.indexOf(v); i >= 0; i = values.indexOf(v, i + 1)) if (a[alpha + i] !== 0) return true;
   }
   return false;
 }

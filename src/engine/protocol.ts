@@ -158,6 +158,24 @@ export interface WindowResult {
 }
 
 /**
+ * The answer to `readMany`: every window's pixels in one transferred buffer (each at a multiple of 8
+ * bytes), and per request either where its pixels are or the error that window alone met. A failure
+ * of the call itself (a worker that died, GDAL aborted, bytes to fetch first) fails the whole call.
+ */
+export interface WindowBatch {
+  data: Uint8Array;
+  items: (WindowBatchItem | { error: SerializedError })[];
+  heapBytes: number;
+}
+
+export interface WindowBatchItem {
+  byteOffset: number;
+  shape: [number, number, number];
+  dtype: DataType;
+  nodata: number | null;
+}
+
+/**
  * The blocking byte bridge's shared memory, as both sides read it (src/engine/byte-bridge.ts on the
  * host, wasm/lazy-file.ts in the worker): Int32 control words [state, byteLength, ...] in the first
  * HEADER_BYTES, then the data.
@@ -190,6 +208,8 @@ export interface EngineWorkerApi {
   resolveCrs(input: string): Promise<CrsInfo>;
   open(id: number, source: DatasetSpec, label: string, options?: OpenOptions): Promise<RasterMeta>;
   read(id: number, request: WindowRequest): Promise<WindowResult>;
+  /** Several windows of one dataset in one call (a flow's samples): see {@link WindowBatch}. */
+  readMany(id: number, requests: WindowRequest[]): Promise<WindowBatch>;
   /** A vector source's features (geometries, `gt_id` = position in the layer) as GeoJSON bytes in the layer's CRS. */
   features(id: number): Promise<Uint8Array>;
   close(id: number): Promise<void>;
@@ -217,7 +237,9 @@ export interface EngineStats {
   openDatasets: number;
   /** Bytes of WebAssembly memory. */
   wasmMemoryBytes: number;
+  /** Windows read, and the calls that read them (`readMany` reads several in one: a flow's samples). */
   reads: number;
+  readCalls: number;
   /** Files and mount points under the engine's /src (one per open dataset). */
   virtualFiles: number;
   /** Bytes this worker has read from lazily read sources (remote files, Blobs in browsers). */

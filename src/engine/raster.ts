@@ -3,9 +3,9 @@
  * and stays open until `close()`; `readWindow` returns the pixels of a box in any CRS at any size.
  */
 import { type Bounds, turnedEnvelope } from '../core/box.js';
-import type { CrsInfo, RasterMeta, WindowResult, DatasetSpec, FileSpec, RasterizeSpec } from './protocol.js';
+import type { CrsInfo, RasterMeta, WindowResult, DatasetSpec, FileSpec, RasterizeSpec, WindowRequest } from './protocol.js';
 import { isGeoJsonObject } from './rasterize-options.js';
-import { ArgumentError, EngineError, SourceError } from '../core/errors.js';
+import { ArgumentError, EngineError, type GeotensorError, SourceError } from '../core/errors.js';
 import { currentRuntime } from '../runtime/index.js';
 import { RemoteFile, isRemoteUrl } from '../remote/remote.js';
 import { sumStats } from '../remote/stats.js';
@@ -16,6 +16,7 @@ import { defaultEngine, type EnginePool, type OpenDataset } from './pool.js';
 import { toWindowRequest, type ReadWindowOptions } from './validate.js';
 import { checkWindow } from './limits.js';
 import { TilePrefetch } from './prefetch.js';
+import { readWindowBatch } from './window-batch.js';
 import { describedFromIndex, recordInIndex } from './indexed-description.js';
 import { flatGeobufIndexed } from './fgb-header.js';
 import { loadEpsgTable } from '../crs/index.js';
@@ -156,14 +157,7 @@ export class Raster {
    * exactly as `gdalwarp -te … -ts … -t_srs … -r …` gives them.
    */
   async readWindow(options: ReadWindowOptions): Promise<Window> {
-    if (this.closed) throw new EngineError('ENGINE_CLOSED', `${this.label}: raster is closed`, { input: this.label });
-    const req = toWindowRequest(options, this.meta);
-    if (this.meta.parts) {
-      const { parts, sole } = windowParts(this.meta, turnedEnvelope(req.bounds, req.rotation), req.crs, req.width, req.height, req.resampling);
-      req.parts = parts;
-      if (sole !== null && !req.rotation) req.fromPart = sole;
-    }
-    checkWindow(this.meta, req, this.label, this.engine.limits);
+    const req = this.request(options);
     const read = () => this.engine.run({ label: this.label, signal: options.signal, dataset: this.dataset }, (api) => api.read(this.dataset.id, req));
     let r: WindowResult;
     try {
@@ -174,6 +168,35 @@ export class Raster {
       r = await read();
     }
     return { ...r, bounds: req.bounds, crs: req.crs };
+  }
+
+  /**
+   * Several windows in one engine call, each as `readWindow` gives it or with its own error (see
+   * window-batch.ts); what a flow uses where the engine's workers wait for remote bytes.
+   * @internal
+   */
+  readWindows(list: readonly ReadWindowOptions[]): Promise<(Window | GeotensorError)[]> {
+    const src = {
+      engine: this.engine,
+      dataset: this.dataset,
+      label: this.label,
+      request: (o: ReadWindowOptions) => this.request(o),
+      single: (o: ReadWindowOptions) => this.readWindow(o),
+    };
+    return readWindowBatch(src, list);
+  }
+
+  /** The engine's request for a window: validated, a mosaic's parts picked, checked against the limits. */
+  private request(options: ReadWindowOptions): WindowRequest {
+    if (this.closed) throw new EngineError('ENGINE_CLOSED', `${this.label}: raster is closed`, { input: this.label });
+    const req = toWindowRequest(options, this.meta);
+    if (this.meta.parts) {
+      const { parts, sole } = windowParts(this.meta, turnedEnvelope(req.bounds, req.rotation), req.crs, req.width, req.height, req.resampling);
+      req.parts = parts;
+      if (sole !== null && !req.rotation) req.fromPart = sole;
+    }
+    checkWindow(this.meta, req, this.label, this.engine.limits);
+    return req;
   }
 
   /**

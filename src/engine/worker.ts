@@ -70,7 +70,7 @@ export class EngineWorker {
       // A call that never returns (GDAL stuck in a loop on a hostile file) is ended by killing the worker.
       // (cleared in finish(), however the call ends; unref'd so it never keeps a process alive)
       const timer: ReturnType<typeof setTimeout> = setTimeout(() => {
-        this.timedOut = true;
+        this.timedOut = rejecter;
         void this.terminate(`a call took longer than ${timeoutMs} ms`);
       }, timeoutMs);
       (timer as { unref?: () => void }).unref?.();
@@ -93,13 +93,16 @@ export class EngineWorker {
   }
 
   private retiring = false;
-  private timedOut = false;
+  /** The call whose time limit ended this worker: it alone fails as timed out; the others in flight died with the worker (and are retried). */
+  private timedOut: ((e: Error) => void) | null = null;
 
   kill(reason: string): void {
     if (this.dead) return;
     this.dead = reason;
-    const err = new EngineError('ENGINE_FAILED', `engine worker ${this.index} died: ${reason}`, { workerDied: true, ...(this.timedOut ? { timedOut: true } : {}) });
-    for (const r of [...this.rejecters]) r(err);
+    // An error each: callers add their own details (the sample) to it.
+    for (const r of [...this.rejecters]) {
+      r(new EngineError('ENGINE_FAILED', `engine worker ${this.index} died: ${reason}`, { workerDied: true, ...(this.timedOut === r ? { timedOut: true } : {}) }));
+    }
     for (const cb of this.deathCallbacks.splice(0)) cb(reason);
   }
 

@@ -57,6 +57,8 @@ export interface FlowOptions {
 /** What a flow needs from its generator. */
 export interface SampleReader {
   readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal, preprocess?: boolean): Promise<SampleArray>;
+  /** Several samples in one engine call, a promise each (optional: without it, one call per sample). */
+  readSamples?(samples: SampleSet, indices: number[], width: number, height: number, signal?: AbortSignal, preprocess?: boolean): Promise<SampleArray>[];
   /** Starts fetching the bytes of a sample read soon (remote sources); optional. */
   prefetchSample?(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal): void;
   readonly workers: number;
@@ -68,6 +70,9 @@ export interface SampleReader {
   /** Bytes per value of a sample as read (before callbacks). */
   readonly bytesPerValue: number;
 }
+
+/** Most samples one engine call reads for a flow (the read-ahead window is split into about two calls per worker). */
+const MAX_CHUNK = 16;
 
 export class Flow implements AsyncIterable<Batch> {
   readonly batchSize: number;
@@ -120,6 +125,7 @@ export class Flow implements AsyncIterable<Batch> {
     const orientationOf = this.orientationOf;
     const at = (k: number) => (order ? order[k] : k);
     const ahead = Math.max(this.options.prefetch ?? reader.workers * 4, batchSize);
+    const chunk = Math.max(1, Math.min(MAX_CHUNK, Math.floor(ahead / (2 * reader.workers))));
     const pending = new Map<number, Promise<SampleArray>>();
     const policy = this.options.onError ?? 'throw';
     let lastSample: SampleArray | undefined;
@@ -130,14 +136,23 @@ export class Flow implements AsyncIterable<Batch> {
     let prefetched = 0;
     const schedule = (upTo: number) => {
       for (; prefetched < Math.min(n, upTo + ahead); prefetched++) reader.prefetchSample?.(samples, at(prefetched), width, height, signal);
-      for (; scheduled < Math.min(n, upTo); scheduled++) {
-        const i = at(scheduled);
-        const read = reader.readSample(samples, i, width, height, signal, this.options.preprocess ?? true);
-        const p = (orientationOf ? read.then((s) => orientSample(s, orientationOf(i, epoch))) : read).catch((e: unknown) => {
-          throw withSample(e, i, samples);
+      while (scheduled < Math.min(n, upTo)) {
+        // Samples go to the engine a chunk per call (where the reader can), a few chunks per worker in flight.
+        const ks = Array.from({ length: reader.readSamples ? Math.min(chunk, Math.min(n, upTo) - scheduled) : 1 }, (_, j) => scheduled + j);
+        const is = ks.map(at);
+        const preprocess = this.options.preprocess ?? true;
+        const reads = reader.readSamples
+          ? reader.readSamples(samples, is, width, height, signal, preprocess)
+          : [reader.readSample(samples, is[0], width, height, signal, preprocess)];
+        reads.forEach((read, j) => {
+          const i = is[j];
+          const p = (orientationOf ? read.then((s) => orientSample(s, orientationOf(i, epoch))) : read).catch((e: unknown) => {
+            throw withSample(e, i, samples);
+          });
+          p.catch(() => undefined); // awaited below; keep early failures from being "unhandled"
+          pending.set(ks[j], p);
         });
-        p.catch(() => undefined); // awaited below; keep early failures from being "unhandled"
-        pending.set(scheduled, p);
+        scheduled += ks.length;
       }
     };
     for (let start = 0; start < n; start += batchSize) {

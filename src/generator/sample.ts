@@ -1,7 +1,7 @@
 /** One sample and one batch as flows yield them; stacking samples into a batch. Layout: core/layout.ts. */
 import type { Bounds } from '../core/box.js';
 import { SampleError } from '../core/errors.js';
-import { type Layout, product } from '../core/layout.js';
+import { type Layout, offset, product, sampleDims } from '../core/layout.js';
 import { type DataType, dtypeOf, type PixelArray, typedArrayFor } from '../core/pixels.js';
 
 export type { Interleave, Layout } from '../core/layout.js';
@@ -79,3 +79,14 @@ export function stack(samples: SampleArray[], indices: Int32Array, layout: Layou
 
 /** Anything that yields batches: a flow, a zip of flows, `flowFromFiles`. */
 export type FlowLike = AsyncIterable<Batch>;
+
+/** A sample of `shape` and `dtype` filled with `nodata` (0 without), its validity layer (`mask`: the last) with 0. */
+export function filledSample(shape: number[], dtype: DataType, nodata: number | null, mask: boolean, layout: Layout): SampleArray {
+  const data = typedArrayFor(dtype, product(shape));
+  data.fill(nodata ?? 0);
+  if (mask) {
+    const d = sampleDims(shape.slice(1), layout);
+    for (let y = 0; y < d.h; y++) for (let x = 0; x < d.w; x++) data[offset({ ...d, n: 1 }, layout, 0, y, x, d.c - 1)] = 0;
+  }
+  return { data, shape };
+}

@@ -4,9 +4,9 @@
  * size, so several generators read through the same boxes come out aligned pixel for pixel.
  */
 import { ArgumentError, SampleError, SourceError } from '../core/errors.js';
-import { bytesPerPixel, dtypeOf, typedArrayFor, type DataType, type PixelArray, type Resampling } from '../core/pixels.js';
+import { bytesPerPixel, dtypeOf, type DataType, type PixelArray, type Resampling } from '../core/pixels.js';
 import type { RasterMeta } from '../engine/protocol.js';
-import { type FeatureCollectionLike, openRaster, type RasterSource, type Window } from '../engine/raster.js';
+import { type FeatureCollectionLike, openRaster, Raster, type RasterSource, type Window } from '../engine/raster.js';
 import type { RasterReader } from '../engine/raster-stack.js';
 import { TimeStack } from '../stac/time-stack.js';
 import { eachStep, joinSteps, sampleInterval } from './time-samples.js';
@@ -21,8 +21,8 @@ import { allBands, checkInterleave, openSource, registerSourceCrs } from './open
 import { CallbackChain, type PreprocessCallback } from './callbacks.js';
 import { Flow, type FlowOptions, type SampleReader } from './flow.js';
 import { KerasWindows, kerasGrid } from './keras-alignment.js';
-import { fromBandSequential, type Interleave, type Layout, offset, sampleDims, sampleShape, withLayer } from '../core/layout.js';
-import type { SampleArray } from './sample.js';
+import { fromBandSequential, type Interleave, type Layout, sampleDims, sampleShape, withLayer } from '../core/layout.js';
+import { filledSample, type SampleArray } from './sample.js';
 import type { GeneratorOptions, GeneratorProfile, GeneratorRandomGridOptions, GridOptions } from './generator-options.js';
 
 export type { GeneratorOptions, GeneratorProfile, GeneratorRandomGridOptions, GridOptions } from './generator-options.js';
@@ -227,6 +227,10 @@ export class SpatialDataGenerator {
           ? this.kerasReader(samples, w, h)
           : (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal, preprocess = true) => this.readSample(s, i, sw, sh, signal, preprocess),
       ...(alignment === 'exact' ? { prefetchSample: (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal) => this.prefetchSample(s, i, sw, sh, signal) } : {}),
+      // Several samples per engine call where workers wait for remote bytes (a replayed call would redo them all).
+      ...(alignment === 'exact' && this.raster instanceof Raster && this.raster.enginePool.blocking
+        ? { readSamples: (s: SampleSet, is: number[], sw: number, sh: number, signal?: AbortSignal, pre = true) => this.readSamples(s, is, sw, sh, signal, pre) }
+        : {}),
       fillSample: (shape: number[], like?: SampleArray) => {
         if (!(this.raster instanceof TimeStack)) return this.filled(shape, like);
         const step = this.filled([1, ...shape.slice(2)], like);
@@ -250,17 +254,7 @@ export class SpatialDataGenerator {
   private filled(shape: number[], like?: SampleArray): SampleArray {
     // Same type as the flow's other samples (callbacks may have changed it); NaN for floats.
     const dtype = like ? dtypeOf(like.data) : (this.dtype ?? checkDtype(undefined, this.meta));
-    const data = typedArrayFor(
-      dtype,
-      shape.reduce((a, b) => a * b, 1),
-    );
-    const nodata = like && this.callbacks.size ? null : this.effectiveNodata();
-    data.fill(nodata ?? 0);
-    if (this.mask) {
-      const d = sampleDims(shape.slice(1), this.layout);
-      for (let y = 0; y < d.h; y++) for (let x = 0; x < d.w; x++) data[offset({ ...d, n: 1 }, this.layout, 0, y, x, d.c - 1)] = 0;
-    }
-    return { data, shape };
+    return filledSample(shape, dtype, like && this.callbacks.size ? null : this.effectiveNodata(), this.mask, this.layout);
   }
 
   /**
@@ -321,6 +315,17 @@ export class SpatialDataGenerator {
     }
     const w = await this.raster.readWindow(opts);
     return this.toSample(w.data, w.shape[0], height, width, samples, index, preprocess);
+  }
+
+  /** Rows `indices` of `samples` read in one engine call (a plain raster), each as `readSample` gives it or with its own error. */
+  private readSamples(samples: SampleSet, indices: number[], width: number, height: number, signal?: AbortSignal, preprocess = true): Promise<SampleArray>[] {
+    const opts = this.windowOptions(samples.crs);
+    const reads = (this.raster as Raster).readWindows(indices.map((i) => ({ ...opts, bounds: samples.bounds(i), width, height, signal, rotation: rotationOf(samples, i) })));
+    return indices.map(async (i, k) => {
+      const w = (await reads)[k];
+      if (w instanceof Error) throw w;
+      return this.toSample(w.data, w.shape[0], height, width, samples, i, preprocess);
+    });
   }
 
   /** What every read of this generator's samples asks the engine, in `crs` (the sample set's). */

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Rasters for the robustness matrix, made from elev.tif with rasterio and native GDAL:
 rotated.tif (a rotated geotransform), nocrs.tif (geotransform but no CRS), plain.png (no
-georeferencing at all), and native gdalwarp of a box of rotated.tif as reference.
+georeferencing at all), native gdalwarp of a box of rotated.tif as reference, and
+corrupt-tile.tif (64x64, 16x16 DEFLATE tiles, the tile at row 1, column 2 overwritten with 0xFF:
+a window over it fails, the others read).
 Run: /usr/bin/python3 test/reference/matrix.py"""
 import json, os, subprocess, tempfile
 import rasterio
@@ -27,6 +29,16 @@ with rasterio.open(os.path.join(out, 'nocrs.tif'), 'w', **p) as dst:
     dst.write(z, 1)
 with tempfile.TemporaryDirectory() as tmp:
     subprocess.run(['gdal_translate', '-q', '-of', 'PNG', '-ot', 'Byte', '-scale', os.path.join(data, 'elev.tif'), os.path.join(out, 'plain.png')], check=True)
+p = dict(prof, driver='GTiff', width=64, height=64, tiled=True, blockxsize=16, blockysize=16, compress='deflate')
+corrupt = os.path.join(out, 'corrupt-tile.tif')
+with rasterio.open(corrupt, 'w', **p) as dst:
+    dst.write(z[:64, :64], 1)
+with rasterio.open(corrupt) as src:
+    offset = int(src.get_tag_item('BLOCK_OFFSET_2_1', 'TIFF', bidx=1))
+    size = int(src.get_tag_item('BLOCK_SIZE_2_1', 'TIFF', bidx=1))
+with open(corrupt, 'r+b') as f:
+    f.seek(offset)
+    f.write(b'\xff' * size)
 for f in os.listdir(out):
     if f.endswith('.aux.xml'):
         os.remove(os.path.join(out, f))

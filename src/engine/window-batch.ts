@@ -1,0 +1,71 @@
+/**
+ * Several windows of one raster in one engine call (a flow's samples): each request made and checked
+ * on the host as `readWindow` makes it, the windows warped one after another in one worker and sent
+ * back in one buffer — one message, one call's bookkeeping, instead of one per window. A window's own
+ * error stays its own. When the call itself fails (its worker died again after the pool's retry, a
+ * time limit, a source changed since it was indexed), each window is read again on its own, so only
+ * a window that fails alone fails; cancellation ends them all.
+ */
+import { AbortError, deserializeError, EngineError, GeotensorError } from '../core/errors.js';
+import { arrayClassFor } from '../core/pixels.js';
+import type { EnginePool, OpenDataset } from './pool.js';
+import type { WindowBatch, WindowRequest, WindowResult } from './protocol.js';
+import type { ReadWindowOptions } from './validate.js';
+
+/** What a batch needs of its raster. */
+/** A window with the box and CRS it was read in (Raster's `Window`). */
+type Window = WindowResult & Pick<WindowRequest, 'bounds' | 'crs'>;
+
+export interface BatchSource {
+  engine: EnginePool;
+  dataset: OpenDataset;
+  label: string;
+  /** The request `readWindow` would send for these options (validated, checked against the limits). */
+  request(options: ReadWindowOptions): WindowRequest;
+  /** The same window read alone (`readWindow`). */
+  single(options: ReadWindowOptions): Promise<Window>;
+}
+
+export async function readWindowBatch(src: BatchSource, list: readonly ReadWindowOptions[]): Promise<(Window | GeotensorError)[]> {
+  const signal = list.find((o) => o.signal)?.signal;
+  const out: (Window | GeotensorError | null)[] = list.map(() => null);
+  const reqs: WindowRequest[] = [];
+  const at: number[] = [];
+  list.forEach((o, k) => {
+    try {
+      reqs.push(src.request(o));
+      at.push(k);
+    } catch (e) {
+      out[k] = asError(e);
+    }
+  });
+  if (reqs.length === 0) return out as GeotensorError[];
+  let batch: WindowBatch;
+  try {
+    batch = await src.engine.run({ label: src.label, signal, dataset: src.dataset }, (api) => api.readMany(src.dataset.id, reqs));
+  } catch (e) {
+    if (e instanceof AbortError || signal?.aborted) throw e;
+    await Promise.all(at.map(async (k) => (out[k] = await src.single(list[k]).catch(asError))));
+    return out as (Window | GeotensorError)[];
+  }
+  await Promise.all(
+    batch.items.map(async (item, j) => {
+      const k = at[j];
+      const req = reqs[j];
+      if ('error' in item) {
+        const err = deserializeError(item.error);
+        // A changed source is opened again by readWindow (once), which then reads the window.
+        out[k] = err.code === 'SOURCE_CHANGED' ? await src.single(list[k]).catch(asError) : err;
+        return;
+      }
+      const n = item.shape[0] * item.shape[1] * item.shape[2];
+      const data = new (arrayClassFor(item.dtype))(batch.data.buffer, batch.data.byteOffset + item.byteOffset, n);
+      out[k] = { data, shape: item.shape, dtype: item.dtype, nodata: item.nodata, bounds: req.bounds, crs: req.crs };
+    }),
+  );
+  return out as (Window | GeotensorError)[];
+}
+
+function asError(e: unknown): GeotensorError {
+  return e instanceof GeotensorError ? e : new EngineError('ENGINE_FAILED', `engine call failed: ${(e as Error)?.message ?? e}`);
+}
