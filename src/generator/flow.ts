@@ -137,8 +137,10 @@ export class Flow implements AsyncIterable<Batch> {
     const schedule = (upTo: number) => {
       for (; prefetched < Math.min(n, upTo + ahead); prefetched++) reader.prefetchSample?.(samples, at(prefetched), width, height, signal);
       while (scheduled < Math.min(n, upTo)) {
-        // Samples go to the engine a chunk per call (where the reader can), a few chunks per worker in flight.
-        const ks = Array.from({ length: reader.readSamples ? Math.min(chunk, Math.min(n, upTo) - scheduled) : 1 }, (_, j) => scheduled + j);
+        // Samples go to the engine a chunk per call (where the reader can), a few chunks per worker in
+        // flight; smaller towards the end of the pass, so no worker waits long for another's last chunk.
+        const size = Math.min(chunk, Math.min(n, upTo) - scheduled, Math.ceil((n - scheduled) / (2 * reader.workers)));
+        const ks = Array.from({ length: reader.readSamples ? size : 1 }, (_, j) => scheduled + j);
         const is = ks.map(at);
         const preprocess = this.options.preprocess ?? true;
         const reads = reader.readSamples
