@@ -13,6 +13,7 @@ let passed = 0;
 let failedTests = 0;
 function step(name, cmd, args, env = {}) {
   console.log(`\n# ${name}`);
+  const t0 = performance.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
   process.stdout.write(r.stdout ?? '');
   process.stderr.write(r.stderr ?? '');
@@ -25,6 +26,7 @@ function step(name, cmd, args, env = {}) {
   if (code !== 0) {
     console.log(`# ${name} failed (exit ${code})`);
   }
+  console.log(`# (${name || cmd}: ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   return code === 0;
 }
 
@@ -151,6 +153,7 @@ if (want('fuzz')) {
 if (want('examples')) {
   // The examples run as a user runs them; each must finish, report training and write its pictures.
   console.log('\n# examples (Node and Deno scripts)');
+  const t0 = performance.now();
   let ok = 0;
   let bad = 0;
   const losses = [];
@@ -204,6 +207,7 @@ if (want('examples')) {
     console.log(`not ok - the seeded demo model: Node ${losses[0]}, Deno ${losses[1]}`);
   }
   console.log(`examples: ${ok} passed, ${bad} failed`);
+  console.log(`# (examples: ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   passed += ok;
   failedTests += bad;
   results.push(['examples', bad === 0]);

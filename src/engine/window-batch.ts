@@ -45,7 +45,9 @@ export async function readWindowBatch(src: BatchSource, list: readonly ReadWindo
     batch = await src.engine.run({ label: src.label, signal, dataset: src.dataset }, (api) => api.readMany(src.dataset.id, reqs));
   } catch (e) {
     if (e instanceof AbortError || signal?.aborted) throw e;
-    await Promise.all(at.map(async (k) => (out[k] = await src.single(list[k]).catch(asError))));
+    // One at a time, in order: a window queued in a worker behind a slow one would count its wait
+    // against its own time limit.
+    for (const k of at) out[k] = await src.single(list[k]).catch(asError);
     return out as (Window | GeotensorError)[];
   }
   await Promise.all(
