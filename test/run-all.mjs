@@ -6,8 +6,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
-const only = process.argv.slice(2);
-const want = (r) => only.length === 0 || only.includes(r);
+// `npm test` runs everything but the long checks; `npm run test:full` (--full) runs those alone (CI runs
+// both, one after the other); naming parts runs just them.
+const args = process.argv.slice(2);
+const full = args.includes('--full');
+const only = args.filter((a) => a !== '--full');
+const LONG = ['geoparquet', 'package', 'bundlers', 'notebook', 'bigtiff', 'fuzz'];
+const want = (r) => (only.length > 0 ? only.includes(r) : full === LONG.includes(r));
 
 let passed = 0;
 let failedTests = 0;
@@ -31,13 +36,15 @@ function step(name, cmd, args, env = {}) {
 }
 
 const hasGdal = spawnSync('gdalwarp', ['--version']).status === 0;
-if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && hasGdal) {
+// The references the runtime tests compare against (not needed by the long checks alone).
+const regenerate = (process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && ['node', 'deno', 'browser'].some(want);
+if (regenerate && hasGdal) {
   if (!step('regenerate native GDAL references', 'node', ['test/reference/generate.mjs'])) process.exit(1);
   if (!step('regenerate native gdal_rasterize references', 'node', ['test/reference/rasterize.mjs'])) process.exit(1);
   if (!step('regenerate the STAC catalog and its gdalwarp references', '/usr/bin/python3', ['test/reference/stac.py'])) process.exit(1);
 }
 const hasGeopandas = spawnSync('/usr/bin/python3', ['-c', 'import geopandas']).status === 0;
-if ((process.env.CI === 'true' || process.env.REGENERATE_REFERENCE === '1') && hasGeopandas) {
+if (regenerate && hasGeopandas) {
   if (!step('regenerate the geopandas mask references', '/usr/bin/python3', ['test/reference/masks.py'])) process.exit(1);
   if (!step('regenerate the footprint references (gdalwarp -dstalpha, GDAL polygonize)', '/usr/bin/python3', ['test/reference/footprint.py'])) process.exit(1);
   if (!step('regenerate the turned-grid references (gdalwarp into a turned target)', '/usr/bin/python3', ['test/reference/rotated.py'])) process.exit(1);
@@ -147,6 +154,8 @@ if (want('fuzz')) {
   // A short fuzz run (the long one: npm run fuzz, 10,000 mutations).
   results.push(['fuzz', step('fuzz (short: 500 mutated GeoTIFFs)', 'node', ['test/fuzz.mjs'], { FUZZ_N: '500' })]);
   results.push(['fuzz inputs', step('fuzz (short: 300 hostile VRTs, 300 GeoJSON sample files)', 'node', ['test/fuzz-inputs.mjs'], { FUZZ_N: '300' })]);
+}
+if (want('soak')) {
   // A short soak (the long one: npm run soak, 100,000 samples).
   results.push(['soak', step('soak (short: 5,000 samples)', 'node', ['test/soak.mjs'], { SOAK_N: '5000' })]);
 }
