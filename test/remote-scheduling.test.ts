@@ -3,7 +3,7 @@
  * prefetch keeps to its per-origin limit, shared by every source of that origin, and a read a worker
  * is blocked on never queues behind read-ahead for later samples. Ordering is checked, not timed.
  */
-import { assert, remoteMaxInFlight, remoteReset, remoteServed, remoteUrl, test } from './lib/harness.js';
+import { assert, remoteMaxInFlight, remoteReset, remoteServed, remoteUrl, test, testEnv } from './lib/harness.js';
 import { openRaster, type Raster } from '../src/index.js';
 
 /** A tall strip of big.tif at native resolution: a run of tiles per tile row (many separate requests). */
@@ -35,6 +35,21 @@ test('tile prefetch keeps to remote.prefetchRequests per origin, shared by the s
   } finally {
     await a.close();
     await b.close();
+  }
+});
+
+test("without remote.prefetchRequests, the runtime's limit: 16 per origin in Node and Deno, 8 in pages", async () => {
+  const want = testEnv().runtime === 'browser' ? 8 : 16;
+  const r = await openRaster(remoteUrl('lat-30', 'big.tif?copy=5'));
+  try {
+    await remoteReset();
+    await Promise.all([r.prefetch(strip(r, 5, 20)), r.prefetch(strip(r, 9, 20)), r.prefetch(strip(r, 13, 20))]);
+    const served = await remoteServed('/lat-30/big.tif');
+    assert.ok(served.requests > 2 * want, `the strip took many requests (${served.requests})`);
+    const most = await remoteMaxInFlight();
+    assert.ok(most <= want && most >= want - 1, `up to ${want} in flight (saw ${most})`);
+  } finally {
+    await r.close();
   }
 });
 

@@ -8,8 +8,9 @@ import { BlockCache } from './block-cache.js';
 import { type FileIdentity, fetchRange } from './http.js';
 import type { BlockReader, RemoteStats, RemoteOptions } from './types.js';
 import type { SourceIndex, SourceIndexEntry } from './source-index.js';
+import { currentRuntime } from '../runtime/index.js';
 
-const DEFAULTS = { timeoutMs: 30_000, retries: 3, retryDelayMs: 200, blockSize: 65_536, cacheBytes: 64 << 20, maxRequestBytes: 8 << 20, prefetchRequests: 8 };
+const DEFAULTS = { timeoutMs: 30_000, retries: 3, retryDelayMs: 200, blockSize: 65_536, cacheBytes: 64 << 20, maxRequestBytes: 8 << 20 };
 
 /** Blocks between two prefetched runs fetched with them rather than costing a request of their own. */
 const GAP_BLOCKS = 2;
@@ -184,8 +185,8 @@ export class RemoteFile implements BlockReader {
 }
 
 function checkOptions(o: RemoteOptions) {
-  const num = (k: keyof typeof DEFAULTS, min: number) => {
-    const v = o[k] ?? DEFAULTS[k];
+  const num = (k: keyof typeof DEFAULTS | 'prefetchRequests', min: number) => {
+    const v = o[k] ?? (k === 'prefetchRequests' ? currentRuntime().prefetchRequests : DEFAULTS[k]);
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new ArgumentError(`remote.${k}`, `a number ≥ ${min}`, v);
     return v;
   };

@@ -27,7 +27,8 @@ export interface RemoteOptions {
   maxRequestBytes?: number;
   /**
    * Range requests in flight per origin for fetching the tiles of a flow's upcoming samples before
-   * GDAL asks for them (tiled GeoTIFFs and COGs; default 8; 0 turns prefetching off). The reads a
+   * GDAL asks for them (tiled GeoTIFFs and COGs; default 16 in Node and Deno, 8 in pages and edge
+   * runtimes; 0 turns prefetching off). The reads a
    * worker is blocked on never wait behind them.
    */
   prefetchRequests?: number;

@@ -7,6 +7,7 @@ import type { RuntimeAdapter } from './types.js';
 export const nodeRuntime: RuntimeAdapter = {
   name: 'node',
   workersHoldProcess: false,
+  prefetchRequests: 16,
   defaultWorkers() {
     const os = process.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined;
     const n = os?.availableParallelism?.() ?? os?.cpus().length ?? 2;

@@ -19,6 +19,13 @@ export interface RuntimeAdapter {
   readonly workersHoldProcess: boolean;
   /** How many engine workers to run by default. */
   defaultWorkers(): number;
+  /**
+   * Range requests to one origin a flow's tile prefetch keeps in flight unless `remote.prefetchRequests`
+   * says: 16 in Node and Deno, whose fetch opens connections as needed; 8 in pages and edge
+   * runtimes, whose fetch queues past a few connections per origin (HTTP/1.1: 6), where a read a
+   * worker is blocked on would wait behind more.
+   */
+  readonly prefetchRequests: number;
   /** Second places to look for GDAL's files (browsers: next to the host module; see EngineAssetConfig.fallback). */
   assetFallback?(): { wasm: string; data: string };
   /** Starts the engine worker script at `url`, or, with null, the package's own (dist/engine.worker.js). */

@@ -58,6 +58,7 @@ const webWorkers = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2
 export const denoRuntime: RuntimeAdapter = {
   name: 'deno',
   workersHoldProcess: true,
+  prefetchRequests: 16,
   defaultWorkers: webWorkers,
   startWorker: startWebWorker,
   ...localRuntimeParts,
@@ -66,6 +67,7 @@ export const denoRuntime: RuntimeAdapter = {
 export const browserRuntime: RuntimeAdapter = {
   name: 'browser',
   workersHoldProcess: false,
+  prefetchRequests: 8,
   defaultWorkers: webWorkers,
   startWorker: startWebWorker,
   canBlock: sharedMemoryUsable,
