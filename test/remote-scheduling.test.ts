@@ -46,8 +46,10 @@ test("without remote.prefetchRequests, the runtime's limit: 16 per origin in Nod
     await Promise.all([r.prefetch(strip(r, 5, 20)), r.prefetch(strip(r, 9, 20)), r.prefetch(strip(r, 13, 20))]);
     const served = await remoteServed('/lat-30/big.tif');
     assert.ok(served.requests > 2 * want, `the strip took many requests (${served.requests})`);
+    // A page's fetch itself holds at most 6 HTTP/1.1 connections to one host (Chromium): past that its requests queue in the browser.
+    const seen = testEnv().runtime === 'browser' ? Math.min(want, 6) : want;
     const most = await remoteMaxInFlight();
-    assert.ok(most <= want && most >= want - 1, `up to ${want} in flight (saw ${most})`);
+    assert.ok(most <= want && most >= seen - 1, `up to ${want} in flight, ${seen} reaching the server (saw ${most})`);
   } finally {
     await r.close();
   }

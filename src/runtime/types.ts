@@ -22,8 +22,8 @@ export interface RuntimeAdapter {
   /**
    * Range requests to one origin a flow's tile prefetch keeps in flight unless `remote.prefetchRequests`
    * says: 16 in Node and Deno, whose fetch opens connections as needed; 8 in pages and edge
-   * runtimes, whose fetch queues past a few connections per origin (HTTP/1.1: 6), where a read a
-   * worker is blocked on would wait behind more.
+   * runtimes, whose fetch queues past a few connections per origin (Chromium: 6 over HTTP/1.1, as
+   * the test server sees), where a read a worker is blocked on would wait behind more.
    */
   readonly prefetchRequests: number;
   /** Second places to look for GDAL's files (browsers: next to the host module; see EngineAssetConfig.fallback). */
