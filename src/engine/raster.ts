@@ -2,7 +2,7 @@
  * `openRaster`: the engine's public face. A raster is opened once (in each worker that reads it)
  * and stays open until `close()`; `readWindow` returns the pixels of a box in any CRS at any size.
  */
-import { type Bounds, turnedEnvelope } from '../core/box.js';
+import { turnedEnvelope } from '../core/box.js';
 import type { CrsInfo, RasterMeta, WindowResult, DatasetSpec, FileSpec, RasterizeSpec, WindowRequest } from './protocol.js';
 import { isGeoJsonObject } from './rasterize-options.js';
 import { ArgumentError, EngineError, type GeotensorError, SourceError } from '../core/errors.js';
@@ -16,10 +16,12 @@ import { defaultEngine, type EnginePool, type OpenDataset } from './pool.js';
 import { toWindowRequest, type ReadWindowOptions } from './validate.js';
 import { checkWindow } from './limits.js';
 import { TilePrefetch } from './prefetch.js';
-import { readWindowBatch } from './window-batch.js';
+import { readWindowBatch, type Window } from './window-batch.js';
 import { describedFromIndex, recordInIndex } from './indexed-description.js';
 import { flatGeobufIndexed } from './fgb-header.js';
 import { loadEpsgTable } from '../crs/index.js';
+
+export type { Window };
 
 /** One file: a local path, an http(s) URL, a File/Blob or bytes. */
 export type RasterFile = string | URL | Blob | ArrayBuffer | Uint8Array;
@@ -49,11 +51,6 @@ export interface FeatureCollectionLike {
   type: 'FeatureCollection';
   features: { type: 'Feature'; geometry: unknown; properties: Record<string, unknown> }[];
   crs?: { type: 'name'; properties: { name: string } };
-}
-
-export interface Window extends WindowResult {
-  bounds: Bounds;
-  crs: string;
 }
 
 let nextId = 1;

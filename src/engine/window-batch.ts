@@ -6,16 +6,20 @@
  * time limit, a source changed since it was indexed), each window is read again on its own, so only
  * a window that fails alone fails; cancellation ends them all.
  */
+import type { Bounds } from '../core/box.js';
 import { AbortError, deserializeError, EngineError, GeotensorError } from '../core/errors.js';
 import { arrayClassFor } from '../core/pixels.js';
 import type { EnginePool, OpenDataset } from './pool.js';
 import type { WindowBatch, WindowRequest, WindowResult } from './protocol.js';
 import type { ReadWindowOptions } from './validate.js';
 
-/** What a batch needs of its raster. */
-/** A window with the box and CRS it was read in (Raster's `Window`). */
-type Window = WindowResult & Pick<WindowRequest, 'bounds' | 'crs'>;
+/** A window's pixels with the box and CRS they were read in (`Raster.readWindow`'s answer). */
+export interface Window extends WindowResult {
+  bounds: Bounds;
+  crs: string;
+}
 
+/** What a batch needs of its raster. */
 export interface BatchSource {
   engine: EnginePool;
   dataset: OpenDataset;
