@@ -293,24 +293,14 @@ export class SpatialDataGenerator {
 
   /** Starts fetching the bytes row `index` will read (remote tiled sources; flows call it ahead of their reads). */
   prefetchSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal): void {
-    const within = this.raster instanceof TimeStack ? sampleInterval(samples, index) : undefined;
-    void this.raster.prefetch({
-      ...this.windowOptions(samples.crs),
-      bounds: samples.bounds(index),
-      width,
-      height,
-      signal,
-      rotation: rotationOf(samples, index),
-      ...(within ? { within } : {}),
-    });
+    void this.raster.prefetch(this.sampleWindow(samples, index, width, height, signal));
   }
 
   /** One sample (row `index` of `samples`) as the flow produces it, callbacks applied (and then the validity layer, with `mask`). */
   async readSample(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal, preprocess = true): Promise<SampleArray> {
-    const rotation = rotationOf(samples, index);
-    const opts = { ...this.windowOptions(samples.crs), bounds: samples.bounds(index), width, height, signal, rotation };
+    const opts = this.sampleWindow(samples, index, width, height, signal);
     if (this.raster instanceof TimeStack) {
-      const w = await this.raster.readWindow({ ...opts, within: sampleInterval(samples, index) });
+      const w = await this.raster.readWindow(opts);
       return joinSteps(await eachStep(w, (data, layers) => this.toSample(data, layers, height, width, samples, index, preprocess)), w.times);
     }
     const w = await this.raster.readWindow(opts);
@@ -319,13 +309,18 @@ export class SpatialDataGenerator {
 
   /** Rows `indices` of `samples` read in one engine call (a plain raster), each as `readSample` gives it or with its own error. */
   private readSamples(samples: SampleSet, indices: number[], width: number, height: number, signal?: AbortSignal, preprocess = true): Promise<SampleArray>[] {
-    const opts = this.windowOptions(samples.crs);
-    const reads = (this.raster as Raster).readWindows(indices.map((i) => ({ ...opts, bounds: samples.bounds(i), width, height, signal, rotation: rotationOf(samples, i) })));
+    const reads = (this.raster as Raster).readWindows(indices.map((i) => this.sampleWindow(samples, i, width, height, signal)));
     return indices.map(async (i, k) => {
       const w = (await reads)[k];
       if (w instanceof Error) throw w;
       return this.toSample(w.data, w.shape[0], height, width, samples, i, preprocess);
     });
+  }
+
+  /** The window row `index` of `samples` is read through: its box, turn and (a source with a time axis) its interval. */
+  private sampleWindow(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal) {
+    const within = this.raster instanceof TimeStack ? sampleInterval(samples, index) : undefined;
+    return { ...this.windowOptions(samples.crs), bounds: samples.bounds(index), width, height, signal, rotation: rotationOf(samples, index), ...(within ? { within } : {}) };
   }
 
   /** What every read of this generator's samples asks the engine, in `crs` (the sample set's). */

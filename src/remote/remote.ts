@@ -185,8 +185,10 @@ export class RemoteFile implements BlockReader {
 }
 
 function checkOptions(o: RemoteOptions) {
-  const num = (k: keyof typeof DEFAULTS | 'prefetchRequests', min: number) => {
-    const v = o[k] ?? (k === 'prefetchRequests' ? currentRuntime().prefetchRequests : DEFAULTS[k]);
+  // The prefetch limit's default is the runtime's (its fetch decides how many requests can run at once).
+  const defaults = { ...DEFAULTS, prefetchRequests: currentRuntime().prefetchRequests };
+  const num = (k: keyof typeof defaults, min: number) => {
+    const v = o[k] ?? defaults[k];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new ArgumentError(`remote.${k}`, `a number ≥ ${min}`, v);
     return v;
   };
