@@ -274,7 +274,7 @@ worker memory is not visible to the page, so its row has none.
   nothing more is read until the consumer pulls (backpressure). Batches stay in sample order.
 - **Several samples per engine call.** A flow sends its samples in chunks (about two per worker in
   its read-ahead window, at most 16 samples): one message, one timer and one call's bookkeeping per
-  chunk on each side, the chunk's pixels back in one buffer.
+  chunk on each side, the chunk's windows back in one message.
 - **Transfer, not copy**, across the worker boundary.
 - The earlier 10× gap of Deno and Chromium was per-sample dataset handling in naive gdal3.js use
   (re-open per sample: 16 ms in Node, 11 ms in Deno, 42 ms in a Chromium worker), not WebAssembly

@@ -99,3 +99,21 @@ test('an engine call that times out is not the end of its other samples (in it, 
   await g.close();
   await pool.terminate();
 });
+
+test('a batched call that grew its worker past limits.workerMemoryBytes retires that worker, as a single read does (the DEFLATE bomb)', async () => {
+  const pool = new EnginePool({ workers: 1, limits: { workerMemoryBytes: 200 * 2 ** 20 } });
+  const g = await SpatialDataGenerator.open(await testEnv().fixtureSource('hostile/bomb.tif'), { engine: pool });
+  const [x0, y0, x1, y1] = g.meta.bounds!;
+  const s = SampleSet.fromBounds(
+    [0, 1, 2, 3].map((k) => [x0 + (k * (x1 - x0)) / 4, y0, x0 + ((k + 1) * (x1 - x0)) / 4, y1]),
+    g.crs,
+  );
+  const [b] = await all(g.flow(s, 8, 8, { batchSize: 4, prefetch: 4 }));
+  assert.ok(
+    b.data.every((v) => v === 7),
+    'the pixels are right',
+  );
+  assert.equal(pool.retired, 1, 'the worker that decompressed the block was retired');
+  await g.close();
+  await pool.terminate();
+});

@@ -28,25 +28,6 @@ function fatalOrSelf(e: unknown, engine: GdalEngine | null): unknown {
   return e;
 }
 
-/** Windows read by `readMany` in one buffer, each at a multiple of 8 bytes; errors serialized. */
-function packWindows(done: (WindowResult | { error: unknown })[]): WindowBatch {
-  const at = (n: number) => Math.ceil(n / 8) * 8;
-  let bytes = 0;
-  for (const r of done) if ('data' in r) bytes += at(r.data.byteLength);
-  const data = new Uint8Array(bytes);
-  let offset = 0;
-  let heapBytes = 0;
-  const items = done.map((r) => {
-    if (!('data' in r)) return { error: serializeError(r.error) };
-    heapBytes = Math.max(heapBytes, r.heapBytes ?? 0);
-    data.set(new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength), offset);
-    const item = { byteOffset: offset, shape: r.shape, dtype: r.dtype, nodata: r.nodata };
-    offset += at(r.data.byteLength);
-    return item;
-  });
-  return { data, items, heapBytes };
-}
-
 export function createEngineApi(): EngineWorkerApi {
   let engine: GdalEngine | null = null;
   let starting: Promise<GdalEngine> | null = null;
@@ -85,18 +66,19 @@ export function createEngineApi(): EngineWorkerApi {
     async readMany(id: number, requests: WindowRequest[]): Promise<WindowBatch> {
       const e = ready();
       readCalls++;
-      const done = requests.map((req): WindowResult | { error: unknown } => {
+      const items = requests.map((req): WindowBatch['items'][number] => {
         try {
           return e.read(id, req);
         } catch (err) {
           // GDAL aborted, or bytes to fetch first (replay): the whole call fails, as a single read would.
           const f = fatalOrSelf(err, engine);
           if (f !== err || (err instanceof GeotensorError && err.details.needBytes)) throw f;
-          return { error: err };
+          return { error: serializeError(err) };
         }
       });
-      const r = packWindows(done);
-      return Comlink.transfer(r, [r.data.buffer]);
+      // Each window's own buffer (copied once out of WebAssembly memory), all transferred in one message.
+      const heapBytes = Math.max(0, ...items.map((r) => ('data' in r ? (r.heapBytes ?? 0) : 0)));
+      return Comlink.transfer({ items, heapBytes }, [...new Set(items.flatMap((r) => ('data' in r ? [r.data.buffer] : [])))]);
     },
     async features(id: number) {
       const bytes = ready().features(id);

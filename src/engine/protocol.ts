@@ -158,21 +158,14 @@ export interface WindowResult {
 }
 
 /**
- * The answer to `readMany`: every window's pixels in one transferred buffer (each at a multiple of 8
- * bytes), and per request either where its pixels are or the error that window alone met. A failure
- * of the call itself (a worker that died, GDAL aborted, bytes to fetch first) fails the whole call.
+ * The answer to `readMany`: per request, its window (its buffer transferred with the others in one
+ * message) or the error that window alone met. A failure of the call itself (a worker that died, GDAL
+ * aborted, bytes to fetch first) fails the whole call.
  */
 export interface WindowBatch {
-  data: Uint8Array;
-  items: (WindowBatchItem | { error: SerializedError })[];
+  items: (WindowResult | { error: SerializedError })[];
+  /** The worker's WebAssembly memory after the reads (the pool retires workers past its limit). */
   heapBytes: number;
-}
-
-export interface WindowBatchItem {
-  byteOffset: number;
-  shape: [number, number, number];
-  dtype: DataType;
-  nodata: number | null;
 }
 
 /**

@@ -1,14 +1,13 @@
 /**
  * Several windows of one raster in one engine call (a flow's samples): each request made and checked
  * on the host as `readWindow` makes it, the windows warped one after another in one worker and sent
- * back in one buffer — one message, one call's bookkeeping, instead of one per window. A window's own
+ * back in one message — one call's bookkeeping instead of one per window. A window's own
  * error stays its own. When the call itself fails (its worker died again after the pool's retry, a
  * time limit, a source changed since it was indexed), each window is read again on its own, so only
  * a window that fails alone fails; cancellation ends them all.
  */
 import type { Bounds } from '../core/box.js';
 import { AbortError, deserializeError, EngineError, GeotensorError } from '../core/errors.js';
-import { arrayClassFor } from '../core/pixels.js';
 import type { EnginePool, OpenDataset } from './pool.js';
 import type { WindowBatch, WindowRequest, WindowResult } from './protocol.js';
 import type { ReadWindowOptions } from './validate.js';
@@ -57,16 +56,13 @@ export async function readWindowBatch(src: BatchSource, list: readonly ReadWindo
   await Promise.all(
     batch.items.map(async (item, j) => {
       const k = at[j];
-      const req = reqs[j];
       if ('error' in item) {
         const err = deserializeError(item.error);
         // A changed source is opened again by readWindow (once), which then reads the window.
         out[k] = err.code === 'SOURCE_CHANGED' ? await src.single(list[k]).catch(asError) : err;
         return;
       }
-      const n = item.shape[0] * item.shape[1] * item.shape[2];
-      const data = new (arrayClassFor(item.dtype))(batch.data.buffer, batch.data.byteOffset + item.byteOffset, n);
-      out[k] = { data, shape: item.shape, dtype: item.dtype, nodata: item.nodata, bounds: req.bounds, crs: req.crs };
+      out[k] = { ...item, bounds: reqs[j].bounds, crs: reqs[j].crs };
     }),
   );
   return out as (Window | GeotensorError)[];
