@@ -20,6 +20,7 @@ import './limits.test.js';
 import './tf.test.js';
 import './remote.test.js';
 import './remote-scheduling.test.js';
+import './shared-blocks.test.js';
 import './source-index.test.js';
 import './index-descriptions.test.js';
 import './mosaic.test.js';

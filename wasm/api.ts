@@ -107,8 +107,8 @@ export function createEngineApi(): EngineWorkerApi {
     async abortRaster(id) {
       ready().stripWriter().abort(id);
     },
-    async attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number) {
-      ready().attachBridge(sab, port, timeoutMs);
+    async attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number, store: SharedArrayBuffer) {
+      ready().attachBridge(sab, port, timeoutMs, store);
     },
     async supply(fileId: number, first: number, bytes: Uint8Array) {
       ready().supply(fileId, first, bytes);

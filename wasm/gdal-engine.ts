@@ -19,6 +19,7 @@ import { ArgumentError, EngineError, SampleError, SourceError } from '../src/cor
 import { confirmDescription, describeDataset, withNodata } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles, NO_OWNER } from './lazy-file.js';
+import { SharedBlocks } from './shared-blocks.js';
 import { encodeRaster } from './encode.js';
 import { type PartFile, Sandbox } from './sandbox.js';
 import { type LocalFiles, localFiles } from './runtime.js';
@@ -96,8 +97,9 @@ export class GdalEngine {
   }
 
   /** Connects the blocking bridge: from now on lazy files wait for their bytes instead of failing. */
-  attachBridge(sab: SharedArrayBuffer, port: { postMessage(m: unknown): void }, timeoutMs: number): void {
+  attachBridge(sab: SharedArrayBuffer, port: { postMessage(m: unknown): void }, timeoutMs: number, store: SharedArrayBuffer): void {
     this.lazy.bridge = new BlockingBridge(sab, port, timeoutMs);
+    this.lazy.store = new SharedBlocks(store);
   }
 
   supply(fileId: number, first: number, bytes: Uint8Array): void {
@@ -106,7 +108,7 @@ export class GdalEngine {
 
   async open(id: number, source: DatasetSpec, label: string, options: OpenOptions = {}): Promise<RasterMeta> {
     if (this.datasets.has(id)) throw new EngineError('ENGINE_FAILED', `dataset id ${id} is already open`, { input: label });
-    this.workFor(id, label);
+    this.workFor(id, label, true);
     const nodata = options.sourceNodata ?? null;
     if (source.kind === 'vector') {
       if (nodata) throw new ArgumentError('sourceNodata', 'a raster source (a vector layer has no source nodata)', label);
@@ -130,7 +132,7 @@ export class GdalEngine {
     const meta = source.kind === 'mosaic' ? { ...parts[0].meta, files: parts.flatMap((p) => p.meta.files), parts: parts.map((p) => p.meta) } : parts[0].meta;
     const d: OpenDataset = { label, meta, parts, sources: [], sourceNodata: nodata && meta.nodatavals.map((v) => v as number), stale: false };
     try {
-      this.workFor(id, label); // after the awaits above
+      this.workFor(id, label, true); // after the awaits above
       this.buildSources(d);
     } catch (e) {
       for (const p of parts) this.closePart(p, true);
@@ -183,7 +185,7 @@ export class GdalEngine {
   private async openPart(source: FileSpec, label: string, owner: number, described: RasterMeta | null, ownNodata: boolean): Promise<Part> {
     const file = await this.files.create(source, label, owner);
     // Another call may have run while this one awaited (calls interleave at awaits): work for this dataset again.
-    this.workFor(owner, label);
+    this.workFor(owner, label, true);
     let ds = 0;
     try {
       try {
@@ -236,10 +238,11 @@ export class GdalEngine {
     if (need.length) throw new EngineError('ENGINE_FAILED', `${label}: ${need.length} runs of blocks are not in the worker yet`, { input: label, needBytes: need });
   }
 
-  /** GDAL works for dataset `id` until the next call: it may read that dataset's files only. */
-  private workFor(id: number, label: string): void {
+  /** GDAL works for dataset `id` now (its files alone may be read); `opening`: its header blocks are kept (LazyFiles.pinning). */
+  private workFor(id: number, label: string, opening = false): void {
     this.lazy.owner = id;
     this.lazy.ownerLabel = label;
+    this.lazy.pinning = opening;
   }
 
   resolveCrs(input: string): CrsInfo {
@@ -362,7 +365,7 @@ export class GdalEngine {
       wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength,
       reads,
       virtualFiles: files.count(),
-      lazyBytesRead: lazy.totalBytesRead,
+      ...lazy.stats(),
       ...counts,
     };
   }

@@ -16,6 +16,7 @@
  */
 import { BRIDGE } from '../src/engine/protocol.js';
 import { deserializeError, EngineError, GeotensorError, isSerializedError, SourceError } from '../src/core/errors.js';
+import type { SharedBlocks } from './shared-blocks.js';
 
 interface PortLike {
   postMessage(msg: unknown): void;
@@ -34,14 +35,21 @@ export class BlockingBridge {
     this.data = new Uint8Array(sab, BRIDGE.HEADER_BYTES);
   }
 
+  /** Requests made, and the milliseconds spent waiting for their answers (EngineStats). */
+  requests = 0;
+  waitMs = 0;
+
   get capacity(): number {
     return this.data.byteLength;
   }
 
   request(fileId: number, first: number, count: number): Uint8Array {
     Atomics.store(this.ctrl, 0, BRIDGE.WAITING);
+    const t0 = performance.now();
     this.port.postMessage({ fileId, first, count });
     const r = Atomics.wait(this.ctrl, 0, BRIDGE.WAITING, this.timeoutMs);
+    this.requests++;
+    this.waitMs += performance.now() - t0;
     const state = Atomics.load(this.ctrl, 0);
     const len = this.ctrl[1];
     Atomics.store(this.ctrl, 0, BRIDGE.IDLE);
@@ -77,10 +85,22 @@ export class LazyFiles {
   private readonly files = new Map<number, LazyFile>();
   private readonly cache = new Map<number, Uint8Array>();
   private cached = 0;
+  /**
+   * Blocks GDAL read while opening a dataset (its header: IFDs, tile offsets), kept apart from the
+   * LRU until their file goes, up to half the capacity. GDAL reads them again later (a mosaic's VRT
+   * opens its files on first use; libtiff loads tile offsets as tiles are read), and a stream of tile
+   * data through the LRU would have evicted them: each return cost a round trip to the host.
+   */
+  private readonly pinned = new Map<number, Uint8Array>();
+  private pinnedBytes = 0;
+  /** Whether GDAL is opening a dataset now (blocks read are pinned). */
+  pinning = false;
   private readonly misses = new Map<number, Set<number>>();
   private error: GeotensorError | null = null;
   private nextLocalId = -1;
   bridge: BlockingBridge | null = null;
+  /** Blocks the host has fetched, copied from shared memory (with the blocking bridge). */
+  store: SharedBlocks | null = null;
   /** Bytes read from every lazy file so far (remote blocks received, Blob slices read). */
   totalBytesRead = 0;
   /** The dataset GDAL is working for now, and its label (for errors). */
@@ -123,6 +143,12 @@ export class LazyFiles {
         this.cache.delete(k);
       }
     }
+    for (const [k, b] of [...this.pinned]) {
+      if (k >= lo && k < hi) {
+        this.pinnedBytes -= b.byteLength;
+        this.pinned.delete(k);
+      }
+    }
     this.misses.delete(fileId);
   }
 
@@ -131,7 +157,13 @@ export class LazyFiles {
     const f = this.files.get(fileId);
     if (!f) return;
     this.totalBytesRead += bytes.byteLength;
-    for (let i = 0, o = 0; o < bytes.byteLength; i++, o += f.blockSize) this.put(fileId, first + i, bytes.slice(o, o + f.blockSize));
+    if (bytes.byteLength <= f.blockSize) this.put(fileId, first, bytes);
+    else for (let i = 0, o = 0; o < bytes.byteLength; i++, o += f.blockSize) this.put(fileId, first + i, bytes.slice(o, o + f.blockSize));
+  }
+
+  /** What reading lazy files has cost this worker (EngineStats). */
+  stats(): { lazyBytesRead: number; bridgeRequests: number; bridgeWaitMs: number; storeBlocks: number } {
+    return { lazyBytesRead: this.totalBytesRead, bridgeRequests: this.bridge?.requests ?? 0, bridgeWaitMs: this.bridge?.waitMs ?? 0, storeBlocks: this.store?.copied ?? 0 };
   }
 
   /** Blocks that were missing since the last call, as runs [fileId, first, count]. */
@@ -162,15 +194,39 @@ export class LazyFiles {
   }
 
   private put(fileId: number, block: number, data: Uint8Array): void {
-    const k = this.key(fileId, block);
-    if (this.cache.has(k)) return;
+    this.putKey(this.key(fileId, block), data);
+  }
+
+  private putKey(k: number, data: Uint8Array): void {
+    if (this.has(k)) return;
+    if (this.pinning && this.pinnedBytes + data.byteLength <= this.capacityBytes / 2) {
+      this.pinned.set(k, data);
+      this.pinnedBytes += data.byteLength;
+      return;
+    }
     this.cache.set(k, data);
     this.cached += data.byteLength;
     for (const [key, b] of this.cache) {
-      if (this.cached <= this.capacityBytes) break;
+      if (this.cached + this.pinnedBytes <= this.capacityBytes) break;
       this.cache.delete(key);
       this.cached -= b.byteLength;
     }
+  }
+
+  private has(k: number): boolean {
+    return this.pinned.has(k) || this.cache.has(k);
+  }
+
+  /** A cached block (moved to the LRU's recent end, or pinned while GDAL opens a dataset). */
+  private lookup(k: number): Uint8Array | undefined {
+    const pin = this.pinned.get(k);
+    if (pin) return pin;
+    const hit = this.cache.get(k);
+    if (!hit) return undefined;
+    this.cache.delete(k);
+    this.cached -= hit.byteLength;
+    this.putKey(k, hit);
+    return hit;
   }
 
   private read(fileId: number, path: string, buffer: Int8Array, offset: number, length: number, position: number): number {
@@ -203,10 +259,9 @@ export class LazyFiles {
     let missing = false;
     for (let b = b0; b <= b1; b++) {
       const k = this.key(fileId, b);
-      const hit = this.cache.get(k);
+      const hit = this.lookup(k);
       if (hit) {
-        this.cache.delete(k);
-        this.cache.set(k, hit);
+        this.store?.touch(fileId, b);
         blocks.push(hit);
       } else {
         missing = true;
@@ -215,23 +270,31 @@ export class LazyFiles {
     }
     if (missing) {
       blocks.length = 0;
+      if (this.store) {
+        // Blocks the host already has (prefetched) come from the shared store, without asking it.
+        for (let b = b0; b <= b1; b++) {
+          if (this.has(this.key(fileId, b))) continue;
+          const got = this.store.take(fileId, b, Math.min(bs, f.size - b * bs));
+          if (got) this.supply(fileId, b, got);
+        }
+      }
       if (!this.bridge) {
         // Replay: remember every block of this read (and one ahead), fail it; the host fetches and replays.
         let set = this.misses.get(fileId);
         if (!set) this.misses.set(fileId, (set = new Set()));
         const last = Math.min(b1 + 1, Math.ceil(f.size / bs) - 1);
-        for (let b = b0; b <= last; b++) if (!this.cache.has(this.key(fileId, b))) set.add(b);
+        for (let b = b0; b <= last; b++) if (!this.has(this.key(fileId, b))) set.add(b);
         throw new this.FS.ErrnoError(EIO);
       }
       const perRequest = Math.max(1, Math.floor(this.bridge.capacity / bs));
       try {
         for (let b = b0; b <= b1; ) {
-          if (this.cache.has(this.key(fileId, b))) {
+          if (this.has(this.key(fileId, b))) {
             b++;
             continue;
           }
           let n = 1;
-          while (b + n <= b1 && n < perRequest && !this.cache.has(this.key(fileId, b + n))) n++;
+          while (b + n <= b1 && n < perRequest && !this.has(this.key(fileId, b + n))) n++;
           const bytes = this.bridge.request(fileId, b, n);
           this.supply(fileId, b, bytes);
           b += n;
@@ -241,7 +304,7 @@ export class LazyFiles {
         throw new this.FS.ErrnoError(EIO);
       }
       for (let b = b0; b <= b1; b++) {
-        const hit = this.cache.get(this.key(fileId, b));
+        const hit = this.lookup(this.key(fileId, b));
         if (!hit) {
           this.error ??= new EngineError('ENGINE_FAILED', `${f.label}: the block cache (${this.capacityBytes} bytes) is too small for one read of ${end - position} bytes`);
           throw new this.FS.ErrnoError(EIO);

@@ -9,6 +9,7 @@ import type { BlockReader } from '../remote/types.js';
 import { EngineError, GeotensorError, RemoteError, serializeError } from '../core/errors.js';
 import { BRIDGE } from './protocol.js';
 import type { EngineWorker } from './worker.js';
+import { SharedBlockStore } from './shared-blocks.js';
 
 /** Bytes the bridge carries per round trip (larger reads take several). */
 const BRIDGE_CAPACITY = 8 << 20;
@@ -17,15 +18,20 @@ const MAX_REPLAYS = 2000;
 
 const sources = new Map<number, BlockReader>();
 let nextFileId = 1;
+/** Blocks workers copy without asking (shared-blocks.ts): made with the first blocking bridge. */
+let store: SharedBlockStore | null = null;
 
 export function registerBlockReader(src: BlockReader): number {
   const id = nextFileId++;
   sources.set(id, src);
+  src.onBlock?.((index, bytes, wants) => store?.publish(id, index, bytes, wants));
   return id;
 }
 
 export function unregisterBlockReader(id: number): void {
-  sources.get(id)?.close();
+  const src = sources.get(id);
+  src?.onBlock?.(null);
+  src?.close();
   sources.delete(id);
 }
 
@@ -62,7 +68,8 @@ export async function connectBlockingBridge(worker: EngineWorker, timeoutMs: num
   });
   port1.start();
   worker.onDeath(() => port1.close());
-  await worker.call((api) => api.attachBridge(sab, Comlink.transfer(port2, [port2]) as MessagePort, timeoutMs));
+  store ??= new SharedBlockStore();
+  await worker.call((api) => api.attachBridge(sab, Comlink.transfer(port2, [port2]) as MessagePort, timeoutMs, store!.sab));
   // Node: the port alone must not keep the process alive (the worker itself is unref'd).
   (port1 as { unref?: () => void }).unref?.();
 }

@@ -175,6 +175,25 @@ export interface WindowBatch {
  */
 export const BRIDGE = { HEADER_BYTES: 16, IDLE: 0, WAITING: 1, DONE: 2, FAILED: 3 } as const;
 
+/**
+ * The shared block store, as both sides read it (src/engine/shared-blocks.ts writes it on the host,
+ * wasm/lazy-file.ts reads it in workers): blocks of remote files the host has fetched, which a
+ * worker copies without asking the host. SETS × WAYS slots; block `index` of file `fileId` may sit
+ * only in the WAYS slots of set `storeSet(fileId, index)`. First, per slot, WORDS Int32 words
+ * [seq, fileId, index, byteLength, wanted, taken] — seq is odd while the host writes the slot, and a
+ * reader that sees it change while it copies discards the copy (a seqlock); wanted counts the reads
+ * the host prefetched the block for, taken the copies workers made (the host overwrites a slot with
+ * taken ≥ wanted first) — then SLOT_BYTES of data per slot.
+ */
+export const STORE = { SETS: 128, WAYS: 16, WORDS: 8, SLOT_BYTES: 65_536 } as const;
+
+/** The set of the shared block store where block `index` of file `fileId` may sit. */
+export function storeSet(fileId: number, index: number): number {
+  let h = Math.imul(fileId ^ Math.imul(index, 0x85ebca77), 0x9e3779b1);
+  h ^= h >>> 15;
+  return h & (STORE.SETS - 1);
+}
+
 /** Pixels with their place on the map, to be written as a raster file by GDAL. */
 export interface EncodeRequest {
   /** Band-sequential pixels: bands × height × width. */
@@ -214,8 +233,8 @@ export interface EngineWorkerApi {
   writeRows(id: number, row0: number, rows: number, data: PixelArray): Promise<void>;
   endRaster(id: number): Promise<Uint8Array>;
   abortRaster(id: number): Promise<void>;
-  /** Connects the blocking byte bridge (see wasm/lazy-file.ts): a SharedArrayBuffer and a port to the host. */
-  attachBridge(sab: SharedArrayBuffer, port: PortLike, timeoutMs: number): Promise<void>;
+  /** Connects the blocking byte bridge (see wasm/lazy-file.ts): a SharedArrayBuffer and a port to the host, and the shared block store (STORE). */
+  attachBridge(sab: SharedArrayBuffer, port: PortLike, timeoutMs: number, store: SharedArrayBuffer): Promise<void>;
   /** Replay: blocks of lazy file `fileId` from block `first` on, fetched by the host after a miss. */
   supply(fileId: number, first: number, bytes: Uint8Array): Promise<void>;
   /**
@@ -237,6 +256,11 @@ export interface EngineStats {
   virtualFiles: number;
   /** Bytes this worker has read from lazily read sources (remote files, Blobs in browsers). */
   lazyBytesRead: number;
+  /** Blocks requests this worker made over the blocking bridge, and the milliseconds it waited for their answers (time GDAL stood still for bytes). */
+  bridgeRequests: number;
+  bridgeWaitMs: number;
+  /** Blocks this worker copied from the shared block store (fetched by the host, never asked for). */
+  storeBlocks: number;
   /** Files this worker described with gdalinfo, and files it opened from a description given with the open (confirmed, not described again). */
   described: number;
   confirmed: number;

@@ -4,11 +4,18 @@
  * being fetched is awaited by later readers instead of fetched twice.
  */
 export type FetchRun = (first: number, count: number, signal?: AbortSignal) => Promise<Uint8Array>;
+/** A block entering the cache or asked for again: `wants` counts the prefetches (upcoming reads) that asked for it. */
+export type BlockListener = (index: number, data: Uint8Array, wants: number) => void;
 
 export class BlockCache {
   private readonly blocks = new Map<number, Uint8Array>();
   private readonly inflight = new Map<number, Promise<Uint8Array>>();
   private bytes = 0;
+  /**
+   * Buffers of fetched runs, each with the number of its blocks cached: a block is a view into its
+   * run's buffer (not a copy), and the cache counts the whole buffer while any of its blocks is kept.
+   */
+  private runs = new WeakMap<ArrayBufferLike, number>();
   hits = 0;
   misses = 0;
   /** Adaptive read-ahead (as GDAL's /vsicurl/): grows while fetches continue where the last one ended. */
@@ -27,12 +34,31 @@ export class BlockCache {
     return Math.ceil(this.fileSize / this.blockSize);
   }
 
+  /** Called with each block as it enters the cache, and as prefetches ask for it again. */
+  private listener: BlockListener | null = null;
+  /** Prefetches waiting for each block being fetched. */
+  private readonly wants = new Map<number, number>();
+
   /** Seeds a block (e.g. the first one, fetched while probing the file). */
   put(index: number, data: Uint8Array): void {
     if (this.blocks.has(index)) return;
     this.blocks.set(index, data);
-    this.bytes += data.byteLength;
+    const n = this.runs.get(data.buffer);
+    if (n === undefined) this.bytes += data.byteLength;
+    else {
+      if (n === 0) this.bytes += data.buffer.byteLength;
+      this.runs.set(data.buffer, n + 1);
+    }
+    const wants = this.wants.get(index) ?? 0;
+    this.wants.delete(index);
+    this.listener?.(index, data, wants);
     this.evict();
+  }
+
+  /** Calls `listener` with each block as it enters the cache (those cached already first) and as prefetches ask for it again; null stops. */
+  onBlock(listener: BlockListener | null): void {
+    this.listener = listener;
+    if (listener) for (const [i, b] of this.blocks) listener(i, b, 0);
   }
 
   /** The cached blocks, lowest numbers first, at most `max` of them (what a source index keeps). */
@@ -105,7 +131,18 @@ export class BlockCache {
       runStart = -1;
     };
     for (let idx = first; idx <= last; idx++) {
-      if (this.blocks.has(idx) || this.inflight.has(idx)) flush(idx);
+      const hit = this.blocks.get(idx);
+      if (hit) {
+        // Wanted again soon: to the recent end, and offered to the listener again (the workers' shared
+        // store keeps fewer blocks than this cache, so it may have let this one go).
+        this.blocks.delete(idx);
+        this.blocks.set(idx, hit);
+        this.listener?.(idx, hit, 1);
+        flush(idx);
+        continue;
+      }
+      this.wants.set(idx, (this.wants.get(idx) ?? 0) + 1);
+      if (this.inflight.has(idx)) flush(idx);
       else if (runStart < 0) runStart = idx;
     }
     flush(last + 1);
@@ -127,7 +164,10 @@ export class BlockCache {
             this.inflight.delete(idx);
             this.put(idx, b);
           },
-          () => this.inflight.delete(idx),
+          () => {
+            this.inflight.delete(idx);
+            this.wants.delete(idx);
+          },
         );
         out.push(one);
       }
@@ -137,20 +177,30 @@ export class BlockCache {
 
   clear(): void {
     this.blocks.clear();
+    this.runs = new WeakMap();
     this.bytes = 0;
   }
 
   private slice(buf: Uint8Array, i: number, idx: number): Uint8Array {
     const start = i * this.blockSize;
     const len = Math.min(this.blockSize, this.fileSize - idx * this.blockSize);
-    return buf.slice(start, start + len);
+    // A buffer of its own (what fetch gives): its blocks are views into it, counted as the whole buffer.
+    if (buf.byteOffset !== 0 || buf.byteLength !== buf.buffer.byteLength) return buf.slice(start, start + len);
+    if (!this.runs.has(buf.buffer)) this.runs.set(buf.buffer, 0);
+    return buf.subarray(start, start + len);
   }
 
   private evict(): void {
     for (const [k, b] of this.blocks) {
       if (this.bytes <= this.capacityBytes) break;
       this.blocks.delete(k);
-      this.bytes -= b.byteLength;
+      const n = this.runs.get(b.buffer);
+      if (n === undefined) this.bytes -= b.byteLength;
+      else if (n > 1) this.runs.set(b.buffer, n - 1);
+      else {
+        this.runs.delete(b.buffer);
+        this.bytes -= b.buffer.byteLength;
+      }
     }
   }
 }

@@ -103,6 +103,10 @@ export class RemoteFile implements BlockReader {
     return this.cache.read(first, count, signal);
   }
 
+  onBlock(listener: ((index: number, bytes: Uint8Array, wants: number) => void) | null): void {
+    this.cache.onBlock(listener);
+  }
+
   /** Bytes [start, end) of the file, through the block cache. */
   async readRange(start: number, end: number, signal?: AbortSignal): Promise<Uint8Array> {
     const bs = this.opts.blockSize;
@@ -165,6 +169,7 @@ export class RemoteFile implements BlockReader {
 
   close(): void {
     this.closed = true;
+    this.cache.onBlock(null);
     this.cache.clear();
   }
 

@@ -69,6 +69,11 @@ export interface BlockReader {
   readonly blockSize: number;
   /** Blocks `first … first+count-1` concatenated (the last block of the file may be short). */
   readBlocks(first: number, count: number, signal?: AbortSignal): Promise<Uint8Array>;
+  /**
+   * Calls `listener` with each block as it enters the cache (those already there first) and as
+   * prefetches ask for it again; `wants` counts the prefetches (reads to come) that asked. Null stops.
+   */
+  onBlock?(listener: ((index: number, bytes: Uint8Array, wants: number) => void) | null): void;
   stats(): RemoteStats;
   close(): void;
 }
