@@ -1,6 +1,6 @@
 /** CRS on the TypeScript side (proj4): EPSG codes, WKT with and without a code, PROJ strings, units. */
 import { assert, test } from './lib/harness.js';
-import { CrsError, loadCrs, parseCrs, registerCrs, regularGrid, transformer } from '../src/index.js';
+import { CrsError, loadCrs, parseCrs, registerCrs, regularGrid, transformBounds, transformer } from '../src/index.js';
 import { shared } from './lib/rasters.js';
 import proj4 from 'proj4';
 
@@ -156,4 +156,15 @@ test('transforms with a datum shift (TOWGS84) give proj4’s own coordinates bit
     }
     assert.equal(n, 225);
   }
+});
+
+test('a box transformed to the CRS it is in comes back as it was, without proj4; an unknown CRS still fails', async () => {
+  await loadCrs('EPSG:3443');
+  const box: [number, number, number, number] = [801795.5, 1460734.25, 806807.75, 1465746.5];
+  assert.deepEqual(transformBounds(box, 'EPSG:3443', 'EPSG:3443'), box);
+  // The same box through proj4 (the code against WKT text of it) lands within a millimetre: the shortcut changes nothing.
+  const wkt = parseCrs('EPSG:3443').definition;
+  const through = transformBounds(box, 'EPSG:3443', wkt);
+  through.forEach((v, i) => assert.ok(Math.abs(v - box[i]) < 1e-3, `${v} vs ${box[i]}`));
+  assert.throws(() => transformBounds(box, 'EPSG:999999', 'EPSG:999999'), CrsError);
 });

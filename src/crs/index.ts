@@ -185,6 +185,10 @@ function short(s: string): string {
  * transform_bounds): the smallest box in `to` that holds the transformed box.
  */
 export function transformBounds(bounds: readonly [number, number, number, number], from: string, to: string, densify = 21): [number, number, number, number] {
+  if (from === to && bounds.every(Number.isFinite) && bounds[0] <= bounds[2] && bounds[1] <= bounds[3]) {
+    parseCrs(from); // an unknown CRS still fails, as below
+    return [bounds[0], bounds[1], bounds[2], bounds[3]];
+  }
   const t = transformer(from, to);
   const [x0, y0, x1, y1] = bounds;
   let minx = Infinity;

@@ -45,7 +45,9 @@ export function mosaicMeta(label: string, parts: RasterMeta[], labels: string[])
 function boundsInParts(parts: RasterMeta[], bounds: Bounds, crs: string): (Bounds | null)[] {
   const byCrs = new Map<string, Bounds | null>();
   return parts.map((p) => {
-    const to = crsOf(p);
+    // As window-plan.ts names a part's CRS: its EPSG code where GDAL identified one (a box given in
+    // that code then needs no transform; proj4 would take it through a datum shift and back).
+    const to = p.crs?.epsg ? `EPSG:${p.crs.epsg}` : crsOf(p);
     if (!byCrs.has(to)) {
       let b: Bounds | null;
       try {
