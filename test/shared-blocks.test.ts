@@ -83,6 +83,26 @@ test('shared block store: slots whose reads are done are reused before blocks st
   assert.deepEqual(worker.take(12, again[0], STORE.SLOT_BYTES), block(7), 'the block wanted twice, read once, was kept');
 });
 
+test('shared block store: a block prefetched but never read ages out once the store has been refilled', () => {
+  const host = new SharedBlockStore();
+  const worker = new SharedBlocks(host.sab);
+  const idx = sameSet(14, STORE.WAYS + 1);
+  const set = storeSet(14, idx[0]);
+  idx.slice(0, STORE.WAYS).forEach((b, k) => host.publish(14, b, block(k), 1)); // wanted, never read
+  // The store fills once over with other blocks (elsewhere), then the first half is wanted again.
+  for (let i = 0, n = 0; n <= STORE.SETS * STORE.WAYS; i++) {
+    if (storeSet(15, i) === set) continue;
+    host.publish(15, i, block(i), 0);
+    n++;
+  }
+  idx.slice(0, STORE.WAYS / 2).forEach((b, k) => host.publish(14, b, block(k), 1));
+  host.publish(14, idx[STORE.WAYS], block(99), 1);
+  assert.deepEqual(worker.take(14, idx[STORE.WAYS], STORE.SLOT_BYTES), block(99));
+  idx.slice(0, STORE.WAYS / 2).forEach((b, k) => assert.deepEqual(worker.take(14, b, STORE.SLOT_BYTES), block(k), `block ${b}, wanted again: kept`));
+  const gone = idx.slice(STORE.WAYS / 2, STORE.WAYS).filter((b) => worker.take(14, b, STORE.SLOT_BYTES) === null);
+  assert.equal(gone.length, 1, 'one block wanted long ago made room');
+});
+
 test('a flow over a remote COG takes its prefetched tiles from the shared store, with the pixels of reads that never use it', async () => {
   const engine = new EnginePool({ workers: 2 });
   const replay = new EnginePool({ workers: 1, byteBridge: 'replay' }); // no shared memory: blocks are handed in by message

@@ -180,10 +180,11 @@ export const BRIDGE = { HEADER_BYTES: 16, IDLE: 0, WAITING: 1, DONE: 2, FAILED: 
  * wasm/lazy-file.ts reads it in workers): blocks of remote files the host has fetched, which a
  * worker copies without asking the host. SETS × WAYS slots; block `index` of file `fileId` may sit
  * only in the WAYS slots of set `storeSet(fileId, index)`. First, per slot, WORDS Int32 words
- * [seq, fileId, index, byteLength, wanted, taken] — seq is odd while the host writes the slot, and a
- * reader that sees it change while it copies discards the copy (a seqlock); wanted counts the reads
- * the host prefetched the block for, taken the copies workers made (the host overwrites a slot with
- * taken ≥ wanted first) — then SLOT_BYTES of data per slot.
+ * [seq, fileId, index, byteLength, wanted, taken, stamp] — seq is odd while the host writes the
+ * slot, and a reader that sees it change while it copies discards the copy (a seqlock); wanted counts
+ * the reads the host prefetched the block for, taken the copies workers made, stamp (the host's own)
+ * when it was last wanted (the host overwrites slots with taken ≥ wanted, or wanted long ago, first)
+ * — then SLOT_BYTES of data per slot.
  */
 export const STORE = { SETS: 128, WAYS: 16, WORDS: 8, SLOT_BYTES: 65_536 } as const;
 

@@ -37,16 +37,20 @@ export class SharedBlockStore {
       const m = (base + w) * STORE.WORDS;
       if (meta[m + 1] === fileId && meta[m + 2] === index) {
         Atomics.add(meta, m + 4, wants); // wanted again
+        if (wants) meta[m + 6] = this.written;
         return;
       }
     }
-    // The next slot from the set's cursor that is empty or copied as often as wanted, else the one at the cursor.
+    // The next slot from the set's cursor that is empty, copied as often as wanted, or wanted longer
+    // ago than the store takes to fill (a prefetched block never read: a tile of a kernel's margin GDAL
+    // did not need), else the one at the cursor.
+    const stale = this.written - STORE.SETS * STORE.WAYS;
     const from = this.next[set];
     let way = from;
     for (let k = 0; k < STORE.WAYS; k++) {
       const w = (from + k) % STORE.WAYS;
       const m = (base + w) * STORE.WORDS;
-      if (meta[m + 1] === 0 || Atomics.load(meta, m + 5) >= meta[m + 4]) {
+      if (meta[m + 1] === 0 || Atomics.load(meta, m + 5) >= meta[m + 4] || meta[m + 6] < stale) {
         way = w;
         break;
       }
@@ -60,6 +64,7 @@ export class SharedBlockStore {
     Atomics.store(meta, m + 3, bytes.byteLength);
     Atomics.store(meta, m + 4, wants);
     Atomics.store(meta, m + 5, 0);
+    meta[m + 6] = this.written;
     this.data.set(bytes, slot * STORE.SLOT_BYTES);
     Atomics.add(meta, m, 1); // even: whole again
     this.written++;

@@ -20,9 +20,10 @@ export interface WindowPlan {
 /**
  * The plan of a window over one raster (a mosaic part or a single file); null when unknown or empty.
  * `densify`: points added along each edge of the box when it is transformed (rasterio's 21 by
- * default; fewer for an estimate).
+ * default; fewer for an estimate). `pad`: pixels of the chosen level around the raster that still
+ * count (a resampling kernel reaches that far: a box just outside a mosaic part still reads its edge).
  */
-export function windowPlan(meta: RasterMeta, req: WindowRequest, densify = 21): WindowPlan | null {
+export function windowPlan(meta: RasterMeta, req: WindowRequest, densify = 21, pad = 0): WindowPlan | null {
   if (!meta.bounds || !meta.res || !meta.crs) return null;
   let box: readonly number[];
   try {
@@ -32,11 +33,6 @@ export function windowPlan(meta: RasterMeta, req: WindowRequest, densify = 21): 
     return null; // a CRS proj4 does not know here
   }
   const [bx0, by0, bx1, by1] = meta.bounds;
-  const x0 = Math.max(box[0], bx0);
-  const x1 = Math.min(box[2], bx1);
-  const y0 = Math.max(box[1], by0);
-  const y1 = Math.min(box[3], by1);
-  if (!(x1 > x0 && y1 > y0)) return null;
   const targetRes = Math.min((box[2] - box[0]) / req.width, (box[3] - box[1]) / req.height);
   let res: [number, number] = [meta.res[0], meta.res[1]];
   let level = 0;
@@ -44,5 +40,11 @@ export function windowPlan(meta: RasterMeta, req: WindowRequest, densify = 21): 
     const [ox, oy] = [(meta.res![0] * meta.width) / ow, (meta.res![1] * meta.height) / oh];
     if (Math.min(ox, oy) <= targetRes * 1.01) [res, level] = [[ox, oy], k + 1];
   });
+  const [px, py] = [pad * res[0], pad * res[1]];
+  const x0 = Math.max(box[0], bx0 - px);
+  const x1 = Math.min(box[2], bx1 + px);
+  const y0 = Math.max(box[1], by0 - py);
+  const y1 = Math.min(box[3], by1 + py);
+  if (!(x1 > x0 && y1 > y0)) return null;
   return { level, res, pixels: [(x0 - bx0) / res[0], (by1 - y1) / res[1], (x1 - bx0) / res[0], (by1 - y0) / res[1]] };
 }
