@@ -3,9 +3,10 @@
  * fetches is written once into shared memory, where a worker finds it and copies it without a
  * message to the host. Before it, a worker's every read of a prefetched tile still waited for the
  * host's event loop (busy with fetches, the flow, the batches) to answer over the blocking bridge.
- * Only the host writes (one thread); in a set, slots whose block workers have copied as often as it
- * was prefetched are reused first, then the oldest (blocks prefetched for reads still to come stay
- * while there is room). A block not in the store
+ * Only the host writes (one thread). In a set, a new block takes the first slot from the set's
+ * cursor that is empty, whose block workers have copied as often as it was prefetched, or that was
+ * last wanted longer ago than the store takes to refill; else the slot at the cursor (the oldest).
+ * So blocks prefetched for reads still to come stay while there is room. A block not in the store
  * (never fetched, overwritten since, larger than a slot) is asked for over the bridge as before.
  */
 import { STORE, storeSet } from './protocol.js';
