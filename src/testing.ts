@@ -14,3 +14,4 @@ export function workerStats(pool: EnginePool): Promise<EngineStats[]> {
 export { polygonize, signedArea } from './grid/polygonize.js';
 export { readTiffIndex, tileRanges } from './engine/tiff-index.js';
 export { flatGeobufIndexed } from './engine/fgb-header.js';
+export { sharedStoreBytes } from './engine/byte-bridge.js';

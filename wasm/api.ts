@@ -107,8 +107,11 @@ export function createEngineApi(): EngineWorkerApi {
     async abortRaster(id) {
       ready().stripWriter().abort(id);
     },
-    async attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number, store: SharedArrayBuffer) {
-      ready().attachBridge(sab, port, timeoutMs, store);
+    async attachBridge(sab: SharedArrayBuffer, port: MessagePort, timeoutMs: number) {
+      ready().attachBridge(sab, port, timeoutMs);
+    },
+    async attachStore(store: SharedArrayBuffer) {
+      ready().attachStore(store);
     },
     async supply(fileId: number, first: number, bytes: Uint8Array) {
       ready().supply(fileId, first, bytes);

@@ -19,7 +19,6 @@ import { ArgumentError, EngineError, SampleError, SourceError } from '../src/cor
 import { confirmDescription, describeDataset, withNodata } from './describe.js';
 import { type GdalModule, loadGdal } from './gdal-module.js';
 import { BlockingBridge, LazyFiles, NO_OWNER } from './lazy-file.js';
-import { SharedBlocks } from './shared-blocks.js';
 import { encodeRaster } from './encode.js';
 import { type PartFile, Sandbox } from './sandbox.js';
 import { type LocalFiles, localFiles } from './runtime.js';
@@ -97,9 +96,12 @@ export class GdalEngine {
   }
 
   /** Connects the blocking bridge: from now on lazy files wait for their bytes instead of failing. */
-  attachBridge(sab: SharedArrayBuffer, port: { postMessage(m: unknown): void }, timeoutMs: number, store: SharedArrayBuffer): void {
+  attachBridge(sab: SharedArrayBuffer, port: { postMessage(m: unknown): void }, timeoutMs: number): void {
     this.lazy.bridge = new BlockingBridge(sab, port, timeoutMs);
-    this.lazy.store = new SharedBlocks(store);
+  }
+
+  attachStore(store: SharedArrayBuffer): void {
+    this.lazy.attachStore(store);
   }
 
   supply(fileId: number, first: number, bytes: Uint8Array): void {

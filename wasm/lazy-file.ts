@@ -16,7 +16,7 @@
  */
 import { BRIDGE } from '../src/engine/protocol.js';
 import { deserializeError, EngineError, GeotensorError, isSerializedError, SourceError } from '../src/core/errors.js';
-import type { SharedBlocks } from './shared-blocks.js';
+import { SharedBlocks } from './shared-blocks.js';
 
 interface PortLike {
   postMessage(msg: unknown): void;
@@ -159,6 +159,11 @@ export class LazyFiles {
     this.totalBytesRead += bytes.byteLength;
     if (bytes.byteLength <= f.blockSize) this.put(fileId, first, bytes);
     else for (let i = 0, o = 0; o < bytes.byteLength; i++, o += f.blockSize) this.put(fileId, first + i, bytes.slice(o, o + f.blockSize));
+  }
+
+  /** The shared block store (src/engine/shared-blocks.ts), handed in once the host has a remote file open. */
+  attachStore(sab: SharedArrayBuffer): void {
+    this.store = new SharedBlocks(sab);
   }
 
   /** What reading lazy files has cost this worker (EngineStats). */

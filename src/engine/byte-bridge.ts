@@ -18,21 +18,52 @@ const MAX_REPLAYS = 2000;
 
 const sources = new Map<number, BlockReader>();
 let nextFileId = 1;
-/** Blocks workers copy without asking (shared-blocks.ts): made with the first blocking bridge. */
+/**
+ * Blocks workers copy without asking (shared-blocks.ts): made once a remote file (a reader that
+ * reports its blocks) is open and a worker uses the blocking bridge, then handed to every such
+ * worker; a process reading only local files never makes it.
+ */
 let store: SharedBlockStore | null = null;
+/** Workers on the blocking bridge (alive). */
+const bridged = new Set<EngineWorker>();
+let publishing = 0;
+
+function ensureStore(): void {
+  if (store || bridged.size === 0 || publishing === 0) return;
+  store = new SharedBlockStore();
+  for (const w of bridged) giveStore(w);
+}
+
+/** Hands the store to a worker; one that misses it (dying, busy past its end) asks over the bridge as before. */
+function giveStore(worker: EngineWorker): Promise<void> {
+  const sab = store!.sab;
+  return worker.call((api) => api.attachStore(sab)).catch(() => undefined);
+}
 
 export function registerBlockReader(src: BlockReader): number {
   const id = nextFileId++;
   sources.set(id, src);
-  src.onBlock?.((index, bytes, wants) => store?.publish(id, index, bytes, wants));
+  if (src.onBlock) {
+    publishing++;
+    ensureStore();
+    src.onBlock((index, bytes, wants) => store?.publish(id, index, bytes, wants));
+  }
   return id;
 }
 
 export function unregisterBlockReader(id: number): void {
   const src = sources.get(id);
-  src?.onBlock?.(null);
+  if (src?.onBlock) {
+    publishing--;
+    src.onBlock(null);
+  }
   src?.close();
   sources.delete(id);
+}
+
+/** Bytes of shared memory the block store holds (0 until a remote file is read with the blocking bridge). */
+export function sharedStoreBytes(): number {
+  return store?.sab.byteLength ?? 0;
 }
 
 export function blockReader(id: number): BlockReader | undefined {
@@ -67,9 +98,14 @@ export async function connectBlockingBridge(worker: EngineWorker, timeoutMs: num
       );
   });
   port1.start();
-  worker.onDeath(() => port1.close());
-  store ??= new SharedBlockStore();
-  await worker.call((api) => api.attachBridge(sab, Comlink.transfer(port2, [port2]) as MessagePort, timeoutMs, store!.sab));
+  worker.onDeath(() => {
+    port1.close();
+    bridged.delete(worker);
+  });
+  await worker.call((api) => api.attachBridge(sab, Comlink.transfer(port2, [port2]) as MessagePort, timeoutMs));
+  bridged.add(worker);
+  if (store) await giveStore(worker);
+  else ensureStore();
   // Node: the port alone must not keep the process alive (the worker itself is unref'd).
   (port1 as { unref?: () => void }).unref?.();
 }

@@ -234,8 +234,10 @@ export interface EngineWorkerApi {
   writeRows(id: number, row0: number, rows: number, data: PixelArray): Promise<void>;
   endRaster(id: number): Promise<Uint8Array>;
   abortRaster(id: number): Promise<void>;
-  /** Connects the blocking byte bridge (see wasm/lazy-file.ts): a SharedArrayBuffer and a port to the host, and the shared block store (STORE). */
-  attachBridge(sab: SharedArrayBuffer, port: PortLike, timeoutMs: number, store: SharedArrayBuffer): Promise<void>;
+  /** Connects the blocking byte bridge (see wasm/lazy-file.ts): a SharedArrayBuffer and a port to the host. */
+  attachBridge(sab: SharedArrayBuffer, port: PortLike, timeoutMs: number): Promise<void>;
+  /** Hands in the shared block store (STORE), made once a remote file is open: blocks the host has are copied from it. */
+  attachStore(store: SharedArrayBuffer): Promise<void>;
   /** Replay: blocks of lazy file `fileId` from block `first` on, fetched by the host after a miss. */
   supply(fileId: number, first: number, bytes: Uint8Array): Promise<void>;
   /**

@@ -1,5 +1,5 @@
-// Node and Deno exit once the last source is closed, without terminateEngine() (the script:
-// test/exit/script.mjs). A process still running after 120 s has hung (a loaded machine needs a few).
+// Node and Deno exit once the last source is closed, without terminateEngine(), and a process reading
+// only local files makes no shared block store (the script: test/exit/script.mjs). A process still running after 120 s has hung (a loaded machine needs a few).
 import { spawnSync } from 'node:child_process';
 
 let failed = 0;
@@ -10,10 +10,10 @@ for (const [name, cmd, args] of [
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 120_000 });
   const s = ((performance.now() - t0) / 1000).toFixed(1);
-  const ok = r.status === 0 && /read 9 samples, closed the source/.test(r.stdout);
+  const ok = r.status === 0 && /read 9 samples, closed the source; shared block store 0 bytes/.test(r.stdout);
   if (!ok) failed++;
   console.log(
-    `${ok ? 'ok' : 'not ok'} - ${name} exits by itself after the last source is closed (${s} s)${ok ? '' : `: status ${r.status} signal ${r.signal} ${r.stderr.slice(-300)}`}`,
+    `${ok ? 'ok' : 'not ok'} - ${name} exits by itself after the last source is closed, having made no shared block store for local files (${s} s)${ok ? '' : `: status ${r.status} signal ${r.signal} ${r.stderr.slice(-300)}`}`,
   );
 }
 console.log(`exit: ${2 - failed} passed, ${failed} failed`);
