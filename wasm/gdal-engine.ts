@@ -362,14 +362,7 @@ export class GdalEngine {
 
   stats(): Omit<EngineStats, 'readCalls'> {
     const { datasets, reads, files, lazy, counts } = this;
-    return {
-      openDatasets: datasets.size,
-      wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength,
-      reads,
-      virtualFiles: files.count(),
-      ...lazy.stats(),
-      ...counts,
-    };
+    return { openDatasets: datasets.size, wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength, reads, virtualFiles: files.count(), ...lazy.stats(), ...counts };
   }
 
   get aborted(): string | null {
