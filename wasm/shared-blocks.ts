@@ -3,7 +3,7 @@
  * in src/engine/shared-blocks.ts): a block the host has already fetched is copied from shared memory
  * here, with no message to the host and no wait for its event loop.
  */
-import { STORE, storeSet } from '../src/engine/protocol.js';
+import { STORE, storeSlot, storeViews } from '../src/engine/protocol.js';
 
 export class SharedBlocks {
   private readonly meta: Int32Array;
@@ -12,9 +12,7 @@ export class SharedBlocks {
   copied = 0;
 
   constructor(sab: SharedArrayBuffer) {
-    const slots = STORE.SETS * STORE.WAYS;
-    this.meta = new Int32Array(sab, 0, slots * STORE.WORDS);
-    this.data = new Uint8Array(sab, slots * STORE.WORDS * 4);
+    ({ meta: this.meta, data: this.data } = storeViews(sab));
   }
 
   /**
@@ -24,33 +22,25 @@ export class SharedBlocks {
    */
   take(fileId: number, index: number, expected: number): Uint8Array | null {
     const { meta } = this;
-    const base = storeSet(fileId, index) * STORE.WAYS;
-    for (let w = 0; w < STORE.WAYS; w++) {
-      const m = (base + w) * STORE.WORDS;
-      const seq = Atomics.load(meta, m);
-      if (seq & 1 || Atomics.load(meta, m + 1) !== fileId || Atomics.load(meta, m + 2) !== index) continue;
-      if (Atomics.load(meta, m + 3) !== expected) return null;
-      const at = (base + w) * STORE.SLOT_BYTES;
-      const copy = this.data.slice(at, at + expected);
-      // The host rewrote the slot while this copied: the copy may be torn, so it is not used.
-      if (Atomics.load(meta, m) !== seq) return null;
-      Atomics.add(meta, m + 5, 1);
-      this.copied++;
-      return copy;
-    }
-    return null;
+    const slot = storeSlot(meta, fileId, index);
+    if (slot < 0) return null;
+    const m = slot * STORE.WORDS;
+    const seq = Atomics.load(meta, m);
+    // Odd: being written. The key again after seq: the slot may have been rewritten since it was found.
+    if (seq & 1 || Atomics.load(meta, m + 1) !== fileId || Atomics.load(meta, m + 2) !== index) return null;
+    if (Atomics.load(meta, m + 3) !== expected) return null;
+    const at = slot * STORE.SLOT_BYTES;
+    const copy = this.data.slice(at, at + expected);
+    // The host rewrote the slot while this copied: the copy may be torn, so it is not used.
+    if (Atomics.load(meta, m) !== seq) return null;
+    Atomics.add(meta, m + 5, 1);
+    this.copied++;
+    return copy;
   }
 
   /** Counts a read of block `index` of file `fileId` served from the worker's own cache as a copy (the host may reuse its slot once every prefetched read is done). */
   touch(fileId: number, index: number): void {
-    const { meta } = this;
-    const base = storeSet(fileId, index) * STORE.WAYS;
-    for (let w = 0; w < STORE.WAYS; w++) {
-      const m = (base + w) * STORE.WORDS;
-      if (Atomics.load(meta, m + 1) === fileId && Atomics.load(meta, m + 2) === index) {
-        Atomics.add(meta, m + 5, 1);
-        return;
-      }
-    }
+    const slot = storeSlot(this.meta, fileId, index);
+    if (slot >= 0) Atomics.add(this.meta, slot * STORE.WORDS + 5, 1);
   }
 }

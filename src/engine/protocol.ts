@@ -195,6 +195,22 @@ export function storeSet(fileId: number, index: number): number {
   return h & (STORE.SETS - 1);
 }
 
+/** The store's two parts over its shared memory: the slots' Int32 words, then their data. */
+export function storeViews(sab: SharedArrayBuffer): { meta: Int32Array; data: Uint8Array } {
+  const words = STORE.SETS * STORE.WAYS * STORE.WORDS;
+  return { meta: new Int32Array(sab, 0, words), data: new Uint8Array(sab, words * 4) };
+}
+
+/** The slot holding block `index` of file `fileId` (its key alone: a reader copying it still checks seq), or -1. */
+export function storeSlot(meta: Int32Array, fileId: number, index: number): number {
+  const base = storeSet(fileId, index) * STORE.WAYS;
+  for (let slot = base; slot < base + STORE.WAYS; slot++) {
+    const m = slot * STORE.WORDS;
+    if (Atomics.load(meta, m + 1) === fileId && Atomics.load(meta, m + 2) === index) return slot;
+  }
+  return -1;
+}
+
 /** Pixels with their place on the map, to be written as a raster file by GDAL. */
 export interface EncodeRequest {
   /** Band-sequential pixels: bands × height × width. */

@@ -9,7 +9,7 @@
  * So blocks prefetched for reads still to come stay while there is room. A block not in the store
  * (never fetched, overwritten since, larger than a slot) is asked for over the bridge as before.
  */
-import { STORE, storeSet } from './protocol.js';
+import { STORE, storeSet, storeSlot, storeViews } from './protocol.js';
 
 export class SharedBlockStore {
   readonly sab: SharedArrayBuffer;
@@ -22,26 +22,23 @@ export class SharedBlockStore {
 
   constructor() {
     const slots = STORE.SETS * STORE.WAYS;
-    const metaBytes = slots * STORE.WORDS * 4;
-    this.sab = new SharedArrayBuffer(metaBytes + slots * STORE.SLOT_BYTES);
-    this.meta = new Int32Array(this.sab, 0, slots * STORE.WORDS);
-    this.data = new Uint8Array(this.sab, metaBytes);
+    this.sab = new SharedArrayBuffer(slots * (STORE.WORDS * 4 + STORE.SLOT_BYTES));
+    ({ meta: this.meta, data: this.data } = storeViews(this.sab));
   }
 
   /** Writes block `index` of file `fileId` (ids are never reused, so a closed file's blocks simply age out). */
   publish(fileId: number, index: number, bytes: Uint8Array, wants: number): void {
     if (bytes.byteLength === 0 || bytes.byteLength > STORE.SLOT_BYTES) return;
     const { meta } = this;
+    const held = storeSlot(meta, fileId, index);
+    if (held >= 0) {
+      const m = held * STORE.WORDS;
+      Atomics.add(meta, m + 4, wants); // wanted again
+      if (wants) meta[m + 6] = this.written;
+      return;
+    }
     const set = storeSet(fileId, index);
     const base = set * STORE.WAYS;
-    for (let w = 0; w < STORE.WAYS; w++) {
-      const m = (base + w) * STORE.WORDS;
-      if (meta[m + 1] === fileId && meta[m + 2] === index) {
-        Atomics.add(meta, m + 4, wants); // wanted again
-        if (wants) meta[m + 6] = this.written;
-        return;
-      }
-    }
     // The next slot from the set's cursor that is empty, copied as often as wanted, or wanted longer
     // ago than the store takes to fill (a prefetched block never read: a tile of a kernel's margin GDAL
     // did not need), else the one at the cursor.

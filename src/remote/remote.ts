@@ -4,7 +4,7 @@
  * Range fails at open, with the URL (without its query string) in the message.
  */
 import { ArgumentError, RemoteError, redactUrl } from '../core/errors.js';
-import { BlockCache } from './block-cache.js';
+import { BlockCache, type BlockListener } from './block-cache.js';
 import { type FileIdentity, fetchRange } from './http.js';
 import type { BlockReader, RemoteStats, RemoteOptions } from './types.js';
 import type { SourceIndex, SourceIndexEntry } from './source-index.js';
@@ -103,7 +103,7 @@ export class RemoteFile implements BlockReader {
     return this.cache.read(first, count, signal);
   }
 
-  onBlock(listener: ((index: number, bytes: Uint8Array, wants: number) => void) | null): void {
+  onBlock(listener: BlockListener | null): void {
     this.cache.onBlock(listener);
   }
 
@@ -169,7 +169,6 @@ export class RemoteFile implements BlockReader {
 
   close(): void {
     this.closed = true;
-    this.cache.onBlock(null);
     this.cache.clear();
   }
 

@@ -1,4 +1,5 @@
 /** Where raster bytes come from (apart from what the bytes mean): shared by HTTP and Blob sources. */
+import type { BlockListener } from './block-cache.js';
 import type { SourceIndex } from './source-index.js';
 
 /** Options of a remote (HTTP/HTTPS) source. */
@@ -73,7 +74,7 @@ export interface BlockReader {
    * Calls `listener` with each block as it enters the cache (those already there first) and as
    * prefetches ask for it again; `wants` counts the prefetches (reads to come) that asked. Null stops.
    */
-  onBlock?(listener: ((index: number, bytes: Uint8Array, wants: number) => void) | null): void;
+  onBlock?(listener: BlockListener | null): void;
   stats(): RemoteStats;
   close(): void;
 }
