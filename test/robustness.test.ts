@@ -279,3 +279,13 @@ test('GDAL assets that are not WebAssembly (an HTML page) or do not instantiate:
     await pool.terminate();
   }
 }, ['node', 'deno']);
+
+test('a worker that cannot start is an EngineError naming why (Node: a worker URL that is not a file), not a raw Node error', async () => {
+  const pool = new EnginePool({ workers: 1, workerUrl: 'http://127.0.0.1:1/engine.worker.js' });
+  try {
+    const e = await assert.rejects(openRaster(await testEnv().sharedSource('elev.tif'), { engine: pool }), EngineError, { code: 'ENGINE_FAILED' });
+    assert.ok(/cannot start an engine worker: .*scheme file/.test(e.message), e.message);
+  } finally {
+    await pool.terminate();
+  }
+}, ['node']);

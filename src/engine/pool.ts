@@ -273,7 +273,12 @@ export class EnginePool {
 
   private start(i: number): Promise<EngineWorker> {
     const p = (async () => {
-      const handle = this.options.mode === 'inline' ? await this.startInline() : await this.runtime.startWorker(this.workerUrl());
+      const handle =
+        this.options.mode === 'inline'
+          ? await this.startInline()
+          : await this.runtime.startWorker(this.workerUrl()).catch((e: unknown) => {
+              throw e instanceof GeotensorError ? e : new EngineError('ENGINE_FAILED', `cannot start an engine worker: ${(e as Error)?.message ?? e}`);
+            });
       const fallback = this.options.mode === 'inline' ? undefined : this.runtime.assetFallback?.();
       const w = new EngineWorker(i, handle, { ...(fallback ? { fallback } : {}), ...(this.options.assets ?? {}) }, this.options.callTimeoutMs);
       try {

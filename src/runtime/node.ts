@@ -25,7 +25,7 @@ export const nodeRuntime: RuntimeAdapter = {
         i++; // and its value
       else if (!/^--(eval|print|input-type)=/.test(a)) execArgv.push(a);
     }
-    const w = new Worker(url, { execArgv });
+    const w = newWorker((argv) => new Worker(url, { execArgv: argv }), execArgv);
     w.unref();
     let deathCb: ((r: string) => void) | null = null;
     let dead = false;
@@ -51,3 +51,29 @@ export const nodeRuntime: RuntimeAdapter = {
   },
   ...localRuntimeParts,
 };
+
+/**
+ * A worker started with the process's Node options, less those Node refuses in a worker: process-wide
+ * options (V8's, such as `--max-old-space-size`, `--expose-gc`, `--max-semi-space-size`) make
+ * `new Worker` throw ERR_WORKER_INVALID_EXEC_ARGV, though they already apply to the whole process,
+ * workers included. Node names the refused options in its message; they are dropped and the worker
+ * started again, and with no options at all if that is refused too.
+ */
+export function newWorker<W>(start: (execArgv: string[]) => W, execArgv: string[]): W {
+  try {
+    return start(execArgv);
+  } catch (e) {
+    if ((e as { code?: string })?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+    const named = String((e as Error).message).split(' flags: ')[1] ?? '';
+    const refused = new Set(named.split(', '));
+    const kept = execArgv.filter((a) => !refused.has(a));
+    if (kept.length > 0 && kept.length < execArgv.length) {
+      try {
+        return start(kept);
+      } catch (again) {
+        if ((again as { code?: string })?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw again;
+      }
+    }
+    return start([]);
+  }
+}
