@@ -120,6 +120,9 @@ if (want('bundlers')) {
 if (want('exit')) {
   results.push(['exit', step('Node and Deno exit after the last source is closed', 'node', ['test/exit/run.mjs'])]);
 }
+if (want('permission')) {
+  results.push(['permission', step("Node's permission model and Deno's: allowed reads and workers, refused ones", 'node', ['test/permission/run.mjs'])]);
+}
 if (want('browser-example')) {
   // The browser example page in headless Chromium: the notebook flow, then a GeoTIFF chosen in the page.
   results.push([

@@ -21,6 +21,34 @@ export async function installNodeShims(): Promise<void> {
     g.__dirname = path.dirname(fileURLToPath(import.meta.url));
   }
   if (typeof g.Buffer !== 'function') g.Buffer = (await nodeModule<typeof import('node:buffer')>('node:buffer')).Buffer;
+  await constantsUnderPermissions();
+}
+
+/**
+ * Emscripten's NODEFS asks `process.binding('constants')` for the file flags as the glue starts,
+ * and Node's permission model (`--permission`, `--experimental-permission` in Node 20) refuses
+ * `process.binding`: GDAL could not start. The same constants are public (`fs.constants`,
+ * `os.constants`); where the binding is refused, this thread's `process.binding` answers
+ * 'constants' from them and passes every other name on as before.
+ */
+async function constantsUnderPermissions(): Promise<void> {
+  const proc = (globalThis as { process?: { binding?: (name: string) => unknown } }).process;
+  if (runtimeKind() !== 'node' || typeof proc?.binding !== 'function') return;
+  const binding = proc.binding;
+  try {
+    binding.call(proc, 'constants');
+    return;
+  } catch {
+    // refused: the permission model is on
+  }
+  const fs = (await nodeModule<typeof import('node:fs')>('node:fs')).constants;
+  const os = (await nodeModule<typeof import('node:os')>('node:os')).constants;
+  proc.binding = (name: string) => (name === 'constants' ? { fs, os } : binding.call(proc, name));
+}
+
+/** Why a local file cannot be read, in words, from the runtime's error code (with the flag Node's permission model wants). */
+export function unreadable(code: string): string {
+  return code === 'ERR_ACCESS_DENIED' ? "permission denied (Node's permission model: run with --allow-fs-read)" : `cannot be read (${code})`;
 }
 
 /** A local file's bytes (a path or file: URL) in Node and Deno; null elsewhere (the caller fetches). */

@@ -11,7 +11,7 @@
  */
 import type { FileSpec } from '../src/engine/protocol.js';
 import { SourceError } from '../src/core/errors.js';
-import type { LocalFiles } from './runtime.js';
+import { type LocalFiles, unreadable } from './runtime.js';
 import type { LazyFiles } from './lazy-file.js';
 import { parseVrt, pointReference, serializeXml, sniffXml } from './vrt-guard.js';
 
@@ -186,7 +186,7 @@ export class Sandbox {
       real = local.realpath(path);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      throw new SourceError(code === 'ENOENT' ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNREADABLE', `${label}: ${code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? e})`}`, {
+      throw new SourceError(code === 'ENOENT' ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNREADABLE', `${label}: ${code === 'ENOENT' ? 'no such file' : unreadable(code ?? String(e))}`, {
         input: label,
       });
     }

@@ -9,6 +9,7 @@ export function fsFailure(e: unknown, access: 'read' | 'write'): { missing: bool
   if (code === 'ENOENT' || name === 'NotFound') return { missing: true, why: 'no such file' };
   if (name === 'NotCapable' || name === 'PermissionDenied') return { missing: false, why: `permission denied (Deno: run with --allow-${access})` };
   if (code === 'EACCES' || code === 'EPERM') return { missing: false, why: 'permission denied' };
+  if (code === 'ERR_ACCESS_DENIED') return { missing: false, why: `permission denied (Node's permission model: run with --allow-fs-${access})` };
   return { missing: false, why: `cannot be ${access === 'read' ? 'read' : 'written'} (${code ?? name ?? 'error'})` };
 }
 

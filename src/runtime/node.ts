@@ -1,4 +1,5 @@
 /** Node adapter: worker_threads workers, local files mounted (never copied) into the engine. */
+import { EngineError } from '../core/errors.js';
 import { nodeEndpoint } from '../engine/protocol.js';
 import { nodeModule } from './node-module.js';
 import { localRuntimeParts } from './local-fs.js';
@@ -63,6 +64,8 @@ export function newWorker<W>(start: (execArgv: string[]) => W, execArgv: string[
   try {
     return start(execArgv);
   } catch (e) {
+    if ((e as { code?: string })?.code === 'ERR_ACCESS_DENIED')
+      throw new EngineError('ENGINE_FAILED', "cannot start an engine worker: Node's permission model forbids workers (run with --allow-worker)");
     if ((e as { code?: string })?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
     const named = String((e as Error).message).split(' flags: ')[1] ?? '';
     const refused = new Set(named.split(', '));
