@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { publishRows } from './results-block.mjs';
 import { promisify } from 'node:util';
-import { startRangeServer } from '../test/remote/server.mjs';
+import { startServerProcess } from './range-server.mjs';
 import { w1remote } from './w1.mjs';
 import { inBenchPage } from './browser-page.mjs';
 
@@ -35,7 +35,7 @@ export async function remoteRows(lib, latencies = [20, 100]) {
   // A pass is 323 samples (under a second): each geotensor row is the median of three cold passes.
   const local = await medianOf3(() => w1remote(lib, cog, { workers: cores }, {}, warm));
   rows.push([`W1 from the local COG, geotensor, Node, ${cores} workers, one pass (workers started; median of 3)`, local.samplesPerSecond, 'samples/s', '']);
-  const server = await startRangeServer({ dir: cache });
+  const server = await startServerProcess(cache);
   let native20 = 0;
   try {
     for (const ms of latencies) {
@@ -130,7 +130,13 @@ async function denoRemote(url, cores) {
 async function main() {
   const lib = await import('../dist/index.js');
   const rows = await remoteRows(lib);
-  publishRows('remote', 'Remote reads with tile prefetch (W1 remote)', `W1 remote alone (\`npm run bench:remote\`)`, `every row in the same run`, rows);
+  publishRows(
+    'remote',
+    'Remote reads with tile prefetch (W1 remote)',
+    `W1 remote alone (\`npm run bench:remote\`)`,
+    `every row in the same run, the range server in a process of its own`,
+    rows,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

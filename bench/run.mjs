@@ -7,7 +7,7 @@ import * as lib from '../dist/index.js';
 import { boxes as boxesWorkload, w1 as w1Workload, w1r as w1rWorkload, w1remote, w2 as w2Workload } from './w1.mjs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startRangeServer } from '../test/remote/server.mjs';
+import { startServerProcess } from './range-server.mjs';
 import { measurePackage } from './package.mjs';
 import { inBenchPage } from './browser-page.mjs';
 import { makeV1, v1 } from './vector.mjs';
@@ -165,7 +165,7 @@ if (existsSync(w1)) {
   // baseline runs asynchronously).
   const cog = `${cache}/w1-cog.tif`;
   if (!existsSync(cog)) execFileSync('gdal_translate', ['-q', '-of', 'COG', '-co', 'BLOCKSIZE=256', w1, cog]);
-  const server = await startRangeServer({ dir: cache });
+  const server = await startServerProcess(cache);
   try {
     const url = `${server.url}/lat-20/w1-cog.tif`;
     let nativeRemote = null;
@@ -237,7 +237,7 @@ over the same area in EPSG:26916 at 10 m through the same boxes (nearest, reproj
 10,000 random 64-pixel boxes of W1 at 64×64 with nearest, one pass. W1 nearest, W1-R bilinear and W1-P (the W1 DEM through a grid of 1524 m boxes in EPSG:26916, bilinear and nearest) give both resamplings and a reprojected DEM the same boxes on both sides (written to bench/.cache/boxes.json). The native baseline does the same
 samples with \`rasterio.warp.reproject\` per sample in one process (Debian python3-rasterio).
 W1 remote reads the W1 DEM converted to a COG (\`gdal_translate -of COG\`, 256×256 tiles) from
-test/remote/server.mjs on 127.0.0.1 with 20 ms added before every answer, one cold pass each (empty
+test/remote/server.mjs on 127.0.0.1 (in a process of its own) with 20 ms added before every answer, one cold pass each (empty
 caches): geotensor through its byte bridge and block cache (adjacent blocks merged, adaptive
 read-ahead), native GDAL through \`/vsicurl/\` in rasterio; bytes and requests per sample are what the
 server sent.

@@ -6,7 +6,7 @@
 // per sample the server saw. Updates its block in bench/RESULTS.md.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { startRangeServer } from '../test/remote/server.mjs';
+import { startServerProcess } from './range-server.mjs';
 import { publishRows } from './results-block.mjs';
 
 const cache = 'bench/.cache';
@@ -34,7 +34,7 @@ export async function shardRows() {
   if (!existsSync(w1)) execFileSync('/usr/bin/python3', ['bench/baseline.py', 'make', w1]);
   const cog = `${cache}/w1-cog.tif`;
   if (!existsSync(cog)) execFileSync('gdal_translate', ['-q', '-of', 'COG', '-co', 'BLOCKSIZE=256', w1, cog]);
-  const server = await startRangeServer({ dir: cache });
+  const server = await startServerProcess(cache);
   const rows = [];
   let one = 0;
   try {

@@ -9,7 +9,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
-import { startRangeServer } from '../test/remote/server.mjs';
+import { startServerProcess } from './range-server.mjs';
 import { publishRows } from './results-block.mjs';
 
 const cache = 'bench/.cache';
@@ -41,7 +41,7 @@ export function makeFiles() {
 export async function w3Rows(lib) {
   makeFiles();
   const cores = os.availableParallelism?.() ?? 2;
-  const server = await startRangeServer({ dir });
+  const server = await startServerProcess(dir);
   const rows = [];
   try {
     const base = `${server.url}/lat-20`;
@@ -137,7 +137,7 @@ export async function w3Rows(lib) {
 async function main() {
   const lib = await import('../dist/index.js');
   const rows = await w3Rows(lib);
-  publishRows('w3', 'Many remote files (W3)', `W3 (\`npm run bench:w3\`)`, `every row in the same run, 20 ms per request`, rows);
+  publishRows('w3', 'Many remote files (W3)', `W3 (\`npm run bench:w3\`)`, `every row in the same run, 20 ms per request, the range server in a process of its own`, rows);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();
