@@ -90,8 +90,11 @@ export async function localFiles(): Promise<LocalFiles | null> {
   if (!hasNodeApis()) return null;
   const fs = await nodeModule<typeof import('node:fs')>('node:fs');
   const p = await nodeModule<typeof import('node:path')>('node:path');
+  // The system's realpath: Node's JavaScript one looks at every folder above the file, which its
+  // permission model refuses unless each is allowed (a data folder reached through a symbolic link).
+  const realpath = fs.realpathSync.native ?? fs.realpathSync;
   return {
-    realpath: (path) => fs.realpathSync(path),
+    realpath: (path) => realpath(path),
     resolve: (from, path) => (from === null ? p.resolve(path) : p.resolve(from, path)),
     dirname: (path) => p.dirname(path),
     basename: (path) => p.basename(path),
