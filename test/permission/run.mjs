@@ -1,11 +1,13 @@
 // Node's permission model (--permission; --experimental-permission in Node 20): with reads allowed for
 // the package and the data and workers allowed, geotensor reads what it reads without the model; a
 // file outside the allowed folders is a SourceError naming --allow-fs-read, and workers not allowed an
-// EngineError naming --allow-worker; and Deno's --allow-read the same way. Each in a fresh process
+// EngineError naming --allow-worker; a data folder below a symbolic link works when allowed as named
+// and as its real path; and Deno's --allow-read the same way. Each in a fresh process
 // (test/permission/script.mjs).
 import { spawnSync } from 'node:child_process';
-import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 const flag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
 // Each folder as named and as its real path: ../shared may be a symbolic link (CI), and the host checks
@@ -14,8 +16,8 @@ const both = (dir) => [...new Set([`${resolve(dir)}/`, `${realpathSync(dir)}/`])
 const repo = both('.');
 const data = both('../shared/data');
 const script = resolve('test/permission/script.mjs');
-const run = (args, cmd = 'node') => {
-  const r = spawnSync(cmd, [...args, script], { encoding: 'utf8', timeout: 120_000 });
+const run = (args, cmd = 'node', env = {}) => {
+  const r = spawnSync(cmd, [...args, script], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
   return { status: r.status, out: (r.stdout ?? '').trim(), err: (r.stderr ?? '').slice(-300) };
 };
 
@@ -46,6 +48,17 @@ check(
   'without --allow-worker, an EngineError naming it',
   JSON.stringify(noWorker),
 );
+// A data folder below a symbolic link, allowed as named and as its real path, the link itself not
+// (as CI's ../shared): the link is made outside the allowed folders.
+const link = join(tmpdir(), `geotensor-permission-${process.pid}`);
+rmSync(link, { force: true });
+symlinkSync(realpathSync('../shared'), link);
+const linkedData = `${link}/data`;
+const linked = run([flag, ...[...repo, `${linkedData}/`, `${realpathSync(linkedData)}/`].map((d) => `--allow-fs-read=${d}`), '--allow-worker'], 'node', {
+  GEOTENSOR_DATA: linkedData,
+});
+rmSync(link, { force: true });
+check(linked.out === free.out, 'a data folder below a symbolic link, allowed as named and as its real path: the same values', JSON.stringify({ linked, free: free.out }));
 // Deno's own model, the same way: reads of the package and the data only.
 const deno = (read) => run(['run', `--allow-read=${read}`, '--allow-env', '--allow-sys'], 'node_modules/.bin/deno');
 const denoAllowed = deno([...repo, ...data].join(','));
@@ -56,5 +69,5 @@ check(
   'Deno: a file outside the allowed folders is a SourceError naming --allow-read',
   JSON.stringify(denoNoData),
 );
-console.log(`permission: ${6 - failed} passed, ${failed} failed`);
+console.log(`permission: ${7 - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
