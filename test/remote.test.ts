@@ -182,6 +182,7 @@ test('HTTP faults give RemoteErrors that name the URL without its query string',
     ['norange', 'L7_ETMs.tif', /ignores Range/, 'REMOTE_FAILED'],
     ['short', 'L7_ETMs.tif', /truncated response/, 'REMOTE_FAILED'],
     ['cut', 'L7_ETMs.tif', /connection lost|network error|truncated/, 'REMOTE_FAILED'],
+    ['flood', 'L7_ETMs.tif', /sent more than the \d+ bytes it announced for bytes=0-/, 'REMOTE_FAILED'],
     ['auth-t0k3n', 'elev.tif', /HTTP 401/, 'REMOTE_FAILED'],
   ];
   for (const [mode, file, re, code] of cases) {
@@ -190,6 +191,9 @@ test('HTTP faults give RemoteErrors that name the URL without its query string',
     assert.ok(e.message.startsWith(url) && !/SECRET|frag/.test(e.message) && !/SECRET/.test(JSON.stringify(e.details)), `${mode}: ${e.message}`);
     assert.equal(e.input, url);
   }
+  // A body past its Content-Range is refused as it arrives: the server got to send little of its 512 MiB.
+  const flood = (await remoteServed('/flood/L7_ETMs.tif')).bytes;
+  assert.ok(flood < 64 << 20, `the flooding server sent ${flood} bytes before the client hung up`);
   // A non-raster body: GDAL cannot open it; the error names the URL.
   const e = await assert.rejects(openRaster(`${remoteUrl('text', 'elev.tif')}?token=SECRET`), SourceError, { code: 'SOURCE_UNREADABLE' });
   // A small file on a server that ignores Range is fine: the whole file is what the first request asks for.

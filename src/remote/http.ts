@@ -168,7 +168,7 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
         });
       }
       const expected = Number(cr[2]) - Number(cr[1]) + 1;
-      const bytes = await body(res, label, r, timedOut);
+      const bytes = await body(res, label, r, timedOut, expected);
       if (bytes.byteLength !== expected) throw new Retryable(`truncated response: ${bytes.byteLength} of ${expected} bytes for ${range}`);
       return result(res, bytes, total, false);
     }
@@ -176,7 +176,7 @@ async function once(r: RangeRequest, label: string): Promise<Omit<RangeResponse,
       // The server ignored Range. Acceptable only when the whole file is what was asked for.
       const len = Number(res.headers.get('content-length') ?? NaN);
       if (r.start === 0 && Number.isFinite(len) && len <= r.end + 1) {
-        const bytes = await body(res, label, r, timedOut);
+        const bytes = await body(res, label, r, timedOut, len);
         if (bytes.byteLength !== len) throw new Retryable(`truncated response: ${bytes.byteLength} of ${len} bytes`);
         return result(res, bytes, len, true);
       }
@@ -246,10 +246,33 @@ function checkIdentity(pinned: FileIdentity, now: FileIdentity, label: string): 
   });
 }
 
-async function body(res: Response, label: string, r: RangeRequest, timedOut: () => boolean): Promise<Uint8Array> {
+/**
+ * The body of an answer whose length the server announced (Content-Range, Content-Length), read into
+ * a buffer of that length: a server that sends more (a chunked body past its own range) is refused
+ * as soon as the excess arrives, never held in memory. Fewer bytes come back as they are (the caller
+ * reports a truncated answer).
+ */
+async function body(res: Response, label: string, r: RangeRequest, timedOut: () => boolean, expected: number): Promise<Uint8Array> {
+  const out = new Uint8Array(expected);
+  let at = 0;
   try {
-    return new Uint8Array(await res.arrayBuffer());
+    const reader = res.body?.getReader();
+    if (!reader) return out.subarray(0, 0);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return at === expected ? out : out.subarray(0, at);
+      if (value.byteLength > expected - at) {
+        await reader.cancel().catch(() => undefined);
+        throw new RemoteError('REMOTE_FAILED', `${label}: sent more than the ${expected} bytes it announced for ${`bytes=${r.start}-${r.end}`}`, {
+          input: label,
+          status: res.status,
+        });
+      }
+      out.set(value, at);
+      at += value.byteLength;
+    }
   } catch (e) {
+    if (e instanceof RemoteError) throw e;
     if (r.signal?.aborted) throw new AbortError(`reading ${label}`, r.signal.reason);
     if (timedOut()) throw new Retryable(`body not received within ${r.timeoutMs} ms`);
     throw new Retryable(`connection lost while reading the body (${(e as Error)?.message ?? e})`);

@@ -7,6 +7,8 @@
 //   /norange/FILE    ignores Range: 200 with the whole file
 //   /short/FILE      206 with a correct Content-Range but half the bytes (a truncated body)
 //   /cut/FILE        promises the whole range, then closes the connection half way
+//   /flood/FILE      206 with a correct Content-Range and no Content-Length (chunked), then the range's
+//                    bytes and filler after them, up to 512 MiB, as long as the client reads
 //   /text/FILE       an HTML page instead of the file (a non-raster body), ranges honoured
 //   /auth-TOKEN/FILE 401 unless the request has "Authorization: Bearer TOKEN"
 //   /hang/FILE       never answers
@@ -140,6 +142,23 @@ export function startRangeServer({ dir, port = 0 }) {
       return send(206, { ...type, 'Content-Range': `bytes ${start}-${half}/${size}`, 'Content-Length': half - start + 1 }, body.subarray(0, half - start + 1));
     }
     if (mode === 'short') return send(206, { ...cr, 'Content-Length': Math.ceil(body.length / 2) }, body.subarray(0, Math.ceil(body.length / 2)));
+    if (mode === 'flood') {
+      res.writeHead(206, { ...cors, ...cr });
+      const filler = Buffer.alloc(1 << 16, 7);
+      let sent = 0;
+      const more = () => {
+        while (sent < 512 << 20 && !res.destroyed) {
+          const chunk = sent === 0 ? body : filler;
+          sent += chunk.length;
+          stats.bytes += chunk.length;
+          s.bytes += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+      return;
+    }
     if (mode === 'cut') {
       res.writeHead(206, { ...cors, ...cr, 'Content-Length': body.length });
       res.write(body.subarray(0, Math.ceil(body.length / 2)));
