@@ -16,8 +16,8 @@
  */
 import { BRIDGE } from '../src/engine/protocol.js';
 import { deserializeError, EngineError, GeotensorError, isSerializedError, SourceError } from '../src/core/errors.js';
+import { fsFailure } from '../src/core/fs-failure.js';
 import { SharedBlocks } from './shared-blocks.js';
-import { unreadable } from './runtime.js';
 
 interface PortLike {
   postMessage(msg: unknown): void;
@@ -251,7 +251,7 @@ export class LazyFiles {
       try {
         bytes = f.reader(position, end);
       } catch (e) {
-        this.error ??= new SourceError('SOURCE_UNREADABLE', `${f.label}: ${unreadable((e as { code?: string })?.code ?? (e as Error)?.message ?? String(e))}`, { input: f.label });
+        this.error ??= new SourceError('SOURCE_UNREADABLE', `${f.label}: ${fsFailure(e, 'read').why}`, { input: f.label });
         throw new this.FS.ErrnoError(EIO);
       }
       if (f.counted) this.totalBytesRead += bytes.byteLength;

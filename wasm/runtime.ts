@@ -46,11 +46,6 @@ async function constantsUnderPermissions(): Promise<void> {
   proc.binding = (name: string) => (name === 'constants' ? { fs, os } : binding.call(proc, name));
 }
 
-/** Why a local file cannot be read, in words, from the runtime's error code (with the flag Node's permission model wants). */
-export function unreadable(code: string): string {
-  return code === 'ERR_ACCESS_DENIED' ? "permission denied (Node's permission model: run with --allow-fs-read)" : `cannot be read (${code})`;
-}
-
 /** A local file's bytes (a path or file: URL) in Node and Deno; null elsewhere (the caller fetches). */
 export async function readLocal(href: string): Promise<ArrayBuffer | null> {
   if (!hasNodeApis()) return null;

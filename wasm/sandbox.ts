@@ -11,7 +11,8 @@
  */
 import type { FileSpec } from '../src/engine/protocol.js';
 import { SourceError } from '../src/core/errors.js';
-import { type LocalFiles, unreadable } from './runtime.js';
+import { fsFailure } from '../src/core/fs-failure.js';
+import type { LocalFiles } from './runtime.js';
 import type { LazyFiles } from './lazy-file.js';
 import { parseVrt, pointReference, serializeXml, sniffXml } from './vrt-guard.js';
 
@@ -185,10 +186,8 @@ export class Sandbox {
     try {
       real = local.realpath(path);
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      throw new SourceError(code === 'ENOENT' ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNREADABLE', `${label}: ${code === 'ENOENT' ? 'no such file' : unreadable(code ?? String(e))}`, {
-        input: label,
-      });
+      const f = fsFailure(e, 'read');
+      throw new SourceError(f.missing ? 'SOURCE_NOT_FOUND' : 'SOURCE_UNREADABLE', `${label}: ${f.why}`, { input: label });
     }
     const ctx: Context = { part, owner, label, root: local.dirname(real), placed: new Map(), listings: new Map(), vector };
     return this.place(ctx, real, 0, true);

@@ -263,7 +263,7 @@ async function body(res: Response, label: string, r: RangeRequest, timedOut: () 
       if (done) return at === expected ? out : out.subarray(0, at);
       if (value.byteLength > expected - at) {
         await reader.cancel().catch(() => undefined);
-        throw new RemoteError('REMOTE_FAILED', `${label}: sent more than the ${expected} bytes it announced for ${`bytes=${r.start}-${r.end}`}`, {
+        throw new RemoteError('REMOTE_FAILED', `${label}: sent more than the ${expected} bytes it announced for bytes=${r.start}-${r.end}`, {
           input: label,
           status: res.status,
         });

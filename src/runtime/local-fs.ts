@@ -1,17 +1,8 @@
 /** Files on a local disk, for the Node and Deno adapters (Deno implements node:fs and node:path). */
 import { ArgumentError, SourceError } from '../core/errors.js';
+import { fsFailure } from '../core/fs-failure.js';
 import { nodeModule } from './node-module.js';
 import type { RuntimeAdapter, Terminal } from './types.js';
-
-/** Why a file operation failed, in words: missing, permission denied (Deno: which flag), or the code. */
-export function fsFailure(e: unknown, access: 'read' | 'write'): { missing: boolean; why: string } {
-  const { code, name } = e as { code?: string; name?: string };
-  if (code === 'ENOENT' || name === 'NotFound') return { missing: true, why: 'no such file' };
-  if (name === 'NotCapable' || name === 'PermissionDenied') return { missing: false, why: `permission denied (Deno: run with --allow-${access})` };
-  if (code === 'EACCES' || code === 'EPERM') return { missing: false, why: 'permission denied' };
-  if (code === 'ERR_ACCESS_DENIED') return { missing: false, why: `permission denied (Node's permission model: run with --allow-fs-${access})` };
-  return { missing: false, why: `cannot be ${access === 'read' ? 'read' : 'written'} (${code ?? name ?? 'error'})` };
-}
 
 export async function readLocalFile(path: string): Promise<Uint8Array> {
   const { readFile } = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
