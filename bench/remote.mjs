@@ -9,7 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { publishRows } from './results-block.mjs';
 import { promisify } from 'node:util';
-import { startServerProcess } from './range-server.mjs';
+import { startServerProcess } from '../test/remote/server-process.mjs';
 import { w1remote } from './w1.mjs';
 import { inBenchPage } from './browser-page.mjs';
 

@@ -7,7 +7,7 @@ import * as lib from '../dist/index.js';
 import { boxes as boxesWorkload, w1 as w1Workload, w1r as w1rWorkload, w1remote, w2 as w2Workload } from './w1.mjs';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startServerProcess } from './range-server.mjs';
+import { startServerProcess } from '../test/remote/server-process.mjs';
 import { measurePackage } from './package.mjs';
 import { inBenchPage } from './browser-page.mjs';
 import { makeV1, v1 } from './vector.mjs';

@@ -6,7 +6,7 @@
 // per sample the server saw. Updates its block in bench/RESULTS.md.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { startServerProcess } from './range-server.mjs';
+import { startServerProcess } from '../test/remote/server-process.mjs';
 import { publishRows } from './results-block.mjs';
 
 const cache = 'bench/.cache';

@@ -9,7 +9,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
-import { startServerProcess } from './range-server.mjs';
+import { startServerProcess } from '../test/remote/server-process.mjs';
 import { publishRows } from './results-block.mjs';
 
 const cache = 'bench/.cache';

@@ -3,8 +3,9 @@
 // REGENERATE_REFERENCE=1), the geopandas mask references (with python3-geopandas) and, with native
 // GDAL installed, the gdalinfo/gdalwarp references are
 // regenerated first, so the comparison is against the GDAL on this machine.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { startServerProcess } from './remote/server-process.mjs';
 
 // `npm test` runs everything but the long checks; `npm run test:full` (--full) runs those alone (CI runs
 // both, one after the other); naming parts runs just them.
@@ -63,15 +64,11 @@ if (!step('bundle tests', 'node', ['test/build.mjs'])) process.exit(1);
 let remoteServer = null;
 if (['node', 'deno', 'browser', 'edge'].some(want)) {
   if (!step('prepare remote test files (COGs)', 'node', ['test/remote/prepare.mjs'])) process.exit(1);
-  remoteServer = spawn('node', ['test/remote/server.mjs', 'test/.cache/remote'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((ok, fail) => {
-    remoteServer.stdout.once('data', (d) => ok(/listening (\S+)/.exec(String(d))?.[1]));
-    remoteServer.once('exit', (c) => fail(new Error(`range server exited (${c})`)));
-  });
-  process.env.GEOTENSOR_TEST_REMOTE = url;
-  console.log(`\n# range server for remote tests at ${url}`);
+  remoteServer = await startServerProcess('test/.cache/remote');
+  process.env.GEOTENSOR_TEST_REMOTE = remoteServer.url;
+  console.log(`\n# range server for remote tests at ${remoteServer.url}`);
 }
-process.on('exit', () => remoteServer?.kill());
+process.on('exit', () => remoteServer?.child.kill());
 
 const results = [...habits];
 if (want('node')) results.push(['node', step('tests in Node', 'node', ['--enable-source-maps', '.test-build/node.js'])]);
