@@ -15,6 +15,7 @@ import './geoparquet.test.js';
 import './attributes.test.js';
 import './robustness.test.js';
 import './batch-reads.test.js';
+import './area-of-interest.test.js';
 import './sandbox.test.js';
 import './limits.test.js';
 import './tf.test.js';

@@ -28,7 +28,7 @@ import { StripWriter } from './strip-writer.js';
 import { type VectorLayer, VectorSources } from './vector-source.js';
 import { gdalWarp, type WarpHow, warpArgs } from './warp-args.js';
 import { type FastWarps, type WarpCounts, warpWindow } from './window-read.js';
-import { buildSources, closeSources, pickSources, type WarpInput } from './warp-sources.js';
+import { buildSources, closeSources, pickSources, type WarpInput, warpArea } from './warp-sources.js';
 import { exhaustMemory } from './test-hooks.js';
 
 interface Part {
@@ -64,7 +64,13 @@ export class GdalEngine {
   private gtPtr = 0;
   private reads = 0;
   /** Files described with gdalinfo or confirmed from a given description; fast warps (window-read.ts). */
-  private readonly counts: WarpCounts & { described: number; confirmed: number } = { described: 0, confirmed: 0, fastWithAlpha: 0, warpedAgain: 0 };
+  private readonly counts: WarpCounts & { described: number; confirmed: number; areaGiven: number } = {
+    described: 0,
+    confirmed: 0,
+    fastWithAlpha: 0,
+    warpedAgain: 0,
+    areaGiven: 0,
+  };
   /** Large rasters being written strip by strip (the prediction writer). */
   private readonly strips: StripWriter;
   private readonly vectors: VectorSources;
@@ -269,8 +275,11 @@ export class GdalEngine {
     this.workFor(id, d.label);
     if (d.stale) this.reopen(d);
     d.fast ??= { nodataShare: 0 };
-    const warp = (sources: number[], targetDs: number, how: WarpHow) => this.warp(d, sources, targetDs, req, how);
-    const r = warpWindow(this.g, this.targets, pickSources(d.sources, d.parts, req), { parts: d.parts, fast: d.fast }, req, warp, this.counts);
+    const picked = pickSources(d.sources, d.parts, req);
+    const area = warpArea(this.g, picked, d.parts);
+    if (area !== null) this.counts.areaGiven++;
+    const warp = (sources: number[], targetDs: number, how: WarpHow) => this.warp(d, sources, targetDs, req, how, area);
+    const r = warpWindow(this.g, this.targets, picked, { parts: d.parts, fast: d.fast }, req, warp, this.counts);
     this.reads++;
     return r;
   }
@@ -279,9 +288,9 @@ export class GdalEngine {
    * GDALWarp of one or more sources (a mosaic: later parts drawn over earlier ones) into the target.
    * `how`: gdalwarp's own way or GDAL's mask-free kernels (see warpArgs).
    */
-  private warp(d: OpenDataset, sources: number[], targetDs: number, req: WindowRequest, how: WarpHow): void {
+  private warp(d: OpenDataset, sources: number[], targetDs: number, req: WindowRequest, how: WarpHow, area: string | null): void {
     const g = this.g;
-    const args = warpArgs(req, sources.length, d.meta.count, how, d.sourceNodata);
+    const args = warpArgs(req, sources.length, d.meta.count, how, d.sourceNodata, area);
     const out = gdalWarp(
       g,
       args,

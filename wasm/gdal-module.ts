@@ -43,6 +43,13 @@ export interface GdalModule {
   OSRSetFromUserInput(srs: number, input: string): number;
   OSRExportToWkt(srs: number, out: number): number;
   OSRDestroySpatialReference(srs: number): void;
+  OSRSetAxisMappingStrategy(srs: number, strategy: number): void;
+  /** The dataset's CRS (owned by the dataset), 0 when it has none. */
+  GDALGetSpatialRef(ds: number): number;
+  OCTNewCoordinateTransformation(source: number, target: number): number;
+  /** Transforms `n` points in place (x, y, z: pointers to doubles, z may be 0); 0 when any failed (those become HUGE_VAL). */
+  OCTTransform(ct: number, n: number, x: number, y: number, z: number): number;
+  OCTDestroyCoordinateTransformation(ct: number): void;
   GDALOpenEx(path: string, flags: number, drivers: number, options: number, siblings: number): number;
   GDALVectorTranslate(dst: string | null, dstDs: number, n: number, srcList: number, opts: number, usageErr: number): number;
   GDALVectorTranslateOptionsNew(argv: number, binary: number): number;
@@ -158,6 +165,11 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
     OSRSetFromUserInput: c('OSRSetFromUserInput', N, [N, S]),
     OSRExportToWkt: c('OSRExportToWkt', N, [N, N]),
     OSRDestroySpatialReference: c('OSRDestroySpatialReference', null, [N]),
+    OSRSetAxisMappingStrategy: c('OSRSetAxisMappingStrategy', null, [N, N]),
+    GDALGetSpatialRef: c('GDALGetSpatialRef', N, [N]),
+    OCTNewCoordinateTransformation: c('OCTNewCoordinateTransformation', N, [N, N]),
+    OCTTransform: c('OCTTransform', N, [N, N, N, N, N]),
+    OCTDestroyCoordinateTransformation: c('OCTDestroyCoordinateTransformation', null, [N]),
     GDALOpenEx: c('GDALOpenEx', N, [S, N, N, N, N]),
     GDALVectorTranslate: c('GDALVectorTranslate', N, [S, N, N, N, N, N]),
     GDALVectorTranslateOptionsNew: c('GDALVectorTranslateOptionsNew', N, [N, N]),

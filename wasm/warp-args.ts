@@ -12,8 +12,10 @@ export type WarpHow = 'fast' | 'fast-alpha' | 'exact';
  * 'fast-alpha' also asks for an alpha layer after the bands (GDAL keeps those kernels: a
  * destination density is all they allow), which says where GDAL wrote a value.
  */
-export function warpArgs(req: WindowRequest, sourceCount: number, count: number, how: WarpHow, sourceNodata: number[] | null = null): string[] {
+export function warpArgs(req: WindowRequest, sourceCount: number, count: number, how: WarpHow, sourceNodata: number[] | null = null, area: string | null = null): string[] {
   const args = ['-q', '-r', req.resampling];
+  // The source's area of interest, computed once (area-of-interest.ts), instead of by GDAL on every warp.
+  if (area !== null && sourceCount === 1) args.push('-to', `AREA_OF_INTEREST=${area}`);
   // The source nodata given at open, for the bands read in their order (as gdalwarp pairs -srcnodata with -srcband).
   if (sourceNodata) {
     const values = req.bands.map((b) => nodataString(sourceNodata[b - 1]));

@@ -5,6 +5,8 @@
  */
 import type { RasterMeta, WindowRequest } from '../src/engine/protocol.js';
 import { groupParts, removeMosaicVrt, writeMosaicVrt } from './mosaic-vrt.js';
+import { areaOfInterest } from './area-of-interest.js';
+import type { GdalModule } from './gdal-module.js';
 
 export interface WarpInput {
   /** The mosaic files this source covers. */
@@ -12,12 +14,21 @@ export interface WarpInput {
   ds: number;
   /** The in-memory file of a VRT over several parts (closed and removed with the dataset), else null: the part's own dataset. */
   vrt: string | null;
+  /** GDAL's area of interest for warps from a VRT over several parts (see warpArea), with the dataset it was computed for. */
+  area?: KnownArea;
+}
+
+/** An area of interest (area-of-interest.ts) and the dataset it belongs to. */
+interface KnownArea {
+  ds: number;
+  value: string | null;
 }
 
 interface PartLike {
   ds: number;
   file: { path: string };
   meta: RasterMeta;
+  area?: KnownArea;
 }
 
 type Fs = Parameters<typeof writeMosaicVrt>[0] & Parameters<typeof removeMosaicVrt>[0];
@@ -57,4 +68,16 @@ export function pickSources(sources: WarpInput[], parts: PartLike[], req: Window
   if (req.fromPart !== undefined) return [{ parts: [req.fromPart], ds: parts[req.fromPart].ds, vrt: null }];
   const wanted = new Set(req.parts ?? parts.map((_, i) => i));
   return sources.filter((s) => s.parts.some((i) => wanted.has(i)));
+}
+
+/**
+ * The AREA_OF_INTEREST a warp from `picked` hands GDAL (area-of-interest.ts): computed once per
+ * source dataset and kept with it; null for several sources (GDALWarp would give every source the
+ * one area) or where GDAL must compute it itself.
+ */
+export function warpArea(g: GdalModule, picked: WarpInput[], parts: PartLike[]): string | null {
+  if (picked.length !== 1) return null;
+  const holder: { ds: number; area?: KnownArea } = picked[0].vrt ? picked[0] : parts[picked[0].parts[0]];
+  if (holder.area?.ds !== holder.ds) holder.area = { ds: holder.ds, value: areaOfInterest(g, holder.ds) };
+  return holder.area.value;
 }

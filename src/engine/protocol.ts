@@ -286,6 +286,8 @@ export interface EngineStats {
   /** Windows this worker warped with GDAL's mask-free kernels and an alpha layer (see the README's "GDAL's fast kernels"), and fast warps it warped again gdalwarp's way. */
   fastWithAlpha: number;
   warpedAgain: number;
+  /** Windows warped from one source with its area of interest handed to GDAL, computed once per dataset (GDAL computes it on every warp otherwise: see the README's "GDAL's fast kernels"). */
+  areaGiven: number;
 }
 
 /**

@@ -15,6 +15,8 @@ setEnv({
   sharedBytes: async (name) => new Uint8Array(await readFile(resolve(root, '../shared/data', name))),
 });
 await import('../all.js');
+// A GDAL of the test's own in this thread: Node's test bundle alone holds GDAL's glue.
+await import('../area-of-interest-gdal.test.js');
 const { terminateEngine } = await import('../../src/index.js');
 const r = await run(console.log, process.env.TEST_FILTER);
 await terminateEngine();
