@@ -23,10 +23,10 @@ import { encodeRaster } from './encode.js';
 import { type PartFile, Sandbox } from './sandbox.js';
 import { type LocalFiles, localFiles } from './runtime.js';
 import { CrsLookup, checkCrsText } from './crs-lookup.js';
-import { shorten, TargetGrids } from './target-grids.js';
+import { TargetGrids } from './target-grids.js';
 import { StripWriter } from './strip-writer.js';
 import { type VectorLayer, VectorSources } from './vector-source.js';
-import { gdalWarp, type WarpHow, warpArgs } from './warp-args.js';
+import { gdalWarp, type WarpHow, warpArgs, warpFailure } from './warp-args.js';
 import { type FastWarps, type WarpCounts, warpWindow } from './window-read.js';
 import { buildSources, closeSources, pickSources, type WarpInput, warpArea } from './warp-sources.js';
 import { exhaustMemory } from './test-hooks.js';
@@ -305,13 +305,7 @@ export class GdalEngine {
       d.stale = true;
       throw e;
     }
-    if (!out) {
-      throw new SampleError(
-        'SAMPLE_FAILED',
-        `${d.label}: GDAL could not warp the window [${req.bounds.join(', ')}] in ${shorten(req.crs)}${gdalMessage ? `: ${gdalMessage}` : ''}`,
-        { input: d.label, gdalMessage, bounds: [...req.bounds] },
-      );
-    }
+    if (!out) throw warpFailure(d.label, req, gdalMessage);
   }
 
   /** Re-opens the parts of a dataset after a failed lazy read (their bytes are cached by now). */

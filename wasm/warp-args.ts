@@ -2,6 +2,8 @@
 import type { WindowRequest } from '../src/engine/protocol.js';
 import type { GdalModule } from './gdal-module.js';
 import type { PixelArray } from '../src/core/pixels.js';
+import { SampleError } from '../src/core/errors.js';
+import { shorten } from './target-grids.js';
 
 /** How a window is warped: see warpArgs. */
 export type WarpHow = 'fast' | 'fast-alpha' | 'exact';
@@ -41,6 +43,15 @@ export function warpArgs(req: WindowRequest, sourceCount: number, count: number,
 
 function isIdentityBands(bands: number[], count: number): boolean {
   return bands.length === count && bands.every((b, i) => b === i + 1);
+}
+
+/** The error of a window GDAL could not warp (its message, if any, said). */
+export function warpFailure(label: string, req: WindowRequest, gdalMessage: string): SampleError {
+  return new SampleError('SAMPLE_FAILED', `${label}: GDAL could not warp the window [${req.bounds.join(', ')}] in ${shorten(req.crs)}${gdalMessage ? `: ${gdalMessage}` : ''}`, {
+    input: label,
+    gdalMessage,
+    bounds: [...req.bounds],
+  });
 }
 
 /** GDALWarp of `sources` (datasets, later drawn over earlier) into `targetDs` with gdalwarp's `args`: GDAL's result (0 on failure). */
