@@ -9,8 +9,8 @@
  * 128×128 same-CRS warp in this build (0.13 of 0.53 ms). The dataset's extent and CRS do not change
  * between warps, so the engine computes the area once, GDAL's way, and hands it over as the
  * transformer option AREA_OF_INTEREST. Where it cannot compute it exactly as GDAL would
- * (a compound, geocentric or local CRS, angles not in degrees, a CRS GDAL cannot write as WKT1),
- * it hands over nothing and GDAL computes it as before.
+ * (a compound, geocentric or local CRS, angles not in degrees, a datum bound to grids, a CRS GDAL
+ * cannot write as WKT1), it hands over nothing and GDAL computes it as before.
  */
 import type { GdalModule } from './gdal-module.js';
 

@@ -77,7 +77,10 @@ export function pickSources(sources: WarpInput[], parts: PartLike[], req: Window
  */
 export function warpArea(g: GdalModule, picked: WarpInput[], parts: PartLike[]): string | null {
   if (picked.length !== 1) return null;
-  const holder: { ds: number; area?: KnownArea } = picked[0].vrt ? picked[0] : parts[picked[0].parts[0]];
+  // A part's own dataset keeps its area with the part (its sources are made again on a re-open); a VRT's, with the source.
+  const s = picked[0];
+  const part = s.vrt ? null : parts[s.parts[0]];
+  const holder: { ds: number; area?: KnownArea } = part && part.ds === s.ds ? part : s;
   if (holder.area?.ds !== holder.ds) holder.area = { ds: holder.ds, value: areaOfInterest(g, holder.ds) };
   return holder.area.value;
 }
