@@ -27,12 +27,8 @@ function ownGdal(): Promise<GdalModule> {
 
 function wktOf(g: GdalModule, crs: string): string {
   const srs = g.OSRNewSpatialReference(null);
-  const out = g.M._malloc(4);
   g.OSRSetFromUserInput(srs, crs);
-  g.OSRExportToWkt(srs, out);
-  const wkt = g.M.UTF8ToString(g.M.HEAPU32[out >>> 2]);
-  g.M._free(g.M.HEAPU32[out >>> 2]);
-  g.M._free(out);
+  const wkt = g.exportWkt(srs);
   g.OSRDestroySpatialReference(srs);
   return wkt;
 }

@@ -28,7 +28,7 @@ export function areaOfInterest(g: GdalModule, ds: number): string | null {
   const { M } = g;
   const srs = g.GDALGetSpatialRef(ds);
   if (!srs) return null;
-  const geogWkt = geographicWkt(exportWkt(g, srs));
+  const geogWkt = geographicWkt(g.exportWkt(srs));
   if (!geogWkt) return null;
   const gt = M._malloc(6 * 8 + 2 * 4 * 8); // the geotransform, then four x and four y
   const geog = g.OSRNewSpatialReference(null);
@@ -140,18 +140,4 @@ function wholeNode(s: string, start: number): string | null {
     else if (c === ']' && --depth === 0) return s.slice(start, i + 1);
   }
   return null;
-}
-
-function exportWkt(g: GdalModule, srs: number): string {
-  const { M } = g;
-  const out = M._malloc(4);
-  try {
-    if (g.OSRExportToWkt(srs, out) !== 0) return '';
-    const p = M.HEAPU32[out >>> 2];
-    const s = p ? M.UTF8ToString(p) : '';
-    if (p) M._free(p);
-    return s;
-  } finally {
-    M._free(out);
-  }
 }

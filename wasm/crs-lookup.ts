@@ -42,7 +42,7 @@ export class CrsLookup {
           gdalMessage,
         });
       }
-      const wkt1 = this.exportWkt(srs);
+      const wkt1 = g.exportWkt(srs);
       // WKT2 and the EPSG code, as gdalinfo reports them, come from a throwaway MEM dataset.
       const mem = this.scratchDataset();
       g.GDALSetProjection(mem, input);
@@ -59,16 +59,5 @@ export class CrsLookup {
   /** A 1×1 MEM dataset over the scratch byte (for asking GDAL things about a CRS). */
   scratchDataset(): number {
     return this.g.GDALOpen(`MEM:::DATAPOINTER=${this.scratchPtr},PIXELS=1,LINES=1,BANDS=1,DATATYPE=Byte`, GA_UPDATE);
-  }
-
-  private exportWkt(srs: number): string {
-    const { M } = this.g;
-    const out = M._malloc(4);
-    this.g.OSRExportToWkt(srs, out);
-    const p = M.HEAPU32[out >>> 2];
-    const s = M.UTF8ToString(p);
-    M._free(p);
-    M._free(out);
-    return s;
   }
 }

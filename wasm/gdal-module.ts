@@ -42,6 +42,8 @@ export interface GdalModule {
   OSRNewSpatialReference(wkt: string | null): number;
   OSRSetFromUserInput(srs: number, input: string): number;
   OSRExportToWkt(srs: number, out: number): number;
+  /** The CRS `srs` as GDAL writes it by default (WKT1), the string GDAL allocated freed; '' where GDAL cannot write it. */
+  exportWkt(srs: number): string;
   OSRDestroySpatialReference(srs: number): void;
   OSRSetAxisMappingStrategy(srs: number, strategy: number): void;
   /** The dataset's CRS (owned by the dataset), 0 when it has none. */
@@ -183,6 +185,19 @@ export async function loadGdal(config: EngineAssetConfig): Promise<GdalModule> {
     CPLErrorReset: c('CPLErrorReset', null, []),
     CPLGetLastErrorMsg: c('CPLGetLastErrorMsg', S, []),
     CPLSetConfigOption: c('CPLSetConfigOption', null, [S, S]),
+    exportWkt(srs: number): string {
+      const out = M._malloc(4);
+      M.HEAPU32[out >>> 2] = 0;
+      try {
+        const failed = mod.OSRExportToWkt(srs, out) !== 0;
+        const p = M.HEAPU32[out >>> 2];
+        const s = p && !failed ? M.UTF8ToString(p) : '';
+        if (p) M._free(p);
+        return s;
+      } finally {
+        M._free(out);
+      }
+    },
     stringList(items: string[]) {
       const ptrs = items.map((s) => {
         const n = M.lengthBytesUTF8(s) + 1;

@@ -12,12 +12,13 @@ export type WarpHow = 'fast' | 'fast-alpha' | 'exact';
  * 'exact' is gdalwarp's own way (-dstnodata, INIT_DEST=NO_DATA); 'fast' leaves the destination
  * without nodata (GDAL then picks its mask-free kernels) and initialises it to the nodata value;
  * 'fast-alpha' also asks for an alpha layer after the bands (GDAL keeps those kernels: a
- * destination density is all they allow), which says where GDAL wrote a value.
+ * destination density is all they allow), which says where GDAL wrote a value. `area`: the source's
+ * AREA_OF_INTEREST (warp-sources.ts warpArea, null for several sources), or null.
  */
 export function warpArgs(req: WindowRequest, sourceCount: number, count: number, how: WarpHow, sourceNodata: number[] | null = null, area: string | null = null): string[] {
   const args = ['-q', '-r', req.resampling];
   // The source's area of interest, computed once (area-of-interest.ts), instead of by GDAL on every warp.
-  if (area !== null && sourceCount === 1) args.push('-to', `AREA_OF_INTEREST=${area}`);
+  if (area !== null) args.push('-to', `AREA_OF_INTEREST=${area}`);
   // The source nodata given at open, for the bands read in their order (as gdalwarp pairs -srcnodata with -srcband).
   if (sourceNodata) {
     const values = req.bands.map((b) => nodataString(sourceNodata[b - 1]));
