@@ -16,6 +16,7 @@ import './attributes.test.js';
 import './robustness.test.js';
 import './batch-reads.test.js';
 import './area-of-interest.test.js';
+import './compiled-gdal.test.js';
 import './sandbox.test.js';
 import './limits.test.js';
 import './tf.test.js';

@@ -33,6 +33,8 @@ export function createEngineApi(): EngineWorkerApi {
   let starting: Promise<GdalEngine> | null = null;
   /** Calls of read and readMany served (EngineStats.readCalls). */
   let readCalls = 0;
+  /** Whether init was handed a compiled module (EngineStats.compiledGiven). */
+  let compiledGiven = false;
   const ready = (): GdalEngine => {
     if (!engine) throw new EngineError('ENGINE_FAILED', 'the engine was used before init()');
     if (engine.aborted) throw new EngineError('ENGINE_FAILED', `GDAL (WebAssembly) aborted earlier: ${engine.aborted}`, { fatal: true });
@@ -49,6 +51,7 @@ export function createEngineApi(): EngineWorkerApi {
     };
   const api: EngineWorkerApi = {
     async init(config: EngineAssetConfig) {
+      compiledGiven = config.wasm instanceof WebAssembly.Module;
       starting ??= GdalEngine.create(config);
       engine = await starting;
     },
@@ -88,7 +91,7 @@ export function createEngineApi(): EngineWorkerApi {
       ready().close(id);
     },
     async stats() {
-      return { ...ready().stats(), readCalls };
+      return { ...ready().stats(), readCalls, compiledGiven };
     },
     async encode(request: EncodeRequest) {
       const bytes = ready().encode(request);

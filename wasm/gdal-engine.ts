@@ -363,7 +363,7 @@ export class GdalEngine {
     return this.strips;
   }
 
-  stats(): Omit<EngineStats, 'readCalls'> {
+  stats(): Omit<EngineStats, 'readCalls' | 'compiledGiven'> {
     const { datasets, reads, files, lazy, counts } = this;
     return { openDatasets: datasets.size, wasmMemoryBytes: this.g.M.HEAPU8.buffer.byteLength, reads, virtualFiles: files.count(), ...lazy.stats(), ...counts };
   }

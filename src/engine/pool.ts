@@ -273,14 +273,17 @@ export class EnginePool {
 
   private start(i: number): Promise<EngineWorker> {
     const p = (async () => {
-      const handle =
-        this.options.mode === 'inline'
-          ? await this.startInline()
-          : await this.runtime.startWorker(this.workerUrl()).catch((e: unknown) => {
-              throw e instanceof GeotensorError ? e : new EngineError('ENGINE_FAILED', `cannot start an engine worker: ${(e as Error)?.message ?? e}`);
-            });
-      const fallback = this.options.mode === 'inline' ? undefined : this.runtime.assetFallback?.();
-      const w = new EngineWorker(i, handle, { ...(fallback ? { fallback } : {}), ...(this.options.assets ?? {}) }, this.options.callTimeoutMs);
+      const inline = this.options.mode === 'inline';
+      // The package's own worker and module: the module compiled once per process (runtime/compiled-gdal.ts), meanwhile.
+      const own = !inline && this.options.workerUrl === undefined && this.options.assets?.wasm === undefined ? this.runtime.compiledGdal?.() : undefined;
+      const handle = inline
+        ? await this.startInline()
+        : await this.runtime.startWorker(this.workerUrl()).catch((e: unknown) => {
+            throw e instanceof GeotensorError ? e : new EngineError('ENGINE_FAILED', `cannot start an engine worker: ${(e as Error)?.message ?? e}`);
+          });
+      const fallback = inline ? undefined : this.runtime.assetFallback?.();
+      const wasm = await own;
+      const w = new EngineWorker(i, handle, { ...(fallback ? { fallback } : {}), ...(wasm ? { wasm } : {}), ...(this.options.assets ?? {}) }, this.options.callTimeoutMs);
       try {
         await w.ready;
         if (this.blocking) await connectBlockingBridge(w, w.timeoutMs);

@@ -1,6 +1,7 @@
 /** Node adapter: worker_threads workers, local files mounted (never copied) into the engine. */
 import { EngineError } from '../core/errors.js';
 import { nodeEndpoint } from '../engine/protocol.js';
+import { compiledGdal } from './compiled-gdal.js';
 import { nodeModule } from './node-module.js';
 import { localRuntimeParts } from './local-fs.js';
 import type { RuntimeAdapter } from './types.js';
@@ -9,6 +10,7 @@ export const nodeRuntime: RuntimeAdapter = {
   name: 'node',
   workersHoldProcess: false,
   prefetchRequests: 16,
+  compiledGdal,
   defaultWorkers() {
     const os = process.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined;
     const n = os?.availableParallelism?.() ?? os?.cpus().length ?? 2;

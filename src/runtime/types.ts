@@ -1,4 +1,4 @@
-import type { EngineConnection } from '../engine/protocol.js';
+import type { EngineConnection, WasmModule } from '../engine/protocol.js';
 
 /** A terminal to draw progress on (Node and Deno's stderr when it is a TTY). */
 export interface Terminal {
@@ -28,6 +28,11 @@ export interface RuntimeAdapter {
   readonly prefetchRequests: number;
   /** Second places to look for GDAL's files (browsers: next to the host module; see EngineAssetConfig.fallback). */
   assetFallback?(): { wasm: string; data: string };
+  /**
+   * GDAL's WebAssembly module as the package ships it, compiled once per process and shared by every
+   * worker (Node and Deno: runtime/compiled-gdal.ts); null where it cannot be (the worker loads it).
+   */
+  compiledGdal?(): Promise<WasmModule | null>;
   /** Starts the engine worker script at `url`, or, with null, the package's own (dist/engine.worker.js). */
   startWorker(url: URL | null): Promise<EngineConnection>;
   /** Whether a worker can block on a SharedArrayBuffer while this thread fetches (in pages: cross-origin isolation). */

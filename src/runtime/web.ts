@@ -2,6 +2,7 @@
 import { ArgumentError, SourceError } from '../core/errors.js';
 import type { EngineConnection } from '../engine/protocol.js';
 import { localRuntimeParts, sharedMemoryUsable } from './local-fs.js';
+import { compiledGdal } from './compiled-gdal.js';
 import type { RuntimeAdapter } from './types.js';
 
 /**
@@ -59,6 +60,7 @@ export const denoRuntime: RuntimeAdapter = {
   name: 'deno',
   workersHoldProcess: true,
   prefetchRequests: 16,
+  compiledGdal,
   defaultWorkers: webWorkers,
   startWorker: startWebWorker,
   ...localRuntimeParts,
