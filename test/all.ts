@@ -22,6 +22,7 @@ import './limits.test.js';
 import './tf.test.js';
 import './remote.test.js';
 import './remote-scheduling.test.js';
+import './remote-budget.test.js';
 import './shared-blocks.test.js';
 import './source-index.test.js';
 import './index-descriptions.test.js';

@@ -7,6 +7,7 @@ import type { CrsInfo, RasterMeta, WindowResult, DatasetSpec, FileSpec, Rasteriz
 import { isGeoJsonObject } from './rasterize-options.js';
 import { ArgumentError, EngineError, type GeotensorError, SourceError } from '../core/errors.js';
 import { currentRuntime } from '../runtime/index.js';
+import type { CacheBudget } from '../remote/cache-budget.js';
 import { RemoteFile, isRemoteUrl } from '../remote/remote.js';
 import { sumStats } from '../remote/stats.js';
 import type { RemoteStats, RemoteOptions } from '../remote/types.js';
@@ -82,6 +83,8 @@ export class Raster {
   static async open(input: RasterSource | object, options: OpenRasterOptions = {}): Promise<Raster> {
     const engine = options.engine ?? defaultEngine();
     const fileIds: number[] = [];
+    // The remote files of this source share one cache budget (remote.cacheBytes).
+    const shared: { budget?: CacheBudget } = {};
     // Every EPSG code becomes known on the TypeScript side while the engine opens the source.
     const table = loadEpsgTable().catch(() => undefined);
     try {
@@ -91,7 +94,7 @@ export class Raster {
         if (options.sourceNodata !== undefined) throw new ArgumentError('sourceNodata', 'a raster source (a vector layer rasterized has no source nodata)', options.sourceNodata);
         if (Array.isArray(input)) throw new ArgumentError('source', 'one vector file (a list is a mosaic of rasters)', input);
         const file: RasterFile = isGeoJsonObject(input) ? geoJsonBytes(input) : (input as RasterFile);
-        const leaf = await toDatasetSpec(file, options.name ?? (isGeoJsonObject(input) ? 'GeoJSON' : undefined), options, fileIds);
+        const leaf = await toDatasetSpec(file, options.name ?? (isGeoJsonObject(input) ? 'GeoJSON' : undefined), options, fileIds, shared);
         // A remote FlatGeobuf with its R-tree is read where it is: each box fetches only its features.
         const remote = leaf.source.kind === 'lazy' ? blockReader(leaf.source.fileId) : null;
         const inPlace = !!remote && flatGeobufIndexed(await remote.readBlocks(0, 1, options.signal));
@@ -101,13 +104,13 @@ export class Raster {
         if (input.length === 0) throw new ArgumentError('source', 'a file or a non-empty list of files', input);
         // Remote parts are probed concurrently (16 at a time): a list of 1,000 URLs opens in round trips of 16, not 1,000.
         const parts = await allSettledInOrder(
-          (input as readonly RasterFile[]).map((item) => () => toDatasetSpec(item, undefined, options, fileIds)),
+          (input as readonly RasterFile[]).map((item) => () => toDatasetSpec(item, undefined, options, fileIds, shared)),
           16,
         );
         source = { kind: 'mosaic', parts };
         label = parts.length === 1 ? parts[0].label : `mosaic of ${parts.length} files (${parts[0].label}, ...)`;
       } else {
-        ({ source, label } = await toDatasetSpec(input as RasterFile, options.name, options, fileIds));
+        ({ source, label } = await toDatasetSpec(input as RasterFile, options.name, options, fileIds, shared));
       }
       const id = nextId++;
       const sourceNodata = checkSourceNodata(options.sourceNodata);
@@ -357,12 +360,18 @@ async function allSettledInOrder<T>(tasks: (() => Promise<T>)[], limit: number):
   return out.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
-async function toDatasetSpec(input: RasterFile, name: string | undefined, options: OpenRasterOptions, fileIds: number[]): Promise<{ source: DatasetSpec; label: string }> {
+async function toDatasetSpec(
+  input: RasterFile,
+  name: string | undefined,
+  options: OpenRasterOptions,
+  fileIds: number[],
+  shared: { budget?: CacheBudget },
+): Promise<{ source: DatasetSpec; label: string }> {
   if (typeof input === 'string' || input instanceof URL) {
     const s = input instanceof URL ? input.href : input;
     if (s.trim() === '') throw new ArgumentError('source', 'a path, URL, File, Blob, ArrayBuffer or Uint8Array', input);
     if (isRemoteUrl(s)) {
-      const file = await RemoteFile.open(s, options.remote, options.signal);
+      const file = await RemoteFile.open(s, options.remote, options.signal, shared);
       const fileId = registerBlockReader(file);
       fileIds.push(fileId);
       return { source: { kind: 'lazy', fileId, name: file.name, size: file.size, blockSize: file.blockSize }, label: file.label };

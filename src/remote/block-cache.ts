@@ -1,14 +1,20 @@
 /**
- * A bounded LRU cache of fixed-size blocks of one file, shared by every sample and worker reading
- * it. Missing blocks that are adjacent are fetched with one request (up to a size cap); a block
- * being fetched is awaited by later readers instead of fetched twice.
+ * An LRU cache of fixed-size blocks of one file, shared by every sample and worker reading it, bounded
+ * by its source's budget (cache-budget.ts: the files of a mosaic share one). Missing blocks that are
+ * adjacent are fetched with one request (up to a size cap); a block being fetched is awaited by later
+ * readers instead of fetched twice.
  */
+import type { BudgetMember, CacheBudget } from './cache-budget.js';
+
 export type FetchRun = (first: number, count: number, signal?: AbortSignal) => Promise<Uint8Array>;
 /** A block entering the cache or asked for again: `wants` counts the prefetches (upcoming reads) that asked for it. */
 export type BlockListener = (index: number, data: Uint8Array, wants: number) => void;
 
-export class BlockCache {
+export class BlockCache implements BudgetMember {
   private readonly blocks = new Map<number, Uint8Array>();
+  /** When each cached block was last used (the budget's stamps), in the order of `blocks`. */
+  private readonly used = new Map<number, number>();
+  private closed = false;
   private readonly inflight = new Map<number, Promise<Uint8Array>>();
   private bytes = 0;
   /**
@@ -25,10 +31,17 @@ export class BlockCache {
   constructor(
     readonly blockSize: number,
     readonly fileSize: number,
-    private readonly capacityBytes: number,
+    private readonly budget: CacheBudget,
     private readonly maxRunBlocks: number,
     private readonly fetchRun: FetchRun,
-  ) {}
+  ) {
+    budget.join(this);
+  }
+
+  /** Bytes this cache holds now (a fetched run's whole buffer while any of its blocks is kept). */
+  get cachedBytes(): number {
+    return this.bytes;
+  }
 
   get blockCount(): number {
     return Math.ceil(this.fileSize / this.blockSize);
@@ -41,18 +54,19 @@ export class BlockCache {
 
   /** Seeds a block (e.g. the first one, fetched while probing the file). */
   put(index: number, data: Uint8Array): void {
-    if (this.blocks.has(index)) return;
+    if (this.closed || this.blocks.has(index)) return;
     this.blocks.set(index, data);
+    this.used.set(index, this.budget.stamp());
     const n = this.runs.get(data.buffer);
-    if (n === undefined) this.bytes += data.byteLength;
+    if (n === undefined) this.account(data.byteLength);
     else {
-      if (n === 0) this.bytes += data.buffer.byteLength;
+      if (n === 0) this.account(data.buffer.byteLength);
       this.runs.set(data.buffer, n + 1);
     }
     const wants = this.wants.get(index) ?? 0;
     this.wants.delete(index);
     this.listener?.(index, data, wants);
-    this.evict();
+    this.budget.settle();
   }
 
   /** Calls `listener` with each block as it enters the cache (those cached already first) and as prefetches ask for it again; null stops. */
@@ -90,8 +104,7 @@ export class BlockCache {
       const hit = this.blocks.get(idx);
       if (hit) {
         flushRun(idx);
-        this.blocks.delete(idx); // move to the recent end
-        this.blocks.set(idx, hit);
+        this.touch(idx, hit);
         this.hits++;
         parts[idx - first] = hit;
         continue;
@@ -134,9 +147,8 @@ export class BlockCache {
       const hit = this.blocks.get(idx);
       if (hit) {
         // Wanted again soon: to the recent end, and offered to the listener again (the workers' shared
-        // store keeps fewer blocks than this cache, so it may have let this one go).
-        this.blocks.delete(idx);
-        this.blocks.set(idx, hit);
+        // store may have let this one go).
+        this.touch(idx, hit);
         this.listener?.(idx, hit, 1);
         flush(idx);
         continue;
@@ -175,10 +187,48 @@ export class BlockCache {
     return out;
   }
 
+  /** Empties the cache for good (its file is closed): its bytes go back to the budget, and blocks still arriving are not kept. */
   clear(): void {
+    this.closed = true;
     this.blocks.clear();
+    this.used.clear();
     this.runs = new WeakMap();
-    this.bytes = 0;
+    this.account(-this.bytes);
+    this.budget.leave(this);
+  }
+
+  oldestUse(): number {
+    for (const t of this.used.values()) return t;
+    return Number.POSITIVE_INFINITY;
+  }
+
+  dropOldest(): void {
+    for (const [k, b] of this.blocks) {
+      this.blocks.delete(k);
+      this.used.delete(k);
+      const n = this.runs.get(b.buffer);
+      if (n === undefined) this.account(-b.byteLength);
+      else if (n > 1) this.runs.set(b.buffer, n - 1);
+      else {
+        this.runs.delete(b.buffer);
+        this.account(-b.buffer.byteLength);
+      }
+      return;
+    }
+  }
+
+  /** A block used again: to the recent end. */
+  private touch(idx: number, hit: Uint8Array): void {
+    this.blocks.delete(idx);
+    this.blocks.set(idx, hit);
+    this.used.delete(idx);
+    this.used.set(idx, this.budget.stamp());
+  }
+
+  private account(bytes: number): void {
+    this.bytes += bytes;
+    if (bytes > 0) this.budget.take(bytes);
+    else this.budget.release(-bytes);
   }
 
   private slice(buf: Uint8Array, i: number, idx: number): Uint8Array {
@@ -188,19 +238,5 @@ export class BlockCache {
     if (buf.byteOffset !== 0 || buf.byteLength !== buf.buffer.byteLength) return buf.slice(start, start + len);
     if (!this.runs.has(buf.buffer)) this.runs.set(buf.buffer, 0);
     return buf.subarray(start, start + len);
-  }
-
-  private evict(): void {
-    for (const [k, b] of this.blocks) {
-      if (this.bytes <= this.capacityBytes) break;
-      this.blocks.delete(k);
-      const n = this.runs.get(b.buffer);
-      if (n === undefined) this.bytes -= b.byteLength;
-      else if (n > 1) this.runs.set(b.buffer, n - 1);
-      else {
-        this.runs.delete(b.buffer);
-        this.bytes -= b.buffer.byteLength;
-      }
-    }
   }
 }

@@ -5,6 +5,7 @@
  */
 import { ArgumentError, RemoteError, redactUrl } from '../core/errors.js';
 import { BlockCache, type BlockListener } from './block-cache.js';
+import { CacheBudget } from './cache-budget.js';
 import { type FileIdentity, fetchRange } from './http.js';
 import type { BlockReader, RemoteStats, RemoteOptions } from './types.js';
 import type { SourceIndex, SourceIndexEntry } from './source-index.js';
@@ -56,11 +57,12 @@ export class RemoteFile implements BlockReader {
     private readonly opts: Required<Omit<RemoteOptions, 'headers' | 'signal' | 'index'>> & Pick<RemoteOptions, 'headers' | 'signal' | 'index'>,
     /** The version read: every later answer must be of it (ETag, Last-Modified, size). */
     private readonly identity: FileIdentity,
+    budget: CacheBudget,
   ) {
     this.label = redactUrl(url);
     const base = this.label.split('/').pop() || 'remote';
     this.name = base;
-    this.cache = new BlockCache(opts.blockSize, size, opts.cacheBytes, Math.max(1, Math.floor(opts.maxRequestBytes / opts.blockSize)), (first, count, signal) =>
+    this.cache = new BlockCache(opts.blockSize, size, budget, Math.max(1, Math.floor(opts.maxRequestBytes / opts.blockSize)), (first, count, signal) =>
       this.fetchBlocks(first, count, signal),
     );
   }
@@ -70,15 +72,20 @@ export class RemoteFile implements BlockReader {
   }
 
   /** Probes `url` (first block, size, Range support). `signal` cancels the probe only; `options.signal` the source. */
-  static async open(input: string, options: RemoteOptions = {}, signal?: AbortSignal): Promise<RemoteFile> {
+  /**
+   * Opens `input`. Files opened with the same `shared` holder (the files of one source: a mosaic)
+   * share one cache budget of `remote.cacheBytes`, the first one's; else the file has its own.
+   */
+  static async open(input: string, options: RemoteOptions = {}, signal?: AbortSignal, shared?: { budget?: CacheBudget }): Promise<RemoteFile> {
     const checked = checkOptions(options);
+    const budget = shared ? (shared.budget ??= new CacheBudget(checked.cacheBytes)) : new CacheBudget(checked.cacheBytes);
     const { url, headers } = moveUserinfo(input, checked.headers);
     const opts = { ...checked, headers };
     const label = redactUrl(url);
     const known = opts.index ? await opts.index.lookup(url, opts.blockSize) : null;
     if (known) {
       // Opened from the index: no request; the first range request checks the file is still this one.
-      const f = new RemoteFile(url, known.size, opts, { etag: known.etag, lastModified: known.lastModified, size: known.size });
+      const f = new RemoteFile(url, known.size, opts, { etag: known.etag, lastModified: known.lastModified, size: known.size }, budget);
       f.fromIndex = true;
       f.indexedDescription = known.description ?? null;
       for (const [i, data] of known.blocks) f.cache.put(i, data);
@@ -90,7 +97,7 @@ export class RemoteFile implements BlockReader {
     const size = probe.total;
     if (size === null) throw new RemoteError('REMOTE_FAILED', `${label}: the server does not say how large the file is (Content-Range without a total)`, { input: label });
     if (size === 0) throw new RemoteError('REMOTE_FAILED', `${label}: is empty (0 bytes)`, { input: label });
-    const f = new RemoteFile(url, size, opts, probe.identity);
+    const f = new RemoteFile(url, size, opts, probe.identity, budget);
     f.requests += probe.attempts;
     f.retries += probe.attempts - 1;
     f.bytesFetched += probe.bytes.byteLength;
@@ -164,7 +171,15 @@ export class RemoteFile implements BlockReader {
   }
 
   stats(): RemoteStats {
-    return { requests: this.requests, bytesFetched: this.bytesFetched, cacheHits: this.cache.hits, cacheMisses: this.cache.misses, retries: this.retries, size: this.size };
+    return {
+      requests: this.requests,
+      bytesFetched: this.bytesFetched,
+      cacheHits: this.cache.hits,
+      cacheMisses: this.cache.misses,
+      cachedBytes: this.cache.cachedBytes,
+      retries: this.retries,
+      size: this.size,
+    };
   }
 
   close(): void {

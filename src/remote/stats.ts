@@ -10,6 +10,7 @@ export function sumStats(stats: (RemoteStats | null | undefined)[]): RemoteStats
     bytesFetched: a.bytesFetched + b.bytesFetched,
     cacheHits: a.cacheHits + b.cacheHits,
     cacheMisses: a.cacheMisses + b.cacheMisses,
+    cachedBytes: a.cachedBytes + b.cachedBytes,
     retries: a.retries + b.retries,
     size: a.size + b.size,
   }));

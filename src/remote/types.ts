@@ -22,7 +22,11 @@ export interface RemoteOptions {
   signal?: AbortSignal;
   /** Size of the blocks the source is read and cached by (default 65,536 bytes, a power of two ≥ 4096). */
   blockSize?: number;
-  /** Bytes of blocks kept in the host's cache, shared by every sample and worker (default 64 MiB). */
+  /**
+   * Bytes of blocks kept in the host's cache, shared by every sample and worker, and by every remote
+   * file of one source (a mosaic's parts: the least recently used block of any of them goes first)
+   * (default 64 MiB).
+   */
   cacheBytes?: number;
   /** Largest single range request, after merging adjacent blocks (default 8 MiB). */
   maxRequestBytes?: number;
@@ -54,6 +58,8 @@ export interface RemoteStats {
   cacheHits: number;
   /** Blocks that had to be fetched. */
   cacheMisses: number;
+  /** Bytes the host's block cache holds now (within `remote.cacheBytes` for the whole source). */
+  cachedBytes: number;
   /** Requests that were retried. */
   retries: number;
   /** Size of the file in bytes. */
