@@ -23,6 +23,7 @@ import './tf.test.js';
 import './remote.test.js';
 import './remote-scheduling.test.js';
 import './remote-budget.test.js';
+import './block-slab.test.js';
 import './shared-blocks.test.js';
 import './source-index.test.js';
 import './index-descriptions.test.js';

@@ -143,3 +143,42 @@ test('a flow over a remote COG takes its prefetched tiles from the shared store,
   await engine.terminate();
   await replay.terminate();
 });
+
+test("a flow reading more blocks than a worker's cache holds reuses its slots (wasm/block-slab.ts), with the pixels of reads that never use the store", async () => {
+  const engine = new EnginePool({ workers: 1 });
+  const replay = new EnginePool({ workers: 1, byteBridge: 'replay' });
+  const url = remoteUrl('ok', 'big.tif');
+  const g = await SpatialDataGenerator.open(url, { engine, resampling: 'nearest' });
+  const ref = await SpatialDataGenerator.open(url, { engine: replay, resampling: 'nearest' });
+  // 60 boxes of 100 x 100 source pixels, each in a tile of its own (512 x 512 x 3 bytes, 768 KiB):
+  // 45 MiB of blocks through one worker, whose cache holds 32 MiB (512 slots of 64 KiB).
+  const [minx, , , maxy] = g.bounds;
+  const [rx, ry] = g.res;
+  const boxes: Box[] = Array.from({ length: 60 }, (_, k) => {
+    const [c, r] = [(k % 20) * 512 + 37 + k, Math.floor(k / 20) * 3 * 512 + 101 + k];
+    return [minx + c * rx, maxy - (r + 100) * ry, minx + (c + 100) * rx, maxy - r * ry];
+  });
+  const samples = SampleSet.fromBounds(boxes, g.crs);
+  const pixels = async (gen: SpatialDataGenerator) => {
+    const out: number[] = [];
+    for await (const b of gen.flow(samples, 100, 100, { batchSize: 10 })) for (const v of b.data) out.push(v);
+    return out;
+  };
+  try {
+    const got = await pixels(g);
+    const [stats] = await workerStats(engine);
+    const want = await pixels(ref);
+    assert.equal(got.length, 60 * 100 * 100 * 3);
+    assert.ok(stats.storeBlocks > 512, `more blocks copied from the store (${stats.storeBlocks}) than the worker's slots`);
+    assert.equal(got.filter((v, i) => v !== want[i]).length, 0, 'the pixels of the same flow through the replay bridge');
+    assert.ok(
+      want.some((v) => v !== 0),
+      'pixels with data',
+    );
+  } finally {
+    await g.close();
+    await ref.close();
+    await engine.terminate();
+    await replay.terminate();
+  }
+});

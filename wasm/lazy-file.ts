@@ -14,9 +14,10 @@
  * (`owner`), a read of another dataset's file fails with a SourceError (SOURCE_UNSAFE). That is
  * the sandbox's wall between sources sharing a worker (see sandbox.ts).
  */
-import { BRIDGE } from '../src/engine/protocol.js';
+import { BRIDGE, STORE } from '../src/engine/protocol.js';
 import { deserializeError, EngineError, GeotensorError, isSerializedError, SourceError } from '../src/core/errors.js';
 import { fsFailure } from '../src/core/fs-failure.js';
+import { BlockSlab } from './block-slab.js';
 import { SharedBlocks } from './shared-blocks.js';
 
 interface PortLike {
@@ -112,7 +113,12 @@ export class LazyFiles {
     // biome-ignore lint/suspicious/noExplicitAny: Emscripten's FS has no type declarations
     private readonly FS: any,
     private readonly capacityBytes = 32 << 20,
-  ) {}
+  ) {
+    this.slab = new BlockSlab(Math.floor(capacityBytes / STORE.SLOT_BYTES), STORE.SLOT_BYTES);
+  }
+
+  /** Where blocks copied from the shared store are kept (no allocation per block). */
+  private readonly slab: BlockSlab;
 
   /** Creates `dir/name` as a lazy file of `size` bytes. Returns the file id. */
   create(dir: string, name: string, f: LazyFile, fileId?: number): { path: string; fileId: number } {
@@ -140,14 +146,17 @@ export class LazyFiles {
     const [lo, hi] = [this.key(fileId, 0), this.key(fileId + 1, 0)];
     for (const k of [...this.cache.keys()]) {
       if (k >= lo && k < hi) {
-        this.cached -= this.cache.get(k)!.byteLength;
+        const b = this.cache.get(k)!;
+        this.cached -= b.byteLength;
         this.cache.delete(k);
+        this.slab.letGo(b);
       }
     }
     for (const [k, b] of [...this.pinned]) {
       if (k >= lo && k < hi) {
         this.pinnedBytes -= b.byteLength;
         this.pinned.delete(k);
+        this.slab.letGo(b);
       }
     }
     this.misses.delete(fileId);
@@ -204,7 +213,10 @@ export class LazyFiles {
   }
 
   private putKey(k: number, data: Uint8Array): void {
-    if (this.has(k)) return;
+    if (this.has(k)) {
+      this.slab.letGo(data);
+      return;
+    }
     if (this.pinning && this.pinnedBytes + data.byteLength <= this.capacityBytes / 2) {
       this.pinned.set(k, data);
       this.pinnedBytes += data.byteLength;
@@ -216,6 +228,7 @@ export class LazyFiles {
       if (this.cached + this.pinnedBytes <= this.capacityBytes) break;
       this.cache.delete(key);
       this.cached -= b.byteLength;
+      this.slab.letGo(b);
     }
   }
 
@@ -236,6 +249,7 @@ export class LazyFiles {
   }
 
   private read(fileId: number, path: string, buffer: Int8Array, offset: number, length: number, position: number): number {
+    this.slab.settle(); // slots let go by earlier reads: no view into them is held now
     const f = this.files.get(fileId);
     if (!f) throw new this.FS.ErrnoError(EIO);
     if (f.owner !== this.owner) {
@@ -280,8 +294,11 @@ export class LazyFiles {
         // Blocks the host already has (prefetched) come from the shared store, without asking it.
         for (let b = b0; b <= b1; b++) {
           if (this.has(this.key(fileId, b))) continue;
-          const got = this.store.take(fileId, b, Math.min(bs, f.size - b * bs));
+          const len = Math.min(bs, f.size - b * bs);
+          const into = this.slab.claim(len);
+          const got = this.store.take(fileId, b, len, into);
           if (got) this.supply(fileId, b, got);
+          else if (into) this.slab.unclaim(into);
         }
       }
       if (!this.bridge) {

@@ -18,9 +18,9 @@ export class SharedBlocks {
   /**
    * A copy of block `index` of file `fileId` if the store holds it whole, else null. `expected` is
    * the block's length (the file's block size, less for its last block): a slot of another length
-   * is not taken.
+   * is not taken. The copy is made into `into` (`expected` bytes) where given, else into a new buffer.
    */
-  take(fileId: number, index: number, expected: number): Uint8Array | null {
+  take(fileId: number, index: number, expected: number, into: Uint8Array | null = null): Uint8Array | null {
     const { meta } = this;
     const slot = storeSlot(meta, fileId, index);
     if (slot < 0) return null;
@@ -30,7 +30,11 @@ export class SharedBlocks {
     if (seq & 1 || Atomics.load(meta, m + 1) !== fileId || Atomics.load(meta, m + 2) !== index) return null;
     if (Atomics.load(meta, m + 3) !== expected) return null;
     const at = slot * STORE.SLOT_BYTES;
-    const copy = this.data.slice(at, at + expected);
+    let copy: Uint8Array;
+    if (into) {
+      into.set(this.data.subarray(at, at + expected));
+      copy = into;
+    } else copy = this.data.slice(at, at + expected);
     // The host rewrote the slot while this copied: the copy may be torn, so it is not used.
     if (Atomics.load(meta, m) !== seq) return null;
     Atomics.add(meta, m + 5, 1);
