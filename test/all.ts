@@ -8,6 +8,7 @@ import './crs.test.js';
 import './crs-table.test.js';
 import './grid.test.js';
 import './generator.test.js';
+import './flow-prefetch.test.js';
 import './fill.test.js';
 import './keras-alignment.test.js';
 import './samples.test.js';
