@@ -9,7 +9,7 @@ import { Flow, type SampleReader } from '../src/generator/flow.js';
 import type { SampleArray } from '../src/generator/sample.js';
 import { SampleSet } from '../src/index.js';
 
-function recorder(bands: number): { reader: SampleReader; prefetched: number[]; read: number[] } {
+function recorder(bands: number, room = true): { reader: SampleReader; prefetched: number[]; read: number[] } {
   const prefetched: number[] = [];
   const read: number[] = [];
   const reader: SampleReader = {
@@ -20,6 +20,7 @@ function recorder(bands: number): { reader: SampleReader; prefetched: number[]; 
     prefetchSample(_s, index) {
       prefetched.push(index);
     },
+    cacheHasRoom: () => room,
     workers: 2,
     layout: 'pixel',
     fillSample: (shape) => ({ data: new Float32Array(shape.reduce((a, b) => a * b, 1)), shape }),
@@ -35,7 +36,7 @@ const samples = () =>
     'EPSG:3857',
   );
 
-test("a flow's tile prefetch runs three read-ahead windows beyond its reads for small samples, one for large ones, in the flow's order", async () => {
+test("a flow's tile prefetch runs three read-ahead windows beyond its reads for small samples while the source's cache has room, else one, in the flow's order", async () => {
   // 128 x 128 x 1 float32 (64 KiB): 3 windows of 32 samples x 4 x 64 KiB = 24 MiB fit the 32 MiB allowance.
   const small = recorder(1);
   const it = new Flow(small.reader, samples(), 128, 128, { batchSize: 32 })[Symbol.asyncIterator]();
@@ -57,4 +58,11 @@ test("a flow's tile prefetch runs three read-ahead windows beyond its reads for 
   assert.equal(Math.max(...large.read) + 1, 16, 'reads: the batch and one window of 8');
   assert.equal(large.prefetched.length, 24, 'prefetched: one window beyond the reads');
   await it2.return?.();
+
+  // Small samples, but the source's cache has let blocks go: one window.
+  const full = recorder(1, false);
+  const it3 = new Flow(full.reader, samples(), 128, 128, { batchSize: 32 })[Symbol.asyncIterator]();
+  await it3.next();
+  assert.equal(full.prefetched.length, 64 + 32, 'prefetched: one window beyond the reads');
+  await it3.return?.();
 });

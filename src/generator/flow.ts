@@ -61,6 +61,11 @@ export interface SampleReader {
   readSamples?(samples: SampleSet, indices: number[], width: number, height: number, signal?: AbortSignal, preprocess?: boolean): Promise<SampleArray>[];
   /** Starts fetching the bytes of a sample read soon (remote sources); optional. */
   prefetchSample?(samples: SampleSet, index: number, width: number, height: number, signal?: AbortSignal): void;
+  /**
+   * Whether the source's host cache has let no fetched block go yet (remote sources; optional): while
+   * it has not, fetching further ahead cannot push out blocks of samples still to be read.
+   */
+  cacheHasRoom?(): boolean;
   readonly workers: number;
   readonly layout: Layout;
   /** A sample of the given shape filled with the generator's nodata value (0 if none). */
@@ -142,12 +147,15 @@ export class Flow implements AsyncIterable<Batch> {
     let scheduled = 0;
     const progress = progressReporter('flow', n, this.options.progress);
     // Bytes are fetched beyond the reads (remote sources), so the network stays busy while the workers
-    // warp: three read-ahead windows beyond where the estimated bytes fit FETCH_AHEAD_BYTES, else one.
-    // At 100 ms a request, W1's requests in flight were bound by one window (about 13 for 64 samples)
-    // rather than by the 16 per origin: three took it from 520–545 to 600–628 samples/s.
-    const fetchAhead = ahead * Math.max(1, Math.min(3, Math.floor(FETCH_AHEAD_BYTES / (4 * this.sampleBytes * ahead))));
+    // warp: three read-ahead windows beyond while the source's cache has let nothing go and the
+    // estimated bytes fit FETCH_AHEAD_BYTES, else one. At 100 ms a request, W1's requests in flight were
+    // bound by one window (about 13 for 64 samples) rather than by the 16 per origin: three took it from
+    // 520–545 to 600–628 samples/s. Where the cache is full (W3's 200 files in 64 MiB), blocks fetched
+    // three windows ahead were pushed out before their reads: 140 samples/s against 220 with one.
+    const windows = Math.max(1, Math.min(3, Math.floor(FETCH_AHEAD_BYTES / (4 * this.sampleBytes * ahead))));
     let prefetched = 0;
     const schedule = (upTo: number) => {
+      const fetchAhead = ahead * (windows > 1 && reader.cacheHasRoom?.() ? windows : 1);
       for (; prefetched < Math.min(n, upTo + fetchAhead); prefetched++) reader.prefetchSample?.(samples, at(prefetched), width, height, signal);
       while (scheduled < Math.min(n, upTo)) {
         // Samples go to the engine a chunk per call (where the reader can), a few chunks per worker in

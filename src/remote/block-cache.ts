@@ -12,7 +12,7 @@ export type BlockListener = (index: number, data: Uint8Array, wants: number) => 
 
 export class BlockCache implements BudgetMember {
   private readonly blocks = new Map<number, Uint8Array>();
-  /** When each cached block was last used (the budget's stamps), in the order of `blocks`. */
+  /** The budget's stamp of each cached block's last use. */
   private readonly used = new Map<number, number>();
   private closed = false;
   private readonly inflight = new Map<number, Promise<Uint8Array>>();
@@ -34,9 +34,7 @@ export class BlockCache implements BudgetMember {
     private readonly budget: CacheBudget,
     private readonly maxRunBlocks: number,
     private readonly fetchRun: FetchRun,
-  ) {
-    budget.join(this);
-  }
+  ) {}
 
   /** Bytes this cache holds now (a fetched run's whole buffer while any of its blocks is kept). */
   get cachedBytes(): number {
@@ -56,7 +54,7 @@ export class BlockCache implements BudgetMember {
   put(index: number, data: Uint8Array): void {
     if (this.closed || this.blocks.has(index)) return;
     this.blocks.set(index, data);
-    this.used.set(index, this.budget.stamp());
+    this.used.set(index, this.budget.use(this, index));
     const n = this.runs.get(data.buffer);
     if (n === undefined) this.account(data.byteLength);
     else {
@@ -104,7 +102,7 @@ export class BlockCache implements BudgetMember {
       const hit = this.blocks.get(idx);
       if (hit) {
         flushRun(idx);
-        this.touch(idx, hit);
+        this.touch(idx);
         this.hits++;
         parts[idx - first] = hit;
         continue;
@@ -148,7 +146,7 @@ export class BlockCache implements BudgetMember {
       if (hit) {
         // Wanted again soon: to the recent end, and offered to the listener again (the workers' shared
         // store may have let this one go).
-        this.touch(idx, hit);
+        this.touch(idx);
         this.listener?.(idx, hit, 1);
         flush(idx);
         continue;
@@ -190,39 +188,32 @@ export class BlockCache implements BudgetMember {
   /** Empties the cache for good (its file is closed): its bytes go back to the budget, and blocks still arriving are not kept. */
   clear(): void {
     this.closed = true;
+    for (const stamp of this.used.values()) this.budget.forget(stamp);
     this.blocks.clear();
     this.used.clear();
     this.runs = new WeakMap();
     this.account(-this.bytes);
-    this.budget.leave(this);
   }
 
-  oldestUse(): number {
-    for (const t of this.used.values()) return t;
-    return Number.POSITIVE_INFINITY;
-  }
-
-  dropOldest(): void {
-    for (const [k, b] of this.blocks) {
-      this.blocks.delete(k);
-      this.used.delete(k);
-      const n = this.runs.get(b.buffer);
-      if (n === undefined) this.account(-b.byteLength);
-      else if (n > 1) this.runs.set(b.buffer, n - 1);
-      else {
-        this.runs.delete(b.buffer);
-        this.account(-b.buffer.byteLength);
-      }
-      return;
+  drop(index: number): void {
+    const b = this.blocks.get(index);
+    if (!b) return;
+    this.blocks.delete(index);
+    this.used.delete(index);
+    const n = this.runs.get(b.buffer);
+    if (n === undefined) this.account(-b.byteLength);
+    else if (n > 1) this.runs.set(b.buffer, n - 1);
+    else {
+      this.runs.delete(b.buffer);
+      this.account(-b.buffer.byteLength);
     }
   }
 
-  /** A block used again: to the recent end. */
-  private touch(idx: number, hit: Uint8Array): void {
-    this.blocks.delete(idx);
-    this.blocks.set(idx, hit);
-    this.used.delete(idx);
-    this.used.set(idx, this.budget.stamp());
+  /** A block used again: the most recent in the budget. */
+  private touch(idx: number): void {
+    const was = this.used.get(idx);
+    if (was !== undefined) this.budget.forget(was);
+    this.used.set(idx, this.budget.use(this, idx));
   }
 
   private account(bytes: number): void {

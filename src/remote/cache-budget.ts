@@ -5,21 +5,20 @@
  * first.
  *
  * Before, each file had a budget of its own. W3's mosaic of 200 COGs kept every block it fetched:
- * 680 MB against the documented 64 MiB.
+ * 650 MB against the documented 64 MiB.
  */
 
 /** What the budget needs of a member cache. */
 export interface BudgetMember {
-  /** When its least recently used block was last used (a stamp from `stamp()`), Infinity when it holds none. */
-  oldestUse(): number;
-  /** Drops its least recently used block (the bytes it frees are given back with `release`). */
-  dropOldest(): void;
+  /** Drops block `index` (the budget has forgotten its use; the bytes it frees are given back with `release`). */
+  drop(index: number): void;
 }
 
 export class CacheBudget {
   private used = 0;
   private clock = 0;
-  private readonly members = new Set<BudgetMember>();
+  /** Every member's cached blocks, least recently used first: the stamp of its last use → member and block. */
+  private readonly order = new Map<number, [BudgetMember, number]>();
 
   constructor(readonly capacityBytes: number) {}
 
@@ -28,18 +27,16 @@ export class CacheBudget {
     return this.used;
   }
 
-  join(m: BudgetMember): void {
-    this.members.add(m);
+  /** A use of block `index` of `member` (it entered or was read): its stamp, the most recent. */
+  use(member: BudgetMember, index: number): number {
+    const s = ++this.clock;
+    this.order.set(s, [member, index]);
+    return s;
   }
 
-  /** A member that is closed: it has given back its bytes with `release` first. */
-  leave(m: BudgetMember): void {
-    this.members.delete(m);
-  }
-
-  /** A use of a block, in order: later uses have larger stamps. */
-  stamp(): number {
-    return ++this.clock;
+  /** The use stamped `stamp` no longer counts (the block was used again, or its cache is closed). */
+  forget(stamp: number): void {
+    this.order.delete(stamp);
   }
 
   take(bytes: number): void {
@@ -53,17 +50,11 @@ export class CacheBudget {
   /** Drops the least recently used blocks of any member until the members hold no more than the budget. */
   settle(): void {
     while (this.used > this.capacityBytes) {
-      let oldest: BudgetMember | null = null;
-      let when = Number.POSITIVE_INFINITY;
-      for (const m of this.members) {
-        const t = m.oldestUse();
-        if (t < when) {
-          when = t;
-          oldest = m;
-        }
-      }
-      if (!oldest) return;
-      oldest.dropOldest();
+      const next = this.order.entries().next();
+      if (next.done) return;
+      const [stamp, [member, index]] = next.value;
+      this.order.delete(stamp);
+      member.drop(index);
     }
   }
 }
