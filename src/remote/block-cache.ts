@@ -218,8 +218,7 @@ export class BlockCache implements BudgetMember {
 
   private account(bytes: number): void {
     this.bytes += bytes;
-    if (bytes > 0) this.budget.take(bytes);
-    else this.budget.release(-bytes);
+    this.budget.add(bytes);
   }
 
   private slice(buf: Uint8Array, i: number, idx: number): Uint8Array {

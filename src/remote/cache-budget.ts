@@ -10,7 +10,7 @@
 
 /** What the budget needs of a member cache. */
 export interface BudgetMember {
-  /** Drops block `index` (the budget has forgotten its use; the bytes it frees are given back with `release`). */
+  /** Drops block `index` (the budget has forgotten its use; the bytes it frees are given back with `add`). */
   drop(index: number): void;
 }
 
@@ -39,12 +39,9 @@ export class CacheBudget {
     this.order.delete(stamp);
   }
 
-  take(bytes: number): void {
+  /** Bytes a member took (positive) or gave back (negative). */
+  add(bytes: number): void {
     this.used += bytes;
-  }
-
-  release(bytes: number): void {
-    this.used -= bytes;
   }
 
   /** Drops the least recently used blocks of any member until the members hold no more than the budget. */

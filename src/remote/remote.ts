@@ -71,10 +71,10 @@ export class RemoteFile implements BlockReader {
     return this.opts.blockSize;
   }
 
-  /** Probes `url` (first block, size, Range support). `signal` cancels the probe only; `options.signal` the source. */
   /**
-   * Opens `input`. Files opened with the same `shared` holder (the files of one source: a mosaic)
-   * share one cache budget of `remote.cacheBytes`, the first one's; else the file has its own.
+   * Probes `url` (first block, size, Range support). `signal` cancels the probe only; `options.signal`
+   * the source. Files opened with the same `shared` holder (the files of one source: a mosaic) share
+   * one cache budget of `remote.cacheBytes`, the first one's; else the file has its own.
    */
   static async open(input: string, options: RemoteOptions = {}, signal?: AbortSignal, shared?: { budget?: CacheBudget }): Promise<RemoteFile> {
     const checked = checkOptions(options);
