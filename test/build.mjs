@@ -1,7 +1,9 @@
 // Bundles the test runners with esbuild into .test-build/. The test files import the sources
 // (src/index.ts, src/testing.ts) so that they type-check without a build; Node and Deno still run
 // them against the built package (dist/index.js, dist/testing.js) as a user would, the browser
-// bundle includes the sources with their dependencies.
+// bundle includes the sources with their dependencies, and the package's own worker and GDAL files
+// sit next to it (as a bundler places them), so that its pools can start them without workerUrl.
+import { copyFileSync, existsSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const distIsExternal = {
@@ -32,3 +34,4 @@ await Promise.all([
   }),
   build({ ...common, entryPoints: ['test/runners/browser.ts'], outfile: '.test-build/browser.js', platform: 'browser', external: ['node:*'] }),
 ]);
+for (const f of ['engine.worker.js', 'gdal3WebAssembly.wasm', 'gdal3WebAssembly.data']) if (existsSync(`dist/${f}`)) copyFileSync(`dist/${f}`, `.test-build/${f}`);

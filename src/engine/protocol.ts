@@ -268,7 +268,7 @@ export interface EngineStats {
   openDatasets: number;
   /** Bytes of WebAssembly memory. */
   wasmMemoryBytes: number;
-  /** Whether this worker was handed GDAL's module compiled (the host's, shared: the README's "GDAL compiled once per process") rather than compiling its own. */
+  /** Whether this worker was handed GDAL's module compiled (the host's, shared: the README's "GDAL compiled once per process (or page)") rather than compiling its own. */
   compiledGiven: boolean;
   /** Windows read, and the calls that read them (`readMany` reads several in one: a flow's samples). */
   reads: number;

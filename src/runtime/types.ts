@@ -29,8 +29,8 @@ export interface RuntimeAdapter {
   /** Second places to look for GDAL's files (browsers: next to the host module; see EngineAssetConfig.fallback). */
   assetFallback?(): { wasm: string; data: string };
   /**
-   * GDAL's WebAssembly module as the package ships it, compiled once per process and shared by every
-   * worker (Node and Deno: runtime/compiled-gdal.ts); null where it cannot be (the worker loads it).
+   * GDAL's WebAssembly module as the package ships it, compiled once per process or page and shared
+   * by every worker (runtime/compiled-gdal.ts); null where it cannot be (the worker loads it).
    */
   compiledGdal?(): Promise<WasmModule | null>;
   /** Starts the engine worker script at `url`, or, with null, the package's own (dist/engine.worker.js). */

@@ -2,7 +2,7 @@
 import { ArgumentError, SourceError } from '../core/errors.js';
 import type { EngineConnection } from '../engine/protocol.js';
 import { localRuntimeParts, sharedMemoryUsable } from './local-fs.js';
-import { compiledGdal } from './compiled-gdal.js';
+import { compiledGdal, compiledGdalAt } from './compiled-gdal.js';
 import type { RuntimeAdapter } from './types.js';
 
 /**
@@ -54,6 +54,13 @@ async function startWebWorker(given: URL | null): Promise<EngineConnection> {
   };
 }
 
+/**
+ * Where GDAL's files are, next to this module. Literal new URL('./…', import.meta.url), so that
+ * bundlers which copy the worker without looking inside it (Rollup's import-meta-assets) still emit
+ * GDAL's files and give the worker their URLs.
+ */
+const pageAssets = () => ({ wasm: new URL('./gdal3WebAssembly.wasm', import.meta.url).href, data: new URL('./gdal3WebAssembly.data', import.meta.url).href });
+
 const webWorkers = () => Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8));
 
 export const denoRuntime: RuntimeAdapter = {
@@ -73,9 +80,9 @@ export const browserRuntime: RuntimeAdapter = {
   defaultWorkers: webWorkers,
   startWorker: startWebWorker,
   canBlock: sharedMemoryUsable,
-  // Literal new URL('./…', import.meta.url), so that bundlers which copy the worker without looking
-  // inside it (Rollup's import-meta-assets) still emit GDAL's files and give the worker their URLs.
-  assetFallback: () => ({ wasm: new URL('./gdal3WebAssembly.wasm', import.meta.url).href, data: new URL('./gdal3WebAssembly.data', import.meta.url).href }),
+  assetFallback: pageAssets,
+  // The package's module, compiled once by the page and shared by its workers (as in Node and Deno).
+  compiledGdal: () => compiledGdalAt(pageAssets().wasm),
   baseUrl: () => (globalThis as { location?: { href: string } }).location?.href ?? import.meta.url,
   async localFile(path) {
     throw new SourceError('SOURCE_UNREADABLE', `${path}: local paths cannot be opened in a browser; pass a File, Blob, ArrayBuffer or URL`, { input: path });
