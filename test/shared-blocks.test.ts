@@ -103,6 +103,40 @@ test('shared block store: a block prefetched but never read ages out once the st
   assert.equal(gone.length, 1, 'one block wanted long ago made room');
 });
 
+test('shared block store: a GDAL call reading a block several times counts it once; the next call counts again', () => {
+  const host = new SharedBlockStore();
+  const a = new SharedBlocks(host.sab);
+  const b = new SharedBlocks(host.sab);
+  const idx = sameSet(16, STORE.WAYS + 1);
+  const fill = (file: number, list: number[]) => {
+    for (const k of list.slice(1, STORE.WAYS)) host.publish(file, k, block(k), 0); // nothing waits for these
+    host.publish(file, list[STORE.WAYS], block(2), 1); // the set is full: one slot must go
+  };
+  host.publish(16, idx[0], block(1), 2); // the prefetches of two samples want it
+  a.newCall();
+  assert.deepEqual(a.take(16, idx[0], STORE.SLOT_BYTES), block(1));
+  a.touch(16, idx[0]); // GDAL reads the block again in the same call: the tile's size before it,
+  a.touch(16, idx[0]); // then the tile, then a buffer refill, all from the worker's own cache
+  fill(16, idx);
+  b.newCall();
+  const found = b.take(16, idx[0], STORE.SLOT_BYTES);
+  assert.ok(found !== null, "the other sample's worker still finds the block (it was let go after one of its two wants)");
+  const want = block(1);
+  assert.ok(
+    found?.every((v, i) => v === want[i]),
+    'the bytes of the block',
+  );
+
+  const again = sameSet(17, STORE.WAYS + 1);
+  host.publish(17, again[0], block(3), 2);
+  a.newCall();
+  assert.deepEqual(a.take(17, again[0], STORE.SLOT_BYTES), block(3));
+  a.newCall(); // the second sample, read by the same worker from its own cache
+  a.touch(17, again[0]);
+  fill(17, again);
+  assert.equal(b.take(17, again[0], STORE.SLOT_BYTES), null, 'both wants met: its slot was the one reused');
+});
+
 test('a flow over a remote COG takes its prefetched tiles from the shared store, with the pixels of reads that never use it', async () => {
   const engine = new EnginePool({ workers: 2 });
   const replay = new EnginePool({ workers: 1, byteBridge: 'replay' }); // no shared memory: blocks are handed in by message

@@ -248,9 +248,7 @@ export class GdalEngine {
 
   /** GDAL works for dataset `id` now (its files alone may be read); `opening`: its header blocks are kept (LazyFiles.pinning). */
   private workFor(id: number, label: string, opening = false): void {
-    this.lazy.owner = id;
-    this.lazy.ownerLabel = label;
-    this.lazy.pinning = opening;
+    this.lazy.beginCall(id, label, opening);
   }
 
   resolveCrs(input: string): CrsInfo {

@@ -120,6 +120,17 @@ export class LazyFiles {
   /** Where blocks copied from the shared store are kept (no allocation per block). */
   private readonly slab: BlockSlab;
 
+  /**
+   * A GDAL call begins (an open, a window read) for dataset `owner` (`label` in errors): only its files
+   * may be read, its header blocks are kept while `pinning`, and its blocks count afresh in the shared store.
+   */
+  beginCall(owner: number, label: string, pinning: boolean): void {
+    this.owner = owner;
+    this.ownerLabel = label;
+    this.pinning = pinning;
+    this.store?.newCall();
+  }
+
   /** Creates `dir/name` as a lazy file of `size` bytes. Returns the file id. */
   create(dir: string, name: string, f: LazyFile, fileId?: number): { path: string; fileId: number } {
     const id = fileId ?? this.nextLocalId--;

@@ -10,6 +10,14 @@ export class SharedBlocks {
   private readonly data: Uint8Array;
   /** Blocks copied from the store so far (EngineStats.storeBlocks). */
   copied = 0;
+  /**
+   * Blocks the current GDAL call has counted as read (`take`, `touch`). The host publishes a block
+   * with one "want" per sample whose prefetch asked for it, so a call counts each block once, however
+   * many reads GDAL makes of it (a COG tile's size before it, the tile, the C library's buffer
+   * refills). Counting every read let a slot go while another worker's sample still wanted it; that
+   * worker then asked the host for the block and waited.
+   */
+  private readonly counted = new Set<number>();
 
   constructor(sab: SharedArrayBuffer) {
     ({ meta: this.meta, data: this.data } = storeViews(sab));
@@ -37,13 +45,27 @@ export class SharedBlocks {
     } else copy = this.data.slice(at, at + expected);
     // The host rewrote the slot while this copied: the copy may be torn, so it is not used.
     if (Atomics.load(meta, m) !== seq) return null;
-    Atomics.add(meta, m + 5, 1);
+    if (this.counts(fileId, index)) Atomics.add(meta, m + 5, 1);
     this.copied++;
     return copy;
   }
 
-  /** Counts a read of block `index` of file `fileId` served from the worker's own cache as a copy (the host may reuse its slot once every prefetched read is done). */
+  /** A new GDAL call begins: each block it reads counts once more. */
+  newCall(): void {
+    this.counted.clear();
+  }
+
+  /** Whether this read of the block is the current call's first (then it counts in the store). */
+  private counts(fileId: number, index: number): boolean {
+    const k = (fileId + 2 ** 20) * 2 ** 32 + index;
+    if (this.counted.has(k)) return false;
+    this.counted.add(k);
+    return true;
+  }
+
+  /** Counts a read of block `index` of file `fileId` served from the worker's own cache as a copy, once per call (the host may reuse its slot once every prefetched read is done). */
   touch(fileId: number, index: number): void {
+    if (!this.counts(fileId, index)) return;
     const slot = storeSlot(this.meta, fileId, index);
     if (slot >= 0) Atomics.add(this.meta, slot * STORE.WORDS + 5, 1);
   }
