@@ -2,7 +2,7 @@
 // bundled by esbuild and served from 127.0.0.1 (test/lib/static-server.mjs), for the benches'
 // Chromium rows: `inBenchPage(name, ...args)` calls `globalThis[name](...args)` there and returns
 // its result. Null without /usr/bin/chromium.
-import { existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 
 export async function inBenchPage(name, ...args) {
   if (!existsSync('/usr/bin/chromium')) return null;
@@ -16,6 +16,8 @@ export async function inBenchPage(name, ...args) {
     external: ['node:*'],
     logLevel: 'error',
   });
+  // The package's own worker and GDAL's files beside the bundle, where a bundler puts them.
+  for (const f of ['engine.worker.js', 'gdal3WebAssembly.wasm', 'gdal3WebAssembly.data']) copyFileSync(`dist/${f}`, `bench/.cache/${f}`);
   writeFileSync('bench/.cache/index.html', '<!doctype html><script type="module" src="/bench/.cache/browser.js"></script>');
   const { chromium } = await import('playwright-core');
   const { startStaticServer } = await import('../test/lib/static-server.mjs');
