@@ -18,7 +18,7 @@ import { BRIDGE, STORE } from '../src/engine/protocol.js';
 import { deserializeError, EngineError, GeotensorError, isSerializedError, SourceError } from '../src/core/errors.js';
 import { fsFailure } from '../src/core/fs-failure.js';
 import { BlockSlab } from './block-slab.js';
-import { SharedBlocks } from './shared-blocks.js';
+import { SharedBlocks, blockKey } from './shared-blocks.js';
 
 interface PortLike {
   postMessage(msg: unknown): void;
@@ -154,7 +154,7 @@ export class LazyFiles {
   remove(fileId: number): void {
     this.files.get(fileId)?.onRemove?.();
     this.files.delete(fileId);
-    const [lo, hi] = [this.key(fileId, 0), this.key(fileId + 1, 0)];
+    const [lo, hi] = [blockKey(fileId, 0), blockKey(fileId + 1, 0)];
     for (const k of [...this.cache.keys()]) {
       if (k >= lo && k < hi) {
         const b = this.cache.get(k)!;
@@ -215,12 +215,8 @@ export class LazyFiles {
     return e;
   }
 
-  private key(fileId: number, block: number): number {
-    return (fileId + 2 ** 20) * 2 ** 32 + block;
-  }
-
   private put(fileId: number, block: number, data: Uint8Array): void {
-    this.putKey(this.key(fileId, block), data);
+    this.putKey(blockKey(fileId, block), data);
   }
 
   private putKey(k: number, data: Uint8Array): void {
@@ -289,7 +285,7 @@ export class LazyFiles {
     const blocks: Uint8Array[] = [];
     let missing = false;
     for (let b = b0; b <= b1; b++) {
-      const k = this.key(fileId, b);
+      const k = blockKey(fileId, b);
       const hit = this.lookup(k);
       if (hit) {
         this.store?.touch(fileId, b);
@@ -304,7 +300,7 @@ export class LazyFiles {
       if (this.store) {
         // Blocks the host already has (prefetched) come from the shared store, without asking it.
         for (let b = b0; b <= b1; b++) {
-          if (this.has(this.key(fileId, b))) continue;
+          if (this.has(blockKey(fileId, b))) continue;
           const len = Math.min(bs, f.size - b * bs);
           const into = this.slab.claim(len);
           const got = this.store.take(fileId, b, len, into);
@@ -317,18 +313,18 @@ export class LazyFiles {
         let set = this.misses.get(fileId);
         if (!set) this.misses.set(fileId, (set = new Set()));
         const last = Math.min(b1 + 1, Math.ceil(f.size / bs) - 1);
-        for (let b = b0; b <= last; b++) if (!this.has(this.key(fileId, b))) set.add(b);
+        for (let b = b0; b <= last; b++) if (!this.has(blockKey(fileId, b))) set.add(b);
         throw new this.FS.ErrnoError(EIO);
       }
       const perRequest = Math.max(1, Math.floor(this.bridge.capacity / bs));
       try {
         for (let b = b0; b <= b1; ) {
-          if (this.has(this.key(fileId, b))) {
+          if (this.has(blockKey(fileId, b))) {
             b++;
             continue;
           }
           let n = 1;
-          while (b + n <= b1 && n < perRequest && !this.has(this.key(fileId, b + n))) n++;
+          while (b + n <= b1 && n < perRequest && !this.has(blockKey(fileId, b + n))) n++;
           const bytes = this.bridge.request(fileId, b, n);
           this.supply(fileId, b, bytes);
           b += n;
@@ -338,7 +334,7 @@ export class LazyFiles {
         throw new this.FS.ErrnoError(EIO);
       }
       for (let b = b0; b <= b1; b++) {
-        const hit = this.lookup(this.key(fileId, b));
+        const hit = this.lookup(blockKey(fileId, b));
         if (!hit) {
           this.error ??= new EngineError('ENGINE_FAILED', `${f.label}: the block cache (${this.capacityBytes} bytes) is too small for one read of ${end - position} bytes`);
           throw new this.FS.ErrnoError(EIO);

@@ -5,6 +5,11 @@
  */
 import { STORE, storeSlot, storeViews } from '../src/engine/protocol.js';
 
+/** One number for block `index` of file `fileId` (file ids are above -2^20; blocks below 2^32): the key of a worker's caches. */
+export function blockKey(fileId: number, index: number): number {
+  return (fileId + 2 ** 20) * 2 ** 32 + index;
+}
+
 export class SharedBlocks {
   private readonly meta: Int32Array;
   private readonly data: Uint8Array;
@@ -57,7 +62,7 @@ export class SharedBlocks {
 
   /** Whether this read of the block is the current call's first (then it counts in the store). */
   private counts(fileId: number, index: number): boolean {
-    const k = (fileId + 2 ** 20) * 2 ** 32 + index;
+    const k = blockKey(fileId, index);
     if (this.counted.has(k)) return false;
     this.counted.add(k);
     return true;
