@@ -24,12 +24,14 @@ test('caches sharing a budget: the least recently used block of any of them goes
   assert.deepEqual([...a.snapshot(10).keys()], [1]);
   assert.deepEqual([...b.snapshot(10).keys()], [0, 1]);
   assert.equal(budget.bytes, 3 * 4096);
+  assert.deepEqual([a.evictions, b.evictions], [1, 0], 'the block let go is counted against its cache');
   void b.read(0, 1); // a cache hit: b's block 0 becomes the most recently used
   a.put(2, block(5)); // now a's block 1 is the oldest
   assert.deepEqual([...a.snapshot(10).keys()], [2]);
   assert.deepEqual([...b.snapshot(10).keys()], [0, 1]);
   b.clear();
   assert.equal(budget.bytes, 4096, "b's blocks given back");
+  assert.deepEqual([a.evictions, b.evictions], [2, 0], 'closing a cache lets nothing go on account of the budget');
   b.put(3, block(6)); // a closed cache keeps nothing
   assert.equal(budget.bytes, 4096);
   assert.equal(b.cachedBytes, 0);
@@ -46,6 +48,8 @@ test('a mosaic of remote COGs keeps its blocks within one remote.cacheBytes, wit
     const [ss, rs] = [small.sourceStats()!, roomy.sourceStats()!];
     assert.ok(rs.cachedBytes > cacheBytes, `the window needs more than the budget: ${rs.cachedBytes} bytes cached with the default`);
     assert.ok(ss.cachedBytes > 0 && ss.cachedBytes <= cacheBytes, `${ss.cachedBytes} bytes cached for 4 files, within ${cacheBytes}`);
+    assert.ok(ss.cacheEvictions > 0, `the small budget let blocks go: ${ss.cacheEvictions}`);
+    assert.equal(rs.cacheEvictions, 0, 'the default budget let none go');
     assert.deepEqual(Array.from(s.data), Array.from(r.data), 'the same pixels');
   } finally {
     await small.close();

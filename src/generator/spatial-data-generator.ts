@@ -227,7 +227,7 @@ export class SpatialDataGenerator {
           ? this.kerasReader(samples, w, h)
           : (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal, preprocess = true) => this.readSample(s, i, sw, sh, signal, preprocess),
       ...(alignment === 'exact' ? { prefetchSample: (s: SampleSet, i: number, sw: number, sh: number, signal?: AbortSignal) => this.prefetchSample(s, i, sw, sh, signal) } : {}),
-      cacheHasRoom: () => ((st) => !!st && st.cachedBytes >= st.bytesFetched)(this.raster.sourceStats()),
+      cacheHasRoom: () => this.raster.sourceStats()?.cacheEvictions === 0,
       // Several samples per engine call where workers wait for remote bytes (a replayed call would redo them all).
       ...(alignment === 'exact' && this.raster instanceof Raster && this.raster.enginePool.blocking
         ? { readSamples: (s: SampleSet, is: number[], sw: number, sh: number, signal?: AbortSignal, pre = true) => this.readSamples(s, is, sw, sh, signal, pre) }

@@ -24,6 +24,8 @@ export class BlockCache implements BudgetMember {
   private runs = new WeakMap<ArrayBufferLike, number>();
   hits = 0;
   misses = 0;
+  /** Blocks let go to keep the source within its budget (not those of a closed file). */
+  evictions = 0;
   /** Adaptive read-ahead (as GDAL's /vsicurl/): grows while fetches continue where the last one ended. */
   private readAhead = 0;
   private nextSequential = -1;
@@ -198,6 +200,7 @@ export class BlockCache implements BudgetMember {
   drop(index: number): void {
     const b = this.blocks.get(index);
     if (!b) return;
+    this.evictions++;
     this.blocks.delete(index);
     this.used.delete(index);
     const n = this.runs.get(b.buffer);

@@ -177,6 +177,7 @@ export class RemoteFile implements BlockReader {
       cacheHits: this.cache.hits,
       cacheMisses: this.cache.misses,
       cachedBytes: this.cache.cachedBytes,
+      cacheEvictions: this.cache.evictions,
       retries: this.retries,
       size: this.size,
     };

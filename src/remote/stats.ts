@@ -11,6 +11,7 @@ export function sumStats(stats: (RemoteStats | null | undefined)[]): RemoteStats
     cacheHits: a.cacheHits + b.cacheHits,
     cacheMisses: a.cacheMisses + b.cacheMisses,
     cachedBytes: a.cachedBytes + b.cachedBytes,
+    cacheEvictions: a.cacheEvictions + b.cacheEvictions,
     retries: a.retries + b.retries,
     size: a.size + b.size,
   }));

@@ -60,6 +60,8 @@ export interface RemoteStats {
   cacheMisses: number;
   /** Bytes the host's block cache holds now (within `remote.cacheBytes` for the whole source). */
   cachedBytes: number;
+  /** Blocks the host's cache let go to stay within `remote.cacheBytes` (fetched again if read again). */
+  cacheEvictions: number;
   /** Requests that were retried. */
   retries: number;
   /** Size of the file in bytes. */

@@ -1,8 +1,8 @@
 /**
  * GDAL's WebAssembly module compiled once per process (Node and Deno) or page (browsers), for every
- * engine worker of every pool. A compiled WebAssembly.Module posted to a worker shares its machine code: the code V8
- * optimizes while one pool runs (its "tier-up", about 190 ms of background CPU in a W1 pass, competing
- * with the workers for the cores) stays optimized for the next worker, the worker that replaces one
+ * engine worker of every pool. A compiled WebAssembly.Module posted to a worker shares its machine
+ * code: the code V8 optimizes while one pool runs (its "tier-up", about 190 ms of background CPU in a
+ * W1 pass, competing with the workers for the cores) stays optimized for the next worker, the worker that replaces one
  * whose memory grew past the limit, a new pool after `configureEngine`, or Deno's workers started
  * again after they ended idle. Each worker compiling its own copy (as before) started cold every time
  * once the last worker of a pool had ended. The process keeps the module (its code) until it exits.
